@@ -1,0 +1,79 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+
+from .access import enterprise_for_user
+from .models import Enterprise, Licence
+from .selectors import enterprise_search
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Licence
+        fields = ["licence_type", "number", "issuing_agency", "valid_from", "valid_to"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    division_name = serializers.CharField(source="get_division_display", read_only=True)
+    industry_name = serializers.CharField(source="get_industry_display", read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    credit_grade = serializers.SerializerMethodField()
+    whitelisted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "legal_representative", "address", "division", "division_name", "industry",
+                  "industry_name", "themes", "credit_grade", "whitelisted"]
+
+    def get_credit_grade(self, obj) -> str | None:
+        credit = getattr(obj, "credit", None)
+        return credit.grade if credit else None
+
+    def get_whitelisted(self, obj) -> bool:
+        credit = getattr(obj, "credit", None)
+        return bool(credit and credit.whitelisted)
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    licences = LicenceSerializer(many=True, read_only=True)
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = EnterpriseSerializer.Meta.fields + ["licences"]
+
+
+def _parse_bool(value):
+    if value is None or value == "":
+        return None
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    from rest_framework.exceptions import ValidationError
+
+    raise ValidationError({"whitelisted": ["true or false"]})
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("q", str, description="name fragment or credit code"),
+    OpenApiParameter("division", str), OpenApiParameter("theme", str), OpenApiParameter("whitelisted", bool),
+])
+class EnterpriseListApi(generics.ListAPIView):
+    """Enterprises within the caller's scope."""
+
+    serializer_class = EnterpriseSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return enterprise_search(
+            user=self.request.user, query=params.get("q", ""), division=params.get("division", ""),
+            theme=params.get("theme", ""), whitelisted=_parse_bool(params.get("whitelisted")),
+        ).prefetch_related("themes")
+
+
+class EnterpriseDetailApi(generics.RetrieveAPIView):
+    """One enterprise by its unified social credit code, if within the caller's scope (else 404)."""
+
+    serializer_class = EnterpriseDetailSerializer
+    lookup_url_kwarg = "uscc"
+
+    def get_object(self):
+        return enterprise_for_user(user=self.request.user, uscc=self.kwargs["uscc"])
