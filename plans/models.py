@@ -1,1 +1,153 @@
-# Models arrive with the issue that builds this concern.
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JointTask(models.Model):
+    """联合检查任务: one visit to one enterprise on one day, serving one or more plans."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        FIXED = "fixed", _("Fixed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="joint_tasks"
+    )
+    visit_date = models.DateField(_("visit date"), db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    fixed = models.BooleanField(_("fixed"), default=False, help_text=_("A fixed visit's date no longer moves."))
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
+    urgent = models.BooleanField(_("green channel"), default=False)
+    lead_agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("lead agency"), null=True, on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    theme = models.ForeignKey("catalogue.Theme", verbose_name=_("theme"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("joint inspection task")
+        verbose_name_plural = _("joint inspection tasks")
+        ordering = ["visit_date", "id"]
+        indexes = [models.Index(fields=["enterprise", "visit_date"]), models.Index(fields=["fixed", "visit_date"])]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.visit_date:%Y-%m-%d}"
+
+
+class Plan(models.Model):
+    """检查计划: one agency's intention to inspect one enterprise within a window of dates."""
+
+    class Status(models.TextChoices):
+        PENDING_REVIEW = "pending_review", _("Awaiting justice bureau review")
+        FILED = "filed", _("Filed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DONE = "done", _("Carried out")
+
+    class UrgentCategory(models.TextChoices):
+        STATE_COUNCIL_TOUR = "state_council_tour", _("State Council inspection tour")
+        PUBLIC_REPORT = "public_report", _("Public report or complaint")
+        ACCIDENT = "accident", _("Accident or emergency")
+        HIGHER_ASSIGNMENT = "higher_assignment", _("Assignment from a higher level")
+        OTHER = "other", _("Other")
+
+    class PostReview(models.TextChoices):
+        NOT_NEEDED = "", _("Not needed")
+        PENDING = "pending", _("Awaiting review after the fact")
+        JUSTIFIED = "justified", _("Justified")
+        UNJUSTIFIED = "unjustified", _("Not justified")
+
+    LIVE = (Status.FILED, Status.APPROVED)
+
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
+                                 related_name="filed_plans")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("officers"), related_name="plans")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="plans")
+    theme = models.ForeignKey("catalogue.Theme", verbose_name=_("theme"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="plans")
+    matters = models.ManyToManyField("catalogue.Matter", verbose_name=_("matters"), related_name="plans")
+    window_start = models.DateField(_("earliest visit date"))
+    window_end = models.DateField(_("latest visit date"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_on = models.DateField(_("filing day"), db_index=True, help_text=_("The filing day in Asia/Shanghai time."))
+    campaign = models.CharField(_("campaign reference"), max_length=40, blank=True, db_index=True)
+
+    urgent = models.BooleanField(_("green channel"), default=False)
+    urgent_category = models.CharField(_("urgency reason category"), max_length=30, choices=UrgentCategory.choices,
+                                       blank=True)
+    urgent_reason = models.TextField(_("urgency reason"), blank=True)
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    post_review = models.CharField(_("review after the fact"), max_length=12, choices=PostReview.choices, blank=True,
+                                   default=PostReview.NOT_NEEDED)
+    post_review_note = models.TextField(_("review after the fact: note"), blank=True)
+    post_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed after the fact by"),
+                                         null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    post_reviewed_at = models.DateTimeField(_("reviewed after the fact at"), null=True, blank=True)
+
+    joint_task = models.ForeignKey(JointTask, verbose_name=_("joint inspection task"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="plans")
+    invitation = models.ForeignKey("Invitation", verbose_name=_("in response to"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="response_plans")
+    short_notice = models.BooleanField(
+        _("visit less than 7 days after filing"), default=False,
+        help_text=_("Set by the daily check when the visit date ended up less than 7 days after filing."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-filed_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "status"]), models.Index(fields=["agency", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
+                                   name="plan_window_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} → {self.enterprise} ({self.window_start:%m-%d}–{self.window_end:%m-%d})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+
+class Invitation(models.Model):
+    """一家发起、众家响应: a theme's lead agency invites the theme's other agencies to join its visit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESPONDED = "responded", _("Responded")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    lead_plan = models.ForeignKey(Plan, verbose_name=_("lead plan"), on_delete=models.CASCADE, related_name="invitations")
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("invited agency"), on_delete=models.CASCADE,
+                               related_name="invitations")
+    deadline = models.DateField(_("respond by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["deadline", "id"]
+        constraints = [models.UniqueConstraint(fields=["lead_plan", "agency"], name="one_invitation_per_agency")]
+
+    def __str__(self):
+        return f"{self.agency} ← {self.lead_plan_id}"

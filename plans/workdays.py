@@ -106,8 +106,7 @@ class WorkdayCalendar:
         overridden = holidays.keys() | makeup_workdays.keys() | {_as_date(d) for d in ordinary}
         return WorkdayCalendar(
             holidays={d: n for d, n in self._holidays.items() if d not in overridden} | holidays,
-            makeup_workdays={d: n for d, n in self._makeup_workdays.items() if d not in overridden}
-            | makeup_workdays,
+            makeup_workdays={d: n for d, n in self._makeup_workdays.items() if d not in overridden} | makeup_workdays,
             known_years=self._known_years,
         )
 

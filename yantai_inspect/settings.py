@@ -169,6 +169,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -182,6 +183,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs are declared here, in code. Each is rerunnable without double effects.
 CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "outbox.tasks.outbox_drain", "schedule": 60.0},
+    "plans-daily-checks": {"task": "plans.tasks.plans_daily_checks", "schedule": crontab(hour=1, minute=0)},
     "licence-expiry-warnings": {
         "task": "enterprises.tasks.licence_expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
@@ -219,3 +221,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Plan filing (domain.md rule 1) and the scheduler.
+PLAN_ADVANCE_DAYS = env_int("PLAN_ADVANCE_DAYS", 7)
+VISIT_FIX_DAYS_BEFORE = env_int("VISIT_FIX_DAYS_BEFORE", 3)
+PLAN_WINDOW_MAX_DAYS = env_int("PLAN_WINDOW_MAX_DAYS", 60)
+INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)

@@ -1,0 +1,336 @@
+"""The officer app's API for plans, joint visits, reviews and statistics (thin: services do the work)."""
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from catalogue.models import Matter, Theme
+from enterprises.access import enterprise_for_user
+
+from . import selectors, services
+from .access import invitation_for_user, joint_task_for_user, plan_for_user
+from .models import Invitation, JointTask, Plan
+from .statistics import DIMENSIONS, plan_statistics
+
+
+class PlanInputSerializer(serializers.Serializer):
+    enterprise = serializers.CharField(max_length=18, help_text=_("Unified social credit code"))
+    matters = serializers.ListField(child=serializers.CharField(max_length=40), allow_empty=False)
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+    theme = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    officers = serializers.ListField(child=serializers.CharField(max_length=150), required=False,
+                                     help_text=_("Usernames of the officers of your agency who will inspect"))
+    urgent = serializers.BooleanField(required=False, default=False)
+    urgent_category = serializers.ChoiceField(choices=Plan.UrgentCategory.choices, required=False, allow_blank=True)
+    urgent_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    invitation = serializers.IntegerField(required=False, help_text=_("The invitation this plan responds to"))
+
+    def validate(self, data):
+        user = self.context["request"].user
+        errors = {}
+        try:
+            data["enterprise"] = enterprise_for_user(user=user, uscc=data["enterprise"])
+        except Exception:
+            errors["enterprise"] = [_("No enterprise with this credit code in your area.")]
+        codes = list(dict.fromkeys(data["matters"]))
+        matters = list(Matter.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {m.code for m in matters})
+        if missing:
+            errors["matters"] = [_("Unknown matter code(s): %(codes)s") % {"codes": ", ".join(missing)}]
+        data["matters"] = matters
+        if data.get("theme"):
+            data["theme"] = Theme.objects.filter(code=data["theme"]).first()
+            if data["theme"] is None:
+                errors["theme"] = [_("Unknown theme code.")]
+        else:
+            data["theme"] = None
+        if data.get("officers"):
+            names = data["officers"]
+            officers = list(User.objects.filter(username__in=names))
+            unknown = sorted(set(names) - {o.username for o in officers})
+            if unknown:
+                errors["officers"] = [_("Unknown officer(s): %(names)s") % {"names": ", ".join(unknown)}]
+            data["officers"] = officers
+        if data.get("invitation"):
+            try:
+                data["invitation"] = invitation_for_user(user=user, invitation_id=data["invitation"])
+            except Exception:
+                errors["invitation"] = [_("No such invitation for your agency.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class AgencyBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer()
+    enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    visit_date = serializers.DateField(source="joint_task.visit_date", default=None)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "status", "agency", "enterprise", "enterprise_name", "theme", "matters", "window_start",
+                  "window_end", "filed_on", "urgent", "urgent_category", "urgent_reason", "review_note",
+                  "post_review", "post_review_note", "joint_task", "visit_date", "short_notice", "campaign"]
+
+
+class OfficerBriefSerializer(serializers.Serializer):
+    name = serializers.CharField(source="__str__")
+    certificate_number = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+
+
+class MatterBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    standard = serializers.CharField()
+    legal_basis = serializers.CharField()
+
+
+class JointTaskSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    lead_agency = AgencyBriefSerializer()
+    theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agencies = serializers.SerializerMethodField()
+    plans = serializers.SerializerMethodField()
+    officers = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JointTask
+        fields = ["id", "enterprise", "enterprise_name", "visit_date", "fixed", "status", "urgent", "lead_agency",
+                  "theme", "agencies", "plans", "officers", "checklist"]
+
+    def get_agencies(self, task) -> list[dict]:
+        return AgencyBriefSerializer(selectors.task_agencies(task), many=True).data
+
+    def get_plans(self, task) -> list[int]:
+        return [p.pk for p in task.live_plans]
+
+    def get_officers(self, task) -> list[dict]:
+        return OfficerBriefSerializer(selectors.task_officers(task), many=True).data
+
+    def get_checklist(self, task) -> list[dict]:
+        return MatterBriefSerializer(selectors.task_checklist(task), many=True).data
+
+
+def _officer_only(request):
+    if not request.user.is_officer:
+        raise PermissionDenied(_("Only enforcement officers can do this."))
+
+
+class PlanListCreateApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("enterprise", str)],
+                   responses=PlanSerializer(many=True))
+    def get(self, request):
+        qs = selectors.plan_list(user=request.user, status=request.query_params.get("status", ""),
+                                 enterprise=request.query_params.get("enterprise", ""))
+        page = generics.GenericAPIView.pagination_class()
+        items = page.paginate_queryset(qs, request, view=self)
+        return page.get_paginated_response(PlanSerializer(items, many=True).data)
+
+    @extend_schema(request=PlanInputSerializer, responses={201: inline_serializer("PlanFiled", {
+        "id": serializers.IntegerField(), "status": serializers.CharField(),
+        "joint_task": serializers.IntegerField(allow_null=True), "visit_date": serializers.DateField(allow_null=True),
+        "earlier_records": serializers.ListField(child=serializers.DictField()),
+        "plan": PlanSerializer()})})
+    def post(self, request):
+        _officer_only(request)
+        data = PlanInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        plan = services.plan_file(actor=request.user, **data.validated_data)
+        plan = plan_for_user(user=request.user, plan_id=plan.pk)
+        return Response({
+            "id": plan.pk, "status": plan.status, "joint_task": plan.joint_task_id,
+            "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
+            "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
+            "plan": PlanSerializer(plan).data,
+        }, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(APIView):
+    @extend_schema(responses=PlanSerializer)
+    def get(self, request, pk):
+        return Response(PlanSerializer(plan_for_user(user=request.user, plan_id=pk)).data)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReviewSerializer(NoteSerializer):
+    decision = serializers.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+
+
+class PostReviewSerializer(NoteSerializer):
+    decision = serializers.ChoiceField(choices=[("justified", _("Justified")), ("unjustified", _("Not justified"))])
+
+
+class PlanWithdrawApi(APIView):
+    @extend_schema(request=NoteSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        _officer_only(request)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.plan_withdraw(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
+                                      reason=body.validated_data.get("note", ""))
+        return Response(PlanSerializer(plan).data)
+
+
+def _justice_only(request):
+    if not request.user.is_justice:
+        raise PermissionDenied(_("Only the justice bureau can review plans."))
+
+
+class PlanReviewApi(APIView):
+    """The justice bureau approves or rejects a plan on a whitelisted enterprise."""
+
+    @extend_schema(request=ReviewSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        _justice_only(request)
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.plan_review(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
+                                    approve=body.validated_data["decision"] == "approve",
+                                    note=body.validated_data.get("note", ""))
+        return Response(PlanSerializer(plan).data)
+
+
+class PlanPostReviewApi(APIView):
+    """The justice bureau marks a green-channel inspection justified or not, after the fact."""
+
+    @extend_schema(request=PostReviewSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        _justice_only(request)
+        body = PostReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.plan_post_review(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
+                                         justified=body.validated_data["decision"] == "justified",
+                                         note=body.validated_data.get("note", ""))
+        return Response(PlanSerializer(plan).data)
+
+
+class ReviewQueueApi(generics.ListAPIView):
+    """Plans waiting for this justice bureau: ``?queue=whitelist`` (default) or ``?queue=green_channel``."""
+
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("queue", str, enum=["whitelist", "green_channel"])])
+    def get(self, request, *args, **kwargs):
+        _justice_only(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.request.query_params.get("queue") == "green_channel":
+            return selectors.post_review_queue(user=self.request.user).prefetch_related("matters")
+        return selectors.review_queue(user=self.request.user).prefetch_related("matters")
+
+
+class JointTaskListApi(generics.ListAPIView):
+    """Joint visits within the caller's scope, ``?enterprise=<credit code>`` for one enterprise."""
+
+    serializer_class = JointTaskSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("enterprise", str), OpenApiParameter("upcoming", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.joint_tasks_for_user(user=self.request.user)
+        code = self.request.query_params.get("enterprise")
+        if code:
+            qs = qs.filter(enterprise__uscc=code.upper())
+        if self.request.query_params.get("upcoming") in ("true", "1"):
+            qs = qs.filter(visit_date__gte=timezone.localdate())
+        return selectors.with_task_details(qs.exclude(status=JointTask.Status.CANCELLED)).order_by("visit_date", "id")
+
+
+class JointTaskDetailApi(APIView):
+    @extend_schema(responses=JointTaskSerializer)
+    def get(self, request, pk):
+        task = joint_task_for_user(user=request.user, task_id=pk)
+        task = selectors.with_task_details(JointTask.objects.filter(pk=task.pk)).select_related(
+            "enterprise", "lead_agency", "theme").get()
+        return Response(JointTaskSerializer(task).data)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    lead_plan = PlanSerializer()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "status", "deadline", "lead_plan"]
+
+
+class InvitationListApi(generics.ListAPIView):
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self):
+        return selectors.invitations_for_user(user=self.request.user).prefetch_related("lead_plan__matters")
+
+
+class InvitationDeclineApi(APIView):
+    @extend_schema(request=NoteSerializer, responses=InvitationSerializer)
+    def post(self, request, pk):
+        _officer_only(request)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invitation = services.invitation_decline(
+            actor=request.user, invitation=invitation_for_user(user=request.user, invitation_id=pk),
+            reason=body.validated_data.get("note", ""))
+        return Response(InvitationSerializer(invitation).data)
+
+
+class StatisticsApi(APIView):
+    """Joint share, visits avoided, 7-day advance filing rate and green-channel counts over the caller's plans."""
+
+    @extend_schema(parameters=[OpenApiParameter("by", str, enum=list(DIMENSIONS)),
+                               OpenApiParameter("from", str), OpenApiParameter("to", str)],
+                   responses=inline_serializer("Statistics", {"figures": serializers.DictField()}))
+    def get(self, request):
+        if not (request.user.is_justice or request.user.is_officer or request.user.is_platform_admin):
+            raise PermissionDenied
+        by = request.query_params.get("by") or None
+        if by is not None and by not in DIMENSIONS:
+            raise serializers.ValidationError({"by": [_("One of: %(d)s") % {"d": ", ".join(DIMENSIONS)}]})
+        dates = serializers.DateField(required=False)
+        date_from = dates.run_validation(request.query_params["from"]) if request.query_params.get("from") else None
+        date_to = dates.run_validation(request.query_params["to"]) if request.query_params.get("to") else None
+        figures = plan_statistics(plans_qs=selectors.plans_for_user(user=request.user), by=by, date_from=date_from,
+                                  date_to=date_to)
+        return Response({"figures": figures})
+
+
+class PlanPreviewApi(APIView):
+    """The visit a plan would join, without filing it: for the live preview on the filing page."""
+
+    @extend_schema(parameters=[OpenApiParameter("enterprise", str, required=True),
+                               OpenApiParameter("window_start", str, required=True),
+                               OpenApiParameter("window_end", str, required=True)],
+                   responses=inline_serializer("PlanPreview", {"joins": serializers.DictField(allow_null=True)}))
+    def get(self, request):
+        _officer_only(request)
+        from .preview import plan_preview
+
+        params = request.query_params
+        dates = serializers.DateField()
+        try:
+            start = dates.run_validation(params.get("window_start"))
+            end = dates.run_validation(params.get("window_end"))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"window": exc.detail})
+        enterprise = enterprise_for_user(user=request.user, uscc=params.get("enterprise", ""))
+        return Response(plan_preview(user=request.user, enterprise=enterprise, window_start=start, window_end=end))

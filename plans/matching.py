@@ -1,0 +1,171 @@
+"""Matching plans into joint visits (计划云匹配): the database side of ``plans.scheduling``.
+
+Everything here runs under a row lock on the enterprise, taken by the caller's service, so two officers
+filing for the same enterprise at the same moment are serialised and end in one consistent schedule.
+"""
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from yantai_inspect.errors import DomainError
+
+from .calendar import visit_day_rule
+from .models import JointTask, Plan
+from .scheduling import NoAllowedDayError, PlanWindow, Visit, schedule
+
+
+def lock_enterprise(enterprise_id: int):
+    """Serialise scheduling per enterprise (a row lock on PostgreSQL; SQLite serialises all writers)."""
+    from enterprises.models import Enterprise
+
+    return Enterprise.objects.select_for_update().get(pk=enterprise_id)
+
+
+def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = None) -> list[JointTask]:
+    """Re-optimise the unfixed visits of one enterprise so that its live plans need the fewest visits.
+
+    Plans on fixed visits stay; a live plan joins a fixed visit when its window allows; the other plans are
+    placed by ``plans.scheduling.schedule`` (optimal interval stabbing over allowed days). Existing unfixed
+    task rows are reused where they keep most of their plans, so ids stay stable for the apps.
+    Raises DomainError when some plan can no longer be served (no allowed day left in its window).
+    """
+    plans, visits = compute_schedule(enterprise_id=enterprise_id, today=today)
+    if not plans:
+        _drop_empty_unfixed(enterprise_id, keep=set())
+        return []
+    return _apply(actor=actor, enterprise_id=enterprise_id, plans=plans, visits=visits)
+
+
+def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra: PlanWindow | None = None):
+    """The live plans of the enterprise and the visits that serve them best, computed without writing.
+    ``extra`` adds a hypothetical plan (the filing page's preview)."""
+    today = today or timezone.localdate()
+    plans = list(
+        Plan.objects.filter(enterprise_id=enterprise_id, status__in=Plan.LIVE, urgent=False)
+        .select_related("joint_task", "agency")
+        .order_by("id")
+    )
+    fixed_tasks = {
+        t.pk: t
+        for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=True, urgent=False,
+                                          status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED])
+    }
+    on_fixed = defaultdict(list)
+    windows = [extra] if extra is not None else []
+    for plan in plans:
+        if plan.joint_task_id in fixed_tasks:
+            on_fixed[plan.joint_task_id].append(plan.pk)
+            windows.append(PlanWindow(plan.pk, plan.window_start, plan.window_end))
+        else:
+            start = max(plan.window_start, today + dt.timedelta(days=1))
+            if start > plan.window_end:
+                raise DomainError(_("The window of plan %(id)s has passed; it can no longer be scheduled.")
+                                  % {"id": plan.pk})
+            windows.append(PlanWindow(plan.pk, start, plan.window_end))
+    if not windows:
+        return plans, []
+    lo = min(w.start for w in windows)
+    hi = max(w.end for w in windows)
+    is_allowed = visit_day_rule(enterprise_id=enterprise_id, start=lo, end=hi, not_before=today + dt.timedelta(days=1))
+    fixed_visits = [Visit(t.visit_date, tuple(on_fixed.get(pk, ())), fixed=True, visit_id=pk)
+                    for pk, t in fixed_tasks.items() if t.visit_date > today or on_fixed.get(pk)]
+    try:
+        return plans, schedule(windows, is_allowed=is_allowed, fixed_visits=fixed_visits)
+    except NoAllowedDayError as exc:
+        ids = ", ".join(str(w.plan_id) for w in exc.windows)
+        raise DomainError(_("No working day outside the busy periods is left in the window of plan(s) %(ids)s.")
+                          % {"ids": ids}) from exc
+
+
+def _apply(*, actor, enterprise_id, plans, visits):
+    by_id = {p.pk: p for p in plans}
+    unfixed = {t.pk: t for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False,
+                                                          status=JointTask.Status.SCHEDULED)}
+    used, touched, moves = set(), [], []
+    # Reuse the unfixed row that already holds most of a visit's plans.
+    for visit in visits:
+        if visit.fixed:
+            task = JointTask.objects.get(pk=visit.visit_id)
+        else:
+            counts = defaultdict(int)
+            for pid in visit.plan_ids:
+                tid = by_id[pid].joint_task_id
+                if tid in unfixed and tid not in used:
+                    counts[tid] += 1
+            tid = max(counts, key=lambda k: (counts[k], -k)) if counts else None
+            if tid is None:
+                task = JointTask.objects.create(enterprise_id=enterprise_id, visit_date=visit.date)
+            else:
+                task = unfixed[tid]
+                used.add(tid)
+                if task.visit_date != visit.date:
+                    moves.append({"task": task.pk, "from": task.visit_date, "to": visit.date})
+                    task.visit_date = visit.date
+        changed = []
+        for pid in visit.plan_ids:
+            plan = by_id[pid]
+            if plan.joint_task_id != task.pk:
+                changed.append(plan)
+                plan.joint_task = task
+        Plan.objects.bulk_update(changed, ["joint_task"])
+        _set_lead(task)
+        task.save()
+        touched.append(task)
+    _drop_empty_unfixed(enterprise_id, keep={t.pk for t in touched})
+    if moves:
+        audit_record(actor=actor, action="joint_task.reschedule", obj=touched[0].enterprise,
+                     details={"moves": moves})
+    return touched
+
+
+def _drop_empty_unfixed(enterprise_id, *, keep):
+    JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED,
+                             plans__isnull=True).exclude(pk__in=keep).delete()
+
+
+def _set_lead(task: JointTask) -> None:
+    """The theme's lead agency when it takes part, else the first filer."""
+    plans = list(task.plans.select_related("agency", "theme").order_by("filed_at", "id"))
+    if not plans:
+        return
+    themes = [p.theme for p in plans if p.theme_id]
+    for theme in themes:
+        lead = next((p.agency for p in plans if p.agency.department_id == theme.lead_department_id), None)
+        if lead is not None:
+            task.lead_agency, task.theme = lead, theme
+            return
+    task.lead_agency = plans[0].agency
+    task.theme = themes[0] if themes else None
+
+
+def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool:
+    """Fix one visit: its date no longer moves and the enterprise is notified. Rerunnable: only the caller
+    whose conditional UPDATE flips ``fixed`` does the rest."""
+    from notifications.services import notification_send
+
+    now = timezone.now()
+    claimed = JointTask.objects.filter(pk=task_id, fixed=False, status=JointTask.Status.SCHEDULED).update(
+        fixed=True, fixed_at=now, status=JointTask.Status.FIXED
+    )
+    if not claimed:
+        return False
+    task = JointTask.objects.select_related("enterprise").get(pk=task_id)
+    agencies = "、".join(sorted({p.agency.name for p in task.plans.select_related("agency")}))
+    notification_send(
+        dedupe_key=f"joint-task-fixed:{task.pk}", enterprise=task.enterprise,
+        title=_("Inspection visit fixed for %(date)s") % {"date": task.visit_date.isoformat()},
+        body=_("Agencies: %(agencies)s. The matters to be checked and their standards are in your portal.")
+        % {"agencies": agencies},
+        link=f"/enterprise/visits/{task.pk}/",
+    )
+    audit_record(actor=actor, action="joint_task.fix", obj=task,
+                 details={"visit_date": task.visit_date, "agencies": agencies})
+    return True
+
+
+def fix_days_before() -> int:
+    return settings.VISIT_FIX_DAYS_BEFORE

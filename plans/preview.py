@@ -1,0 +1,45 @@
+"""What filing a plan would do, computed without filing it (the filing page's live preview)."""
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yantai_inspect.errors import DomainError
+
+from .matching import compute_schedule
+from .scheduling import PlanWindow
+from .selectors import earlier_records
+from .services import _check_window, calendar_warning
+
+PREVIEW_ID = -1
+
+
+def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date) -> dict:
+    today = timezone.localdate()
+    result = {"error": None, "joins": None, "visit_date": None, "new_visit": None,
+              "calendar_warning": calendar_warning(window_start, window_end),
+              "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today)}
+    try:
+        _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=False)
+        plans, visits = compute_schedule(enterprise_id=enterprise.pk, today=today,
+                                         extra=PlanWindow(PREVIEW_ID, window_start, window_end))
+    except DomainError as exc:
+        result["error"] = str(exc.message)
+        return result
+    visit = next(v for v in visits if PREVIEW_ID in v.plan_ids)
+    by_id = {p.pk: p for p in plans}
+    others = [by_id[pid] for pid in visit.plan_ids if pid != PREVIEW_ID]
+    result["visit_date"] = visit.date.isoformat()
+    result["new_visit"] = not others
+    if others:
+        result["joins"] = {
+            "agencies": sorted({p.agency.name for p in others}),
+            "plans": len(others),
+            "fixed": visit.fixed,
+        }
+        result["message"] = _("Joins the visit on %(date)s with %(agencies)s.") % {
+            "date": visit.date.isoformat(), "agencies": "、".join(result["joins"]["agencies"])}
+    else:
+        result["message"] = _("A new visit on %(date)s (the date may still move until it is fixed).") % {
+            "date": visit.date.isoformat()}
+    return result

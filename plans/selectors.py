@@ -1,0 +1,141 @@
+"""Reads on plans and joint tasks, each scoped to what the user may see."""
+import datetime as dt
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from accounts.divisions import CITY_CODE
+from catalogue.models import Matter
+
+from .models import Invitation, JointTask, Plan
+
+
+def plans_for_user(*, user):
+    """An officer sees the plans of the agency; a justice bureau those of agencies of its level (the city
+    bureau: the city-level agencies; a district bureau: its district's); admins all; enterprises none
+    (they see visits, not the plans behind them)."""
+    qs = Plan.objects.select_related("agency", "enterprise", "theme", "joint_task", "filed_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_platform_admin:
+        return qs
+    if user.is_officer and user.agency_id:
+        return qs.filter(agency_id=user.agency_id)
+    if user.is_justice and user.agency_id:
+        return qs.filter(agency__division=user.agency.division)
+    return qs.none()
+
+
+def plan_list(*, user, status: str = "", enterprise: str = "", urgent=None, date_from=None, date_to=None):
+    qs = plans_for_user(user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if enterprise:
+        qs = qs.filter(Q(enterprise__uscc=enterprise.upper()) | Q(enterprise__name__contains=enterprise))
+    if urgent is not None:
+        qs = qs.filter(urgent=urgent)
+    if date_from:
+        qs = qs.filter(window_end__gte=date_from)
+    if date_to:
+        qs = qs.filter(window_start__lte=date_to)
+    return qs.prefetch_related("matters")
+
+
+def review_queue(*, user):
+    """Plans on whitelisted enterprises waiting for this justice bureau."""
+    return plans_for_user(user=user).filter(status=Plan.Status.PENDING_REVIEW).order_by("window_start", "id")
+
+
+def post_review_queue(*, user):
+    """Green-channel plans waiting for review after the fact."""
+    return plans_for_user(user=user).filter(urgent=True, post_review=Plan.PostReview.PENDING).order_by("filed_at")
+
+
+def joint_tasks_for_user(*, user):
+    """Visits the user may see: an officer those its agency takes part in, the enterprise its own, the city
+    justice bureau all, a district justice bureau those in its district or with its district's agencies."""
+    qs = JointTask.objects.select_related("enterprise", "lead_agency", "theme")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_platform_admin:
+        return qs
+    if user.is_officer and user.agency_id:
+        return qs.filter(plans__agency_id=user.agency_id).distinct()
+    if user.is_justice and user.agency_id:
+        division = user.agency.division
+        if division == CITY_CODE:
+            return qs
+        return qs.filter(Q(enterprise__division=division) | Q(plans__agency__division=division)).distinct()
+    if user.is_enterprise:
+        from enterprises.selectors import enterprise_of_user
+
+        enterprise = enterprise_of_user(user=user)
+        return qs.filter(enterprise=enterprise) if enterprise else qs.none()
+    return qs.none()
+
+
+def with_task_details(qs):
+    """Prefetch what a visit shows (its live plans with agencies, officers and matters) in a fixed number of
+    queries, whatever the number of visits."""
+    live_plans = Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE]).select_related("agency").prefetch_related(
+        "officers", Prefetch("matters", queryset=Matter.objects.select_related("department")))
+    return qs.prefetch_related(Prefetch("plans", queryset=live_plans, to_attr="live_plans"))
+
+
+def task_agencies(task) -> list:
+    seen = {}
+    for plan in getattr(task, "live_plans", None) or task.plans.filter(status__in=Plan.LIVE):
+        seen.setdefault(plan.agency_id, plan.agency)
+    return sorted(seen.values(), key=lambda a: (a.pk != task.lead_agency_id, a.code))
+
+
+def task_officers(task) -> list:
+    seen = {}
+    for plan in getattr(task, "live_plans", None) or task.plans.filter(status__in=Plan.LIVE):
+        for officer in plan.officers.all():
+            seen.setdefault(officer.pk, officer)
+    return list(seen.values())
+
+
+def task_checklist(task) -> list:
+    """The combined checklist of a visit: every plan's matters, duplicates merged, in catalogue order."""
+    seen = {}
+    for plan in getattr(task, "live_plans", None) or task.plans.filter(status__in=Plan.LIVE):
+        for matter in plan.matters.all():
+            seen.setdefault(matter.pk, matter)
+    return sorted(seen.values(), key=lambda m: m.code)
+
+
+def upcoming_visits(*, user, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    qs = joint_tasks_for_user(user=user).filter(visit_date__gte=today).exclude(status=JointTask.Status.CANCELLED)
+    return with_task_details(qs.filter(plans__status__in=Plan.LIVE).distinct()).order_by("visit_date", "id")
+
+
+def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list[dict]:
+    """首查结果负责制: what was inspected at this enterprise in the last 12 months, so that nobody re-inspects
+    what was just inspected. Visits that took place (date passed, or carried out), with their agencies and
+    matters; the on-site records and findings join this list when they exist."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=365)
+    tasks = with_task_details(
+        JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
+        .exclude(status=JointTask.Status.CANCELLED).select_related("lead_agency")
+    ).order_by("-visit_date")
+    records = []
+    for task in tasks:
+        records.append({
+            "joint_task": task.pk,
+            "visit_date": task.visit_date.isoformat(),
+            "status": task.status,
+            "agencies": [a.name for a in task_agencies(task)],
+            "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
+        })
+    return records
+
+
+def invitations_for_user(*, user):
+    if not (user.is_authenticated and user.is_officer and user.agency_id):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(agency_id=user.agency_id).select_related(
+        "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme")

@@ -1,0 +1,391 @@
+"""Writes on plans: filing (7-day rule, green channel, whitelist review), withdrawal, reviews, invitations.
+
+Each service checks its rule, writes its audit entry in the same transaction and leaves nothing
+half-written when it refuses. Scheduling runs under a row lock on the enterprise (``plans.matching``).
+"""
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, User
+from audit.services import audit_record
+from catalogue.models import Matter, Theme
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_for_user
+from notifications.services import notification_send
+from yantai_inspect.errors import DomainError
+
+from .calendar import blocked_days, unknown_calendar_years
+from .matching import enterprise_reschedule, joint_task_fix, lock_enterprise
+from .models import Invitation, JointTask, Plan
+
+WEEKDAY_BLOCK_LABEL = {"holiday": "节假日", "weekend": "周末", "busy": "企业生产繁忙期"}
+
+
+def _require_officer(actor) -> Agency:
+    if not (actor and actor.is_authenticated and actor.is_officer and actor.agency_id):
+        raise DomainError(_("Only an enforcement officer of an agency can file inspection plans."))
+    return actor.agency
+
+
+def _check_matters(*, agency: Agency, theme: Theme | None, matters) -> list[Matter]:
+    matters = list(matters)
+    if not matters:
+        raise DomainError(_("Choose at least one supervision matter."), field="matters")
+    for matter in matters:
+        if not matter.active:
+            raise DomainError(_("Matter %(code)s is no longer in the catalogue.") % {"code": matter.code},
+                              field="matters")
+        in_theme = theme is not None and matter.themes.filter(pk=theme.pk).exists()
+        if matter.department_id != agency.department_id and not in_theme:
+            raise DomainError(
+                _("Matter %(code)s is owned by another department and is not on the chosen theme's list.")
+                % {"code": matter.code}, field="matters")
+    return matters
+
+
+def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
+    if theme is None:
+        return
+    if theme.lead_department_id != agency.department_id and not theme.participating_departments.filter(
+            pk=agency.department_id).exists():
+        raise DomainError(_("Your department neither leads nor takes part in the theme %(theme)s.")
+                          % {"theme": theme.name}, field="theme")
+
+
+def _check_officers(*, agency: Agency, actor, officers) -> list[User]:
+    officers = list(officers or [actor])
+    if actor not in officers:
+        officers.insert(0, actor)
+    for officer in officers:
+        if officer.agency_id != agency.pk or not officer.is_officer or not officer.is_active:
+            raise DomainError(_("%(name)s is not an active officer of your agency.") % {"name": officer},
+                              field="officers")
+        if not officer.certificate_number:
+            raise DomainError(_("%(name)s holds no enforcement certificate and cannot inspect.") % {"name": officer},
+                              field="officers")
+    return officers
+
+
+def _check_window(*, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date, urgent: bool,
+                  earliest_from: dt.date | None = None) -> None:
+    if end < start:
+        raise DomainError(_("The latest visit date is before the earliest."), field="window_end")
+    if (end - start).days + 1 > settings.PLAN_WINDOW_MAX_DAYS:
+        raise DomainError(_("A window may span at most %(n)d days.") % {"n": settings.PLAN_WINDOW_MAX_DAYS},
+                          field="window_end")
+    if urgent:
+        if start < today:
+            raise DomainError(_("A green-channel visit cannot be dated in the past."), field="window_start")
+        return
+    earliest = (earliest_from or today) + dt.timedelta(days=settings.PLAN_ADVANCE_DAYS)
+    if start < earliest:
+        raise DomainError(
+            _("A routine plan must be filed at least %(n)d days ahead: the earliest visit date allowed is %(date)s.")
+            % {"n": settings.PLAN_ADVANCE_DAYS, "date": earliest.isoformat()}, field="window_start")
+    blocked = blocked_days(enterprise_id=enterprise.pk, start=start, end=end)
+    if len(blocked) == (end - start).days + 1:
+        names = "、".join(f"{b.date.isoformat()}({WEEKDAY_BLOCK_LABEL[str(b.reason)]})" for b in blocked)
+        raise DomainError(_("No day of this window can be visited: %(days)s. Choose a wider window.")
+                          % {"days": names}, field="window_end")
+
+
+@transaction.atomic
+def plan_file(*, actor, enterprise: Enterprise, matters, window_start: dt.date, window_end: dt.date,
+              theme: Theme | None = None, officers=None, urgent: bool = False, urgent_category: str = "",
+              urgent_reason: str = "", invitation: Invitation | None = None, campaign: str = "",
+              today: dt.date | None = None) -> Plan:
+    """File an inspection plan (检查计划报备).
+
+    Routine plans start at least 7 calendar days after the filing day (Asia/Shanghai) and need an allowed
+    visit day in their window. Green-channel plans need a category and a written reason, are accepted on any
+    day and go to the justice bureau for review after the fact. A routine plan on a whitelisted enterprise
+    waits for the same-level justice bureau's approval before it takes part in matching. A response to an
+    invitation takes the lead plan's window: the joint visit was filed ahead by the lead agency.
+    """
+    agency = _require_officer(actor)
+    today = today or timezone.localdate()
+    if not enterprises_for_user(user=actor).filter(pk=enterprise.pk).exists():
+        raise DomainError(_("This enterprise is outside your agency's area."), field="enterprise")
+    earliest_from = None
+    if invitation is not None:
+        invitation = _check_invitation(invitation=invitation, agency=agency, enterprise=enterprise, today=today)
+        window_start, window_end = invitation.lead_plan.window_start, invitation.lead_plan.window_end
+        theme = theme or invitation.lead_plan.theme
+        earliest_from = invitation.lead_plan.filed_on
+        urgent = False
+    if urgent:
+        if urgent_category not in Plan.UrgentCategory.values:
+            raise DomainError(_("Choose the reason category of the urgent inspection."), field="urgent_category")
+        if not (urgent_reason or "").strip():
+            raise DomainError(_("A green-channel inspection needs a written reason."), field="urgent_reason")
+    _check_theme(agency=agency, theme=theme)
+    matters = _check_matters(agency=agency, theme=theme, matters=matters)
+    officers = _check_officers(agency=agency, actor=actor, officers=officers)
+    lock_enterprise(enterprise.pk)
+    _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=urgent,
+                  earliest_from=earliest_from)
+
+    whitelisted = bool(getattr(getattr(enterprise, "credit", None), "whitelisted", False))
+    if urgent:
+        status, post_review = Plan.Status.FILED, Plan.PostReview.PENDING
+    elif whitelisted:
+        status, post_review = Plan.Status.PENDING_REVIEW, Plan.PostReview.NOT_NEEDED
+    else:
+        status, post_review = Plan.Status.FILED, Plan.PostReview.NOT_NEEDED
+    plan = Plan(agency=agency, filed_by=actor, enterprise=enterprise, theme=theme, window_start=window_start,
+                window_end=window_end, filed_on=today, urgent=urgent,
+                urgent_category=urgent_category if urgent else "", urgent_reason=(urgent_reason or "").strip()
+                if urgent else "", status=status, post_review=post_review, invitation=invitation, campaign=campaign)
+    plan.full_clean(exclude=["joint_task", "invitation", "filed_by", "agency", "enterprise", "theme"])
+    plan.save()
+    plan.matters.set(matters)
+    plan.officers.set(officers)
+    audit_record(actor=actor, action="plan.file", obj=plan, details={
+        "enterprise": enterprise.uscc, "window": [window_start, window_end], "urgent": urgent,
+        "urgent_category": plan.urgent_category, "status": status, "matters": [m.code for m in matters],
+        "officers": [o.username for o in officers], "invitation": invitation.pk if invitation else None,
+    })
+    if invitation is not None:
+        Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.RESPONDED)
+    if urgent:
+        _green_channel_visit(actor=actor, plan=plan)
+    elif plan.is_live:
+        enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today)
+        plan.refresh_from_db()
+        _invite_theme_agencies(actor=actor, plan=plan, today=today)
+    else:
+        _notify_justice_review(plan)
+    return plan
+
+
+@transaction.atomic
+def plan_file_campaign(*, actor, enterprises, **kwargs) -> list[Plan]:
+    """A campaign fans out to one plan per enterprise; if one is refused, none is filed."""
+    enterprises = list(enterprises)
+    if not enterprises:
+        raise DomainError(_("Choose at least one enterprise."), field="enterprises")
+    campaign = uuid.uuid4().hex[:12]
+    plans = []
+    for enterprise in enterprises:
+        try:
+            plans.append(plan_file(actor=actor, enterprise=enterprise, campaign=campaign, **kwargs))
+        except DomainError as exc:
+            raise DomainError(f"{enterprise.name}({enterprise.uscc}):{exc.message}", field=exc.field) from exc
+    return plans
+
+
+def _green_channel_visit(*, actor, plan: Plan) -> None:
+    """An urgent plan is carried out at once on its own visit, fixed at filing."""
+    task = JointTask.objects.create(enterprise=plan.enterprise, visit_date=plan.window_start, fixed=True,
+                                    fixed_at=timezone.now(), status=JointTask.Status.FIXED, urgent=True,
+                                    lead_agency=plan.agency, theme=plan.theme)
+    plan.joint_task = task
+    plan.save(update_fields=["joint_task"])
+    _notify_justice(plan, key="green", title=_("Green-channel inspection to review after the fact"))
+    audit_record(actor=actor, action="joint_task.green_channel", obj=task, details={"plan": plan.pk})
+
+
+def _justice_bureau_for(agency: Agency) -> Agency | None:
+    return Agency.objects.filter(is_justice_bureau=True, division=agency.division, active=True).first()
+
+
+def _notify_justice(plan: Plan, *, key: str, title: str) -> None:
+    bureau = _justice_bureau_for(plan.agency)
+    if bureau is not None:
+        notification_send(dedupe_key=f"plan-{key}:{plan.pk}", agency=bureau, title=title,
+                          body=f"{plan.agency.name} → {plan.enterprise.name}", link=f"/justice/plans/{plan.pk}/")
+
+
+def _notify_justice_review(plan: Plan) -> None:
+    _notify_justice(plan, key="review", title=_("Plan on a whitelisted enterprise awaits review"))
+
+
+def _invite_theme_agencies(*, actor, plan: Plan, today: dt.date) -> None:
+    """一家发起、众家响应: the lead agency's thematic plan invites the theme's other agencies of the same area."""
+    theme = plan.theme
+    if theme is None or theme.lead_department_id != plan.agency.department_id or plan.invitation_id:
+        return
+    deadline = max(today + dt.timedelta(days=1),
+                   plan.window_start - dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE + 1))
+    invited = Agency.objects.filter(department__in=theme.participating_departments.all(), active=True,
+                                    is_justice_bureau=False, division=plan.agency.division).exclude(pk=plan.agency_id)
+    for agency in invited:
+        invitation, created = Invitation.objects.get_or_create(lead_plan=plan, agency=agency,
+                                                               defaults={"deadline": deadline})
+        if created:
+            notification_send(
+                dedupe_key=f"invitation:{invitation.pk}", agency=agency,
+                title=_("Invitation to a joint inspection of %(name)s") % {"name": plan.enterprise.name},
+                body=_("%(lead)s leads a %(theme)s inspection between %(start)s and %(end)s. Respond by %(deadline)s.")
+                % {"lead": plan.agency.name, "theme": theme.name, "start": plan.window_start,
+                   "end": plan.window_end, "deadline": deadline},
+                link=f"/agency/invitations/{invitation.pk}/",
+            )
+    if invited:
+        audit_record(actor=actor, action="plan.invite", obj=plan,
+                     details={"agencies": [a.code for a in invited], "deadline": deadline})
+
+
+def _check_invitation(*, invitation: Invitation, agency: Agency, enterprise: Enterprise, today) -> Invitation:
+    invitation = Invitation.objects.select_for_update().select_related("lead_plan").get(pk=invitation.pk)
+    if invitation.agency_id != agency.pk:
+        raise DomainError(_("This invitation is addressed to another agency."), field="invitation")
+    if invitation.status != Invitation.Status.OPEN or invitation.deadline < today:
+        raise DomainError(_("This invitation is no longer open."), field="invitation")
+    if invitation.lead_plan.enterprise_id != enterprise.pk:
+        raise DomainError(_("The invitation is for another enterprise."), field="enterprise")
+    if not invitation.lead_plan.is_live:
+        raise DomainError(_("The lead plan has been withdrawn."), field="invitation")
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, actor, invitation: Invitation, reason: str = "") -> Invitation:
+    agency = _require_officer(actor)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.agency_id != agency.pk:
+        raise DomainError(_("This invitation is addressed to another agency."))
+    if invitation.status != Invitation.Status.OPEN:
+        raise DomainError(_("This invitation is no longer open."))
+    invitation.status = Invitation.Status.DECLINED
+    invitation.save(update_fields=["status"])
+    audit_record(actor=actor, action="invitation.decline", obj=invitation, details={"reason": reason})
+    return invitation
+
+
+@transaction.atomic
+def plan_withdraw(*, actor, plan: Plan, reason: str = "") -> Plan:
+    """An agency withdraws its plan before the visit is fixed; the enterprise's visits are re-optimised."""
+    agency = _require_officer(actor)
+    lock_enterprise(plan.enterprise_id)
+    plan = Plan.objects.select_related("joint_task").get(pk=plan.pk)
+    if plan.agency_id != agency.pk:
+        raise DomainError(_("Only the filing agency can withdraw its plan."))
+    if plan.status not in (Plan.Status.PENDING_REVIEW, Plan.Status.FILED, Plan.Status.APPROVED):
+        raise DomainError(_("This plan can no longer be withdrawn."))
+    if plan.joint_task_id and plan.joint_task.fixed:
+        raise DomainError(_("The visit is already fixed; the plan can no longer be withdrawn."))
+    before = plan.status
+    plan.status, plan.withdrawn_at, plan.joint_task = Plan.Status.WITHDRAWN, timezone.now(), None
+    plan.save(update_fields=["status", "withdrawn_at", "joint_task"])
+    audit_record(actor=actor, action="plan.withdraw", obj=plan, details={"before": before, "reason": reason})
+    enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
+    return plan
+
+
+def _require_same_level_justice(actor, plan: Plan) -> None:
+    if not (actor and actor.is_authenticated and actor.is_justice and actor.agency_id):
+        raise DomainError(_("Only the justice bureau can review plans."))
+    if actor.agency.division != plan.agency.division:
+        raise DomainError(_("Plans are reviewed by the justice bureau of the same level."))
+
+
+@transaction.atomic
+def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
+    """白名单审核: the same-level justice bureau approves a plan on a whitelisted enterprise (then it enters
+    matching) or rejects it with a reason the officer sees."""
+    _require_same_level_justice(actor, plan)
+    lock_enterprise(plan.enterprise_id)
+    plan = Plan.objects.get(pk=plan.pk)
+    if plan.status != Plan.Status.PENDING_REVIEW:
+        raise DomainError(_("This plan is not awaiting review."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError(_("A rejection needs a reason."), field="note")
+    plan.status = Plan.Status.APPROVED if approve else Plan.Status.REJECTED
+    plan.review_note, plan.reviewed_by, plan.reviewed_at = note, actor, timezone.now()
+    plan.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    audit_record(actor=actor, action="plan.approve" if approve else "plan.reject", obj=plan, details={"note": note})
+    if approve:
+        enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
+        plan.refresh_from_db()
+        _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
+    notification_send(
+        dedupe_key=f"plan-reviewed:{plan.pk}", agency=plan.agency,
+        title=(_("Plan approved by the justice bureau") if approve else _("Plan rejected by the justice bureau")),
+        body=f"{plan.enterprise.name}:{note}" if note else plan.enterprise.name, link=f"/agency/plans/{plan.pk}/",
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> Plan:
+    """事后追溯核查: the justice bureau marks a green-channel inspection justified or not."""
+    _require_same_level_justice(actor, plan)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.urgent or plan.post_review != Plan.PostReview.PENDING:
+        raise DomainError(_("This plan is not awaiting review after the fact."))
+    note = (note or "").strip()
+    if not justified and not note:
+        raise DomainError(_("Say why the urgent inspection was not justified."), field="note")
+    plan.post_review = Plan.PostReview.JUSTIFIED if justified else Plan.PostReview.UNJUSTIFIED
+    plan.post_review_note, plan.post_reviewed_by, plan.post_reviewed_at = note, actor, timezone.now()
+    plan.save(update_fields=["post_review", "post_review_note", "post_reviewed_by", "post_reviewed_at"])
+    audit_record(actor=actor, action="plan.post_review", obj=plan,
+                 details={"justified": justified, "note": note})
+    return plan
+
+
+def plans_daily_checks(*, today: dt.date | None = None) -> dict:
+    """The daily job: fix the visits that reach their fixing day, flag plans visited less than 7 days after
+    filing, remind agencies of invitations nearing their deadline, expire passed invitations.
+    Every step is guarded so that running it twice does nothing the second time."""
+    today = today or timezone.localdate()
+    fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
+    fixed = 0
+    for task_id in JointTask.objects.filter(fixed=False, status=JointTask.Status.SCHEDULED,
+                                            visit_date__lte=fix_until).values_list("pk", flat=True):
+        with transaction.atomic():
+            fixed += joint_task_fix(actor=None, task_id=task_id, today=today)
+    flagged = _flag_short_notice()
+    reminded = _remind_invitations(today=today)
+    with transaction.atomic():
+        expired = Invitation.objects.filter(status=Invitation.Status.OPEN, deadline__lt=today).update(
+            status=Invitation.Status.EXPIRED)
+    return {"fixed": fixed, "short_notice": flagged, "reminded": reminded, "expired": expired}
+
+
+def _flag_short_notice() -> int:
+    flagged = 0
+    candidates = Plan.objects.filter(urgent=False, short_notice=False, status__in=Plan.LIVE,
+                                     joint_task__fixed=True).select_related("joint_task")
+    for plan in candidates:
+        if (plan.joint_task.visit_date - plan.filed_on).days < settings.PLAN_ADVANCE_DAYS and not plan.invitation_id:
+            with transaction.atomic():
+                if Plan.objects.filter(pk=plan.pk, short_notice=False).update(short_notice=True):
+                    audit_record(actor=None, action="plan.flag_short_notice", obj=plan,
+                                 details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date})
+                    flagged += 1
+    return flagged
+
+
+def _remind_invitations(*, today: dt.date) -> int:
+    remind_from = today + dt.timedelta(days=settings.INVITATION_REMIND_DAYS_BEFORE)
+    reminded = 0
+    for invitation in Invitation.objects.filter(status=Invitation.Status.OPEN, reminded_at__isnull=True,
+                                                deadline__gte=today, deadline__lte=remind_from).select_related(
+                                                    "lead_plan__enterprise"):
+        with transaction.atomic():
+            if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+                notification_send(
+                    dedupe_key=f"invitation-reminder:{invitation.pk}", agency=invitation.agency,
+                    title=_("Invitation deadline approaching: %(name)s") % {"name": invitation.lead_plan.enterprise.name},
+                    body=_("Respond by %(deadline)s.") % {"deadline": invitation.deadline},
+                    link=f"/agency/invitations/{invitation.pk}/",
+                )
+                reminded += 1
+    return reminded
+
+
+def calendar_warning(start: dt.date, end: dt.date) -> str | None:
+    """A warning to show when the official calendar for a year in the window is not loaded yet."""
+    years = unknown_calendar_years(start, end)
+    if years:
+        return _("The official holiday calendar for %(years)s is not loaded yet; weekends are avoided, holidays "
+                 "are not known.") % {"years": "、".join(str(y) for y in years)}
+    return None
