@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,11 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     task rows are reused where they keep most of their plans, so ids stay stable for the apps.
     Raises DomainError when some plan can no longer be served (no allowed day left in its window).
     """
+    today = today or timezone.localdate()
+    due = JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED,
+                                   visit_date__lte=today + dt.timedelta(days=fix_days_before()))
+    for task_id in due.values_list("pk", flat=True):
+        joint_task_fix(actor=actor, task_id=task_id, today=today)
     plans, visits = compute_schedule(enterprise_id=enterprise_id, today=today)
     if not plans:
         _drop_empty_unfixed(enterprise_id, keep=set())
@@ -42,17 +48,20 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
 
 def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra: PlanWindow | None = None):
     """The live plans of the enterprise and the visits that serve them best, computed without writing.
-    ``extra`` adds a hypothetical plan (the filing page's preview)."""
+    ``extra`` adds a hypothetical plan (the filing page's preview). A visit within its fixing period counts
+    as fixed even if the daily job has not fixed it yet."""
     today = today or timezone.localdate()
     plans = list(
         Plan.objects.filter(enterprise_id=enterprise_id, status__in=Plan.LIVE, urgent=False)
         .select_related("joint_task", "agency")
         .order_by("id")
     )
+    fix_until = today + dt.timedelta(days=fix_days_before())
     fixed_tasks = {
         t.pk: t
-        for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=True, urgent=False,
+        for t in JointTask.objects.filter(enterprise_id=enterprise_id, urgent=False,
                                           status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED])
+        .filter(Q(fixed=True) | Q(visit_date__lte=fix_until))
     }
     on_fixed = defaultdict(list)
     windows = [extra] if extra is not None else []

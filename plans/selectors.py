@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
+from accounts.models import User
 from catalogue.models import Matter
 
 from .models import Invitation, JointTask, Plan
@@ -78,7 +79,7 @@ def with_task_details(qs):
     """Prefetch what a visit shows (its live plans with agencies, officers and matters) in a fixed number of
     queries, whatever the number of visits."""
     live_plans = Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE]).select_related("agency").prefetch_related(
-        "officers", Prefetch("matters", queryset=Matter.objects.select_related("department")))
+        Prefetch("officers", queryset=User.objects.select_related("agency")), Prefetch("matters", queryset=Matter.objects.select_related("department")))
     return qs.prefetch_related(Prefetch("plans", queryset=live_plans, to_attr="live_plans"))
 
 
