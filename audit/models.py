@@ -19,8 +19,12 @@ class AuditEntry(models.Model):
     """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_repr = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)

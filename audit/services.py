@@ -1,4 +1,5 @@
 """Writing the audit trail. Called by every service that changes state, inside its transaction."""
+
 from django.db import transaction
 
 from .models import AuditEntry

@@ -24,10 +24,12 @@ class ThemeSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "lead_department", "participating_departments"]
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("agency", str, description="department code, or an agency code (its department's matters)"),
-    OpenApiParameter("theme", str),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("agency", str, description="department code, or an agency code (its department's matters)"),
+        OpenApiParameter("theme", str),
+    ]
+)
 class MatterListApi(generics.ListAPIView):
     """The catalogue of supervision matters."""
 
@@ -35,8 +37,10 @@ class MatterListApi(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return matters_list(agency_or_department_code=self.request.query_params.get("agency") or None,
-                            theme_code=self.request.query_params.get("theme") or None)
+        return matters_list(
+            agency_or_department_code=self.request.query_params.get("agency") or None,
+            theme_code=self.request.query_params.get("theme") or None,
+        )
 
 
 class ThemeListApi(generics.ListAPIView):

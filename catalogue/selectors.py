@@ -1,18 +1,34 @@
+"""Reads of the catalogue: the matters and checklists that plans use and that are published to enterprises."""
+
 from accounts.models import Agency
 
-from .models import Matter
+from .models import Matter, ThematicChecklist
 
 
 def matters_list(*, agency_or_department_code: str | None = None, theme_code: str | None = None):
-    """Active matters, optionally those of one department (given its code or one of its agencies' codes)
-    and/or on one theme."""
+    """Active supervision matters with their department and themes loaded (two queries whatever the count).
+
+    ``agency_or_department_code`` narrows to one department's matters; an agency's code stands for its
+    department, because city and district agencies of one kind share the catalogue."""
     qs = Matter.objects.filter(active=True).select_related("department").prefetch_related("themes")
     if agency_or_department_code:
-        agency = Agency.objects.filter(code=agency_or_department_code).first()
-        if agency is not None:
-            qs = qs.filter(department_id=agency.department_id)
-        else:
-            qs = qs.filter(department__code=agency_or_department_code)
+        department_code = (
+            Agency.objects.filter(code=agency_or_department_code).values_list("department__code", flat=True).first()
+            or agency_or_department_code
+        )
+        qs = qs.filter(department__code=department_code)
     if theme_code:
         qs = qs.filter(themes__code=theme_code)
     return qs.order_by("code")
+
+
+def checklists_list(*, theme_code: str | None = None):
+    """Thematic checklists with their theme and active matters loaded."""
+    from django.db.models import Prefetch
+
+    qs = ThematicChecklist.objects.select_related("theme", "theme__lead_department").prefetch_related(
+        Prefetch("matters", queryset=Matter.objects.filter(active=True).select_related("department").order_by("code"))
+    )
+    if theme_code:
+        qs = qs.filter(theme__code=theme_code)
+    return qs.order_by("theme__order", "code")

@@ -21,8 +21,19 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "legal_representative", "address", "division", "division_name", "industry",
-                  "industry_name", "themes", "credit_grade", "whitelisted"]
+        fields = [
+            "uscc",
+            "name",
+            "legal_representative",
+            "address",
+            "division",
+            "division_name",
+            "industry",
+            "industry_name",
+            "themes",
+            "credit_grade",
+            "whitelisted",
+        ]
 
     def get_credit_grade(self, obj) -> str | None:
         credit = getattr(obj, "credit", None)
@@ -52,10 +63,14 @@ def _parse_bool(value):
     raise ValidationError({"whitelisted": ["true or false"]})
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("q", str, description="name fragment or credit code"),
-    OpenApiParameter("division", str), OpenApiParameter("theme", str), OpenApiParameter("whitelisted", bool),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="name fragment or credit code"),
+        OpenApiParameter("division", str),
+        OpenApiParameter("theme", str),
+        OpenApiParameter("whitelisted", bool),
+    ]
+)
 class EnterpriseListApi(generics.ListAPIView):
     """Enterprises within the caller's scope."""
 
@@ -64,8 +79,11 @@ class EnterpriseListApi(generics.ListAPIView):
     def get_queryset(self):
         params = self.request.query_params
         return enterprise_search(
-            user=self.request.user, query=params.get("q", ""), division=params.get("division", ""),
-            theme=params.get("theme", ""), whitelisted=_parse_bool(params.get("whitelisted")),
+            user=self.request.user,
+            query=params.get("q", ""),
+            division=params.get("division", ""),
+            theme=params.get("theme", ""),
+            whitelisted=_parse_bool(params.get("whitelisted")),
         ).prefetch_related("themes")
 
 

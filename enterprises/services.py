@@ -1,4 +1,5 @@
 """Writes on enterprises, their accounts, busy periods and licences."""
+
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -23,20 +24,39 @@ def _clean(obj):
 
 
 @transaction.atomic
-def enterprise_create(*, actor, uscc: str, name: str, division: str, legal_representative: str = "",
-                      address: str = "", industry: str = "", themes=()) -> Enterprise:
+def enterprise_create(
+    *,
+    actor,
+    uscc: str,
+    name: str,
+    division: str,
+    legal_representative: str = "",
+    address: str = "",
+    industry: str = "",
+    themes=(),
+) -> Enterprise:
     """Register an enterprise. The credit code must be valid (GB 32100-2015) and not yet registered."""
     uscc = normalise_uscc(uscc)
     if Enterprise.objects.filter(uscc=uscc).exists():
         raise DomainError(_("An enterprise with this credit code is already registered."), field="uscc")
-    enterprise = Enterprise(uscc=uscc, name=name.strip(), division=division, legal_representative=legal_representative,
-                            address=address, industry=industry)
+    enterprise = Enterprise(
+        uscc=uscc,
+        name=name.strip(),
+        division=division,
+        legal_representative=legal_representative,
+        address=address,
+        industry=industry,
+    )
     _clean(enterprise)
     enterprise.save()
     if themes:
         enterprise.themes.set(themes)
-    audit_record(actor=actor, action="enterprise.create", obj=enterprise,
-                 details={"after": snapshot(enterprise, ENTERPRISE_FIELDS), "themes": [t.code for t in themes]})
+    audit_record(
+        actor=actor,
+        action="enterprise.create",
+        obj=enterprise,
+        details={"after": snapshot(enterprise, ENTERPRISE_FIELDS), "themes": [t.code for t in themes]},
+    )
     return enterprise
 
 
@@ -52,8 +72,12 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
         setattr(enterprise, field, value)
     _clean(enterprise)
     enterprise.save()
-    audit_record(actor=actor, action="enterprise.update", obj=enterprise,
-                 details={"before": before, "after": snapshot(enterprise, ENTERPRISE_FIELDS)})
+    audit_record(
+        actor=actor,
+        action="enterprise.update",
+        obj=enterprise,
+        details={"before": before, "after": snapshot(enterprise, ENTERPRISE_FIELDS)},
+    )
     return enterprise
 
 
@@ -71,32 +95,60 @@ def enterprise_account_link(*, actor, user, enterprise: Enterprise) -> Enterpris
 
 
 @transaction.atomic
-def busy_period_declare(*, actor, enterprise: Enterprise, start: datetime.date, end: datetime.date,
-                        reason: str = "") -> BusyPeriod:
-    """An enterprise declares dates it asks not to be visited. At most 90 days at a time."""
+def busy_period_declare(
+    *, actor, enterprise: Enterprise, start: datetime.date, end: datetime.date, reason: str = ""
+) -> BusyPeriod:
+    """An enterprise declares dates it asks not to be visited. At most 90 days at a time. Visits not yet fixed
+    move off these dates; a declaration that would leave some plan with no day to visit is refused."""
+    from plans.matching import enterprise_reschedule, lock_enterprise
+
     if end < start:
         raise DomainError(_("The end date is before the start date."), field="end")
     if (end - start).days >= 90:
         raise DomainError(_("A busy period may be at most 90 days long."), field="end")
     period = BusyPeriod(enterprise=enterprise, start=start, end=end, reason=reason)
     _clean(period)
+    lock_enterprise(enterprise.pk)
     period.save()
-    audit_record(actor=actor, action="busy_period.declare", obj=enterprise,
-                 details={"start": start, "end": end, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="busy_period.declare",
+        obj=enterprise,
+        details={"start": start, "end": end, "reason": reason},
+    )
+    try:
+        enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk)
+    except DomainError as exc:
+        raise DomainError(
+            _("These dates would leave a filed inspection with no day to visit: %(why)s") % {"why": exc.message},
+            field="end",
+        ) from exc
     return period
 
 
 @transaction.atomic
 def busy_period_remove(*, actor, period: BusyPeriod) -> None:
+    from plans.matching import enterprise_reschedule, lock_enterprise
+
     enterprise = period.enterprise
+    lock_enterprise(enterprise.pk)
     details = {"start": period.start, "end": period.end, "reason": period.reason}
     period.delete()
     audit_record(actor=actor, action="busy_period.remove", obj=enterprise, details=details)
+    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk)
 
 
 @transaction.atomic
-def licence_record(*, actor, enterprise: Enterprise, licence_type: str, number: str, valid_from: datetime.date,
-                   valid_to: datetime.date, issuing_agency: str = "") -> Licence:
+def licence_record(
+    *,
+    actor,
+    enterprise: Enterprise,
+    licence_type: str,
+    number: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date,
+    issuing_agency: str = "",
+) -> Licence:
     """Record a licence, or update the validity of the same licence (type and number) when renewed."""
     licence = Licence.objects.filter(enterprise=enterprise, licence_type=licence_type, number=number).first()
     before = snapshot(licence, ["valid_from", "valid_to", "issuing_agency"]) if licence else None
@@ -104,6 +156,10 @@ def licence_record(*, actor, enterprise: Enterprise, licence_type: str, number: 
     licence.valid_from, licence.valid_to, licence.issuing_agency = valid_from, valid_to, issuing_agency
     _clean(licence)
     licence.save()
-    audit_record(actor=actor, action="licence.record", obj=licence,
-                 details={"before": before, "after": snapshot(licence, ["valid_from", "valid_to", "issuing_agency"])})
+    audit_record(
+        actor=actor,
+        action="licence.record",
+        obj=licence,
+        details={"before": before, "after": snapshot(licence, ["valid_from", "valid_to", "issuing_agency"])},
+    )
     return licence

@@ -11,11 +11,19 @@ class Notification(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.GENERAL)
     agency = models.ForeignKey(
-        "accounts.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE,
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.CASCADE,
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=200)

@@ -1,4 +1,5 @@
 """The officer app's API for plans, joint visits, reviews and statistics (thin: services do the work)."""
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,8 +24,11 @@ class PlanInputSerializer(serializers.Serializer):
     window_start = serializers.DateField()
     window_end = serializers.DateField()
     theme = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    officers = serializers.ListField(child=serializers.CharField(max_length=150), required=False,
-                                     help_text=_("Usernames of the officers of your agency who will inspect"))
+    officers = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        required=False,
+        help_text=_("Usernames of the officers of your agency who will inspect"),
+    )
     urgent = serializers.BooleanField(required=False, default=False)
     urgent_category = serializers.ChoiceField(choices=Plan.UrgentCategory.choices, required=False, allow_blank=True)
     urgent_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -81,9 +85,28 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "status", "agency", "enterprise", "enterprise_name", "theme", "matters", "window_start",
-                  "window_end", "filed_on", "urgent", "urgent_category", "urgent_reason", "review_note",
-                  "post_review", "post_review_note", "joint_task", "visit_date", "short_notice", "campaign"]
+        fields = [
+            "id",
+            "status",
+            "agency",
+            "enterprise",
+            "enterprise_name",
+            "theme",
+            "matters",
+            "window_start",
+            "window_end",
+            "filed_on",
+            "urgent",
+            "urgent_category",
+            "urgent_reason",
+            "review_note",
+            "post_review",
+            "post_review_note",
+            "joint_task",
+            "visit_date",
+            "short_notice",
+            "campaign",
+        ]
 
 
 class OfficerBriefSerializer(serializers.Serializer):
@@ -111,8 +134,21 @@ class JointTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JointTask
-        fields = ["id", "enterprise", "enterprise_name", "visit_date", "fixed", "status", "urgent", "lead_agency",
-                  "theme", "agencies", "plans", "officers", "checklist"]
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "visit_date",
+            "fixed",
+            "status",
+            "urgent",
+            "lead_agency",
+            "theme",
+            "agencies",
+            "plans",
+            "officers",
+            "checklist",
+        ]
 
     def get_agencies(self, task) -> list[dict]:
         return AgencyBriefSerializer(selectors.task_agencies(task), many=True).data
@@ -133,32 +169,53 @@ def _officer_only(request):
 
 
 class PlanListCreateApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("enterprise", str)],
-                   responses=PlanSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("enterprise", str)],
+        responses=PlanSerializer(many=True),
+    )
     def get(self, request):
-        qs = selectors.plan_list(user=request.user, status=request.query_params.get("status", ""),
-                                 enterprise=request.query_params.get("enterprise", ""))
+        qs = selectors.plan_list(
+            user=request.user,
+            status=request.query_params.get("status", ""),
+            enterprise=request.query_params.get("enterprise", ""),
+        )
         page = generics.GenericAPIView.pagination_class()
         items = page.paginate_queryset(qs, request, view=self)
         return page.get_paginated_response(PlanSerializer(items, many=True).data)
 
-    @extend_schema(request=PlanInputSerializer, responses={201: inline_serializer("PlanFiled", {
-        "id": serializers.IntegerField(), "status": serializers.CharField(),
-        "joint_task": serializers.IntegerField(allow_null=True), "visit_date": serializers.DateField(allow_null=True),
-        "earlier_records": serializers.ListField(child=serializers.DictField()),
-        "plan": PlanSerializer()})})
+    @extend_schema(
+        request=PlanInputSerializer,
+        responses={
+            201: inline_serializer(
+                "PlanFiled",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "joint_task": serializers.IntegerField(allow_null=True),
+                    "visit_date": serializers.DateField(allow_null=True),
+                    "earlier_records": serializers.ListField(child=serializers.DictField()),
+                    "plan": PlanSerializer(),
+                },
+            )
+        },
+    )
     def post(self, request):
         _officer_only(request)
         data = PlanInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         plan = services.plan_file(actor=request.user, **data.validated_data)
         plan = plan_for_user(user=request.user, plan_id=plan.pk)
-        return Response({
-            "id": plan.pk, "status": plan.status, "joint_task": plan.joint_task_id,
-            "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
-            "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
-            "plan": PlanSerializer(plan).data,
-        }, status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "id": plan.pk,
+                "status": plan.status,
+                "joint_task": plan.joint_task_id,
+                "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
+                "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
+                "plan": PlanSerializer(plan).data,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class PlanDetailApi(APIView):
@@ -185,8 +242,11 @@ class PlanWithdrawApi(APIView):
         _officer_only(request)
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = services.plan_withdraw(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
-                                      reason=body.validated_data.get("note", ""))
+        plan = services.plan_withdraw(
+            actor=request.user,
+            plan=plan_for_user(user=request.user, plan_id=pk),
+            reason=body.validated_data.get("note", ""),
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -203,9 +263,12 @@ class PlanReviewApi(APIView):
         _justice_only(request)
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = services.plan_review(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
-                                    approve=body.validated_data["decision"] == "approve",
-                                    note=body.validated_data.get("note", ""))
+        plan = services.plan_review(
+            actor=request.user,
+            plan=plan_for_user(user=request.user, plan_id=pk),
+            approve=body.validated_data["decision"] == "approve",
+            note=body.validated_data.get("note", ""),
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -217,9 +280,12 @@ class PlanPostReviewApi(APIView):
         _justice_only(request)
         body = PostReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = services.plan_post_review(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk),
-                                         justified=body.validated_data["decision"] == "justified",
-                                         note=body.validated_data.get("note", ""))
+        plan = services.plan_post_review(
+            actor=request.user,
+            plan=plan_for_user(user=request.user, plan_id=pk),
+            justified=body.validated_data["decision"] == "justified",
+            note=body.validated_data.get("note", ""),
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -262,8 +328,11 @@ class JointTaskDetailApi(APIView):
     @extend_schema(responses=JointTaskSerializer)
     def get(self, request, pk):
         task = joint_task_for_user(user=request.user, task_id=pk)
-        task = selectors.with_task_details(JointTask.objects.filter(pk=task.pk)).select_related(
-            "enterprise", "lead_agency", "theme").get()
+        task = (
+            selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
+            .select_related("enterprise", "lead_agency", "theme")
+            .get()
+        )
         return Response(JointTaskSerializer(task).data)
 
 
@@ -289,17 +358,24 @@ class InvitationDeclineApi(APIView):
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation = services.invitation_decline(
-            actor=request.user, invitation=invitation_for_user(user=request.user, invitation_id=pk),
-            reason=body.validated_data.get("note", ""))
+            actor=request.user,
+            invitation=invitation_for_user(user=request.user, invitation_id=pk),
+            reason=body.validated_data.get("note", ""),
+        )
         return Response(InvitationSerializer(invitation).data)
 
 
 class StatisticsApi(APIView):
     """Joint share, visits avoided, 7-day advance filing rate and green-channel counts over the caller's plans."""
 
-    @extend_schema(parameters=[OpenApiParameter("by", str, enum=list(DIMENSIONS)),
-                               OpenApiParameter("from", str), OpenApiParameter("to", str)],
-                   responses=inline_serializer("Statistics", {"figures": serializers.DictField()}))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(DIMENSIONS)),
+            OpenApiParameter("from", str),
+            OpenApiParameter("to", str),
+        ],
+        responses=inline_serializer("Statistics", {"figures": serializers.DictField()}),
+    )
     def get(self, request):
         if not (request.user.is_justice or request.user.is_officer or request.user.is_platform_admin):
             raise PermissionDenied
@@ -309,18 +385,23 @@ class StatisticsApi(APIView):
         dates = serializers.DateField(required=False)
         date_from = dates.run_validation(request.query_params["from"]) if request.query_params.get("from") else None
         date_to = dates.run_validation(request.query_params["to"]) if request.query_params.get("to") else None
-        figures = plan_statistics(plans_qs=selectors.plans_for_user(user=request.user), by=by, date_from=date_from,
-                                  date_to=date_to)
+        figures = plan_statistics(
+            plans_qs=selectors.plans_for_user(user=request.user), by=by, date_from=date_from, date_to=date_to
+        )
         return Response({"figures": figures})
 
 
 class PlanPreviewApi(APIView):
     """The visit a plan would join, without filing it: for the live preview on the filing page."""
 
-    @extend_schema(parameters=[OpenApiParameter("enterprise", str, required=True),
-                               OpenApiParameter("window_start", str, required=True),
-                               OpenApiParameter("window_end", str, required=True)],
-                   responses=inline_serializer("PlanPreview", {"joins": serializers.DictField(allow_null=True)}))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("enterprise", str, required=True),
+            OpenApiParameter("window_start", str, required=True),
+            OpenApiParameter("window_end", str, required=True),
+        ],
+        responses=inline_serializer("PlanPreview", {"joins": serializers.DictField(allow_null=True)}),
+    )
     def get(self, request):
         _officer_only(request)
         from .preview import plan_preview

@@ -1,4 +1,5 @@
 """The working-day calendar the scheduler uses, and the days an enterprise may be visited."""
+
 import datetime as dt
 
 from enterprises.models import BusyPeriod
@@ -9,23 +10,30 @@ from .workdays import default_calendar
 
 def busy_ranges(*, enterprise_id: int, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return list(
-        BusyPeriod.objects.filter(enterprise_id=enterprise_id, start__lte=end, end__gte=start).values_list("start", "end")
+        BusyPeriod.objects.filter(enterprise_id=enterprise_id, start__lte=end, end__gte=start).values_list(
+            "start", "end"
+        )
     )
 
 
 def visit_day_rule(*, enterprise_id: int, start: dt.date, end: dt.date, not_before: dt.date | None = None):
     """The ``is_allowed`` callback over [start, end]: an official working day, outside the enterprise's busy
     periods, and not before ``not_before`` (a visit is never scheduled in the past)."""
-    allowed = make_is_allowed(calendar=default_calendar(), busy_periods=busy_ranges(
-        enterprise_id=enterprise_id, start=start, end=end))
+    allowed = make_is_allowed(
+        calendar=default_calendar(), busy_periods=busy_ranges(enterprise_id=enterprise_id, start=start, end=end)
+    )
     if not_before is None:
         return allowed
     return lambda d: d >= not_before and allowed(d)
 
 
 def blocked_days(*, enterprise_id: int, start: dt.date, end: dt.date):
-    return blocking_days(start, end, calendar=default_calendar(),
-                         busy_periods=busy_ranges(enterprise_id=enterprise_id, start=start, end=end))
+    return blocking_days(
+        start,
+        end,
+        calendar=default_calendar(),
+        busy_periods=busy_ranges(enterprise_id=enterprise_id, start=start, end=end),
+    )
 
 
 def unknown_calendar_years(start: dt.date, end: dt.date) -> list[int]:

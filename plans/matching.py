@@ -3,6 +3,7 @@
 Everything here runs under a row lock on the enterprise, taken by the caller's service, so two officers
 filing for the same enterprise at the same moment are serialised and end in one consistent schedule.
 """
+
 import datetime as dt
 from collections import defaultdict
 
@@ -35,8 +36,12 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     Raises DomainError when some plan can no longer be served (no allowed day left in its window).
     """
     today = today or timezone.localdate()
-    due = JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED,
-                                   visit_date__lte=today + dt.timedelta(days=fix_days_before()))
+    due = JointTask.objects.filter(
+        enterprise_id=enterprise_id,
+        fixed=False,
+        status=JointTask.Status.SCHEDULED,
+        visit_date__lte=today + dt.timedelta(days=fix_days_before()),
+    )
     for task_id in due.values_list("pk", flat=True):
         joint_task_fix(actor=actor, task_id=task_id, today=today)
     plans, visits = compute_schedule(enterprise_id=enterprise_id, today=today)
@@ -59,9 +64,9 @@ def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra:
     fix_until = today + dt.timedelta(days=fix_days_before())
     fixed_tasks = {
         t.pk: t
-        for t in JointTask.objects.filter(enterprise_id=enterprise_id, urgent=False,
-                                          status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED])
-        .filter(Q(fixed=True) | Q(visit_date__lte=fix_until))
+        for t in JointTask.objects.filter(
+            enterprise_id=enterprise_id, urgent=False, status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED]
+        ).filter(Q(fixed=True) | Q(visit_date__lte=fix_until))
     }
     on_fixed = defaultdict(list)
     windows = [extra] if extra is not None else []
@@ -72,28 +77,35 @@ def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra:
         else:
             start = max(plan.window_start, today + dt.timedelta(days=1))
             if start > plan.window_end:
-                raise DomainError(_("The window of plan %(id)s has passed; it can no longer be scheduled.")
-                                  % {"id": plan.pk})
+                raise DomainError(
+                    _("The window of plan %(id)s has passed; it can no longer be scheduled.") % {"id": plan.pk}
+                )
             windows.append(PlanWindow(plan.pk, start, plan.window_end))
     if not windows:
         return plans, []
     lo = min(w.start for w in windows)
     hi = max(w.end for w in windows)
     is_allowed = visit_day_rule(enterprise_id=enterprise_id, start=lo, end=hi, not_before=today + dt.timedelta(days=1))
-    fixed_visits = [Visit(t.visit_date, tuple(on_fixed.get(pk, ())), fixed=True, visit_id=pk)
-                    for pk, t in fixed_tasks.items() if t.visit_date > today or on_fixed.get(pk)]
+    fixed_visits = [
+        Visit(t.visit_date, tuple(on_fixed.get(pk, ())), fixed=True, visit_id=pk)
+        for pk, t in fixed_tasks.items()
+        if t.visit_date > today or on_fixed.get(pk)
+    ]
     try:
         return plans, schedule(windows, is_allowed=is_allowed, fixed_visits=fixed_visits)
     except NoAllowedDayError as exc:
         ids = ", ".join(str(w.plan_id) for w in exc.windows)
-        raise DomainError(_("No working day outside the busy periods is left in the window of plan(s) %(ids)s.")
-                          % {"ids": ids}) from exc
+        raise DomainError(
+            _("No working day outside the busy periods is left in the window of plan(s) %(ids)s.") % {"ids": ids}
+        ) from exc
 
 
 def _apply(*, actor, enterprise_id, plans, visits):
     by_id = {p.pk: p for p in plans}
-    unfixed = {t.pk: t for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False,
-                                                          status=JointTask.Status.SCHEDULED)}
+    unfixed = {
+        t.pk: t
+        for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED)
+    }
     used, touched, moves = set(), [], []
     # Reuse the unfixed row that already holds most of a visit's plans.
     for visit in visits:
@@ -126,14 +138,14 @@ def _apply(*, actor, enterprise_id, plans, visits):
         touched.append(task)
     _drop_empty_unfixed(enterprise_id, keep={t.pk for t in touched})
     if moves:
-        audit_record(actor=actor, action="joint_task.reschedule", obj=touched[0].enterprise,
-                     details={"moves": moves})
+        audit_record(actor=actor, action="joint_task.reschedule", obj=touched[0].enterprise, details={"moves": moves})
     return touched
 
 
 def _drop_empty_unfixed(enterprise_id, *, keep):
-    JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED,
-                             plans__isnull=True).exclude(pk__in=keep).delete()
+    JointTask.objects.filter(
+        enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED, plans__isnull=True
+    ).exclude(pk__in=keep).delete()
 
 
 def _set_lead(task: JointTask) -> None:
@@ -165,14 +177,16 @@ def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool
     task = JointTask.objects.select_related("enterprise").get(pk=task_id)
     agencies = "、".join(sorted({p.agency.name for p in task.plans.select_related("agency")}))
     notification_send(
-        dedupe_key=f"joint-task-fixed:{task.pk}", enterprise=task.enterprise,
+        dedupe_key=f"joint-task-fixed:{task.pk}",
+        enterprise=task.enterprise,
         title=_("Inspection visit fixed for %(date)s") % {"date": task.visit_date.isoformat()},
         body=_("Agencies: %(agencies)s. The matters to be checked and their standards are in your portal.")
         % {"agencies": agencies},
         link=f"/enterprise/visits/{task.pk}/",
     )
-    audit_record(actor=actor, action="joint_task.fix", obj=task,
-                 details={"visit_date": task.visit_date, "agencies": agencies})
+    audit_record(
+        actor=actor, action="joint_task.fix", obj=task, details={"visit_date": task.visit_date, "agencies": agencies}
+    )
     return True
 
 

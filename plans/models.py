@@ -24,8 +24,9 @@ class JointTask(models.Model):
     lead_agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("lead agency"), null=True, on_delete=models.PROTECT, related_name="led_tasks"
     )
-    theme = models.ForeignKey("catalogue.Theme", verbose_name=_("theme"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    theme = models.ForeignKey(
+        "catalogue.Theme", verbose_name=_("theme"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -65,14 +66,24 @@ class Plan(models.Model):
 
     LIVE = (Status.FILED, Status.APPROVED)
 
-    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
-                                 related_name="filed_plans")
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="filed_plans"
+    )
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("officers"), related_name="plans")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
-                                   related_name="plans")
-    theme = models.ForeignKey("catalogue.Theme", verbose_name=_("theme"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="plans")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="plans"
+    )
+    theme = models.ForeignKey(
+        "catalogue.Theme",
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
     matters = models.ManyToManyField("catalogue.Matter", verbose_name=_("matters"), related_name="plans")
     window_start = models.DateField(_("earliest visit date"))
     window_end = models.DateField(_("latest visit date"))
@@ -81,29 +92,56 @@ class Plan(models.Model):
     campaign = models.CharField(_("campaign reference"), max_length=40, blank=True, db_index=True)
 
     urgent = models.BooleanField(_("green channel"), default=False)
-    urgent_category = models.CharField(_("urgency reason category"), max_length=30, choices=UrgentCategory.choices,
-                                       blank=True)
+    urgent_category = models.CharField(
+        _("urgency reason category"), max_length=30, choices=UrgentCategory.choices, blank=True
+    )
     urgent_reason = models.TextField(_("urgency reason"), blank=True)
 
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
     review_note = models.TextField(_("review note"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
-    post_review = models.CharField(_("review after the fact"), max_length=12, choices=PostReview.choices, blank=True,
-                                   default=PostReview.NOT_NEEDED)
+    post_review = models.CharField(
+        _("review after the fact"), max_length=12, choices=PostReview.choices, blank=True, default=PostReview.NOT_NEEDED
+    )
     post_review_note = models.TextField(_("review after the fact: note"), blank=True)
-    post_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed after the fact by"),
-                                         null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    post_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed after the fact by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     post_reviewed_at = models.DateTimeField(_("reviewed after the fact at"), null=True, blank=True)
 
-    joint_task = models.ForeignKey(JointTask, verbose_name=_("joint inspection task"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="plans")
-    invitation = models.ForeignKey("Invitation", verbose_name=_("in response to"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="response_plans")
+    joint_task = models.ForeignKey(
+        JointTask,
+        verbose_name=_("joint inspection task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+    )
+    invitation = models.ForeignKey(
+        "Invitation",
+        verbose_name=_("in response to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="response_plans",
+    )
     short_notice = models.BooleanField(
-        _("visit less than 7 days after filing"), default=False,
+        _("visit less than 7 days after filing"),
+        default=False,
         help_text=_("Set by the daily check when the visit date ended up less than 7 days after filing."),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -114,8 +152,9 @@ class Plan(models.Model):
         ordering = ["-filed_at", "-id"]
         indexes = [models.Index(fields=["enterprise", "status"]), models.Index(fields=["agency", "status"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
-                                   name="plan_window_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(window_end__gte=models.F("window_start")), name="plan_window_ordered"
+            ),
         ]
 
     def __str__(self):
@@ -135,9 +174,12 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
 
-    lead_plan = models.ForeignKey(Plan, verbose_name=_("lead plan"), on_delete=models.CASCADE, related_name="invitations")
-    agency = models.ForeignKey("accounts.Agency", verbose_name=_("invited agency"), on_delete=models.CASCADE,
-                               related_name="invitations")
+    lead_plan = models.ForeignKey(
+        Plan, verbose_name=_("lead plan"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("invited agency"), on_delete=models.CASCADE, related_name="invitations"
+    )
     deadline = models.DateField(_("respond by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)

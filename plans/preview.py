@@ -1,4 +1,5 @@
 """What filing a plan would do, computed without filing it (the filing page's live preview)."""
+
 import datetime as dt
 
 from django.utils import timezone
@@ -16,13 +17,19 @@ PREVIEW_ID = -1
 
 def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date) -> dict:
     today = timezone.localdate()
-    result = {"error": None, "joins": None, "visit_date": None, "new_visit": None,
-              "calendar_warning": calendar_warning(window_start, window_end),
-              "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today)}
+    result = {
+        "error": None,
+        "joins": None,
+        "visit_date": None,
+        "new_visit": None,
+        "calendar_warning": calendar_warning(window_start, window_end),
+        "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today),
+    }
     try:
         _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=False)
-        plans, visits = compute_schedule(enterprise_id=enterprise.pk, today=today,
-                                         extra=PlanWindow(PREVIEW_ID, window_start, window_end))
+        plans, visits = compute_schedule(
+            enterprise_id=enterprise.pk, today=today, extra=PlanWindow(PREVIEW_ID, window_start, window_end)
+        )
     except DomainError as exc:
         result["error"] = str(exc.message)
         return result
@@ -38,8 +45,11 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
             "fixed": visit.fixed,
         }
         result["message"] = _("Joins the visit on %(date)s with %(agencies)s.") % {
-            "date": visit.date.isoformat(), "agencies": "、".join(result["joins"]["agencies"])}
+            "date": visit.date.isoformat(),
+            "agencies": "、".join(result["joins"]["agencies"]),
+        }
     else:
         result["message"] = _("A new visit on %(date)s (the date may still move until it is fixed).") % {
-            "date": visit.date.isoformat()}
+            "date": visit.date.isoformat()
+        }
     return result

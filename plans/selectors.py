@@ -1,4 +1,5 @@
 """Reads on plans and joint tasks, each scoped to what the user may see."""
+
 import datetime as dt
 
 from django.db.models import Prefetch, Q
@@ -78,8 +79,14 @@ def joint_tasks_for_user(*, user):
 def with_task_details(qs):
     """Prefetch what a visit shows (its live plans with agencies, officers and matters) in a fixed number of
     queries, whatever the number of visits."""
-    live_plans = Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE]).select_related("agency").prefetch_related(
-        Prefetch("officers", queryset=User.objects.select_related("agency")), Prefetch("matters", queryset=Matter.objects.select_related("department")))
+    live_plans = (
+        Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE])
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("officers", queryset=User.objects.select_related("agency")),
+            Prefetch("matters", queryset=Matter.objects.select_related("department")),
+        )
+    )
     return qs.prefetch_related(Prefetch("plans", queryset=live_plans, to_attr="live_plans"))
 
 
@@ -121,17 +128,20 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
     since = today - dt.timedelta(days=365)
     tasks = with_task_details(
         JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
-        .exclude(status=JointTask.Status.CANCELLED).select_related("lead_agency")
+        .exclude(status=JointTask.Status.CANCELLED)
+        .select_related("lead_agency")
     ).order_by("-visit_date")
     records = []
     for task in tasks:
-        records.append({
-            "joint_task": task.pk,
-            "visit_date": task.visit_date.isoformat(),
-            "status": task.status,
-            "agencies": [a.name for a in task_agencies(task)],
-            "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
-        })
+        records.append(
+            {
+                "joint_task": task.pk,
+                "visit_date": task.visit_date.isoformat(),
+                "status": task.status,
+                "agencies": [a.name for a in task_agencies(task)],
+                "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
+            }
+        )
     return records
 
 
@@ -139,4 +149,5 @@ def invitations_for_user(*, user):
     if not (user.is_authenticated and user.is_officer and user.agency_id):
         return Invitation.objects.none()
     return Invitation.objects.filter(agency_id=user.agency_id).select_related(
-        "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme")
+        "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme"
+    )

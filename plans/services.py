@@ -3,6 +3,7 @@
 Each service checks its rule, writes its audit entry in the same transaction and leaves nothing
 half-written when it refuses. Scheduling runs under a row lock on the enterprise (``plans.matching``).
 """
+
 import datetime as dt
 import uuid
 
@@ -38,23 +39,30 @@ def _check_matters(*, agency: Agency, theme: Theme | None, matters) -> list[Matt
         raise DomainError(_("Choose at least one supervision matter."), field="matters")
     for matter in matters:
         if not matter.active:
-            raise DomainError(_("Matter %(code)s is no longer in the catalogue.") % {"code": matter.code},
-                              field="matters")
+            raise DomainError(
+                _("Matter %(code)s is no longer in the catalogue.") % {"code": matter.code}, field="matters"
+            )
         in_theme = theme is not None and matter.themes.filter(pk=theme.pk).exists()
         if matter.department_id != agency.department_id and not in_theme:
             raise DomainError(
                 _("Matter %(code)s is owned by another department and is not on the chosen theme's list.")
-                % {"code": matter.code}, field="matters")
+                % {"code": matter.code},
+                field="matters",
+            )
     return matters
 
 
 def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
     if theme is None:
         return
-    if theme.lead_department_id != agency.department_id and not theme.participating_departments.filter(
-            pk=agency.department_id).exists():
-        raise DomainError(_("Your department neither leads nor takes part in the theme %(theme)s.")
-                          % {"theme": theme.name}, field="theme")
+    if (
+        theme.lead_department_id != agency.department_id
+        and not theme.participating_departments.filter(pk=agency.department_id).exists()
+    ):
+        raise DomainError(
+            _("Your department neither leads nor takes part in the theme %(theme)s.") % {"theme": theme.name},
+            field="theme",
+        )
 
 
 def _check_officers(*, agency: Agency, actor, officers) -> list[User]:
@@ -63,21 +71,31 @@ def _check_officers(*, agency: Agency, actor, officers) -> list[User]:
         officers.insert(0, actor)
     for officer in officers:
         if officer.agency_id != agency.pk or not officer.is_officer or not officer.is_active:
-            raise DomainError(_("%(name)s is not an active officer of your agency.") % {"name": officer},
-                              field="officers")
+            raise DomainError(
+                _("%(name)s is not an active officer of your agency.") % {"name": officer}, field="officers"
+            )
         if not officer.certificate_number:
-            raise DomainError(_("%(name)s holds no enforcement certificate and cannot inspect.") % {"name": officer},
-                              field="officers")
+            raise DomainError(
+                _("%(name)s holds no enforcement certificate and cannot inspect.") % {"name": officer}, field="officers"
+            )
     return officers
 
 
-def _check_window(*, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date, urgent: bool,
-                  earliest_from: dt.date | None = None) -> None:
+def _check_window(
+    *,
+    enterprise: Enterprise,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    urgent: bool,
+    earliest_from: dt.date | None = None,
+) -> None:
     if end < start:
         raise DomainError(_("The latest visit date is before the earliest."), field="window_end")
     if (end - start).days + 1 > settings.PLAN_WINDOW_MAX_DAYS:
-        raise DomainError(_("A window may span at most %(n)d days.") % {"n": settings.PLAN_WINDOW_MAX_DAYS},
-                          field="window_end")
+        raise DomainError(
+            _("A window may span at most %(n)d days.") % {"n": settings.PLAN_WINDOW_MAX_DAYS}, field="window_end"
+        )
     if urgent:
         if start < today:
             raise DomainError(_("A green-channel visit cannot be dated in the past."), field="window_start")
@@ -86,19 +104,35 @@ def _check_window(*, enterprise: Enterprise, start: dt.date, end: dt.date, today
     if start < earliest:
         raise DomainError(
             _("A routine plan must be filed at least %(n)d days ahead: the earliest visit date allowed is %(date)s.")
-            % {"n": settings.PLAN_ADVANCE_DAYS, "date": earliest.isoformat()}, field="window_start")
+            % {"n": settings.PLAN_ADVANCE_DAYS, "date": earliest.isoformat()},
+            field="window_start",
+        )
     blocked = blocked_days(enterprise_id=enterprise.pk, start=start, end=end)
     if len(blocked) == (end - start).days + 1:
         names = "、".join(f"{b.date.isoformat()}({WEEKDAY_BLOCK_LABEL[str(b.reason)]})" for b in blocked)
-        raise DomainError(_("No day of this window can be visited: %(days)s. Choose a wider window.")
-                          % {"days": names}, field="window_end")
+        raise DomainError(
+            _("No day of this window can be visited: %(days)s. Choose a wider window.") % {"days": names},
+            field="window_end",
+        )
 
 
 @transaction.atomic
-def plan_file(*, actor, enterprise: Enterprise, matters, window_start: dt.date, window_end: dt.date,
-              theme: Theme | None = None, officers=None, urgent: bool = False, urgent_category: str = "",
-              urgent_reason: str = "", invitation: Invitation | None = None, campaign: str = "",
-              today: dt.date | None = None) -> Plan:
+def plan_file(
+    *,
+    actor,
+    enterprise: Enterprise,
+    matters,
+    window_start: dt.date,
+    window_end: dt.date,
+    theme: Theme | None = None,
+    officers=None,
+    urgent: bool = False,
+    urgent_category: str = "",
+    urgent_reason: str = "",
+    invitation: Invitation | None = None,
+    campaign: str = "",
+    today: dt.date | None = None,
+) -> Plan:
     """File an inspection plan (检查计划报备).
 
     Routine plans start at least 7 calendar days after the filing day (Asia/Shanghai) and need an allowed
@@ -127,8 +161,14 @@ def plan_file(*, actor, enterprise: Enterprise, matters, window_start: dt.date, 
     matters = _check_matters(agency=agency, theme=theme, matters=matters)
     officers = _check_officers(agency=agency, actor=actor, officers=officers)
     lock_enterprise(enterprise.pk)
-    _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=urgent,
-                  earliest_from=earliest_from)
+    _check_window(
+        enterprise=enterprise,
+        start=window_start,
+        end=window_end,
+        today=today,
+        urgent=urgent,
+        earliest_from=earliest_from,
+    )
 
     whitelisted = bool(getattr(getattr(enterprise, "credit", None), "whitelisted", False))
     if urgent:
@@ -137,19 +177,41 @@ def plan_file(*, actor, enterprise: Enterprise, matters, window_start: dt.date, 
         status, post_review = Plan.Status.PENDING_REVIEW, Plan.PostReview.NOT_NEEDED
     else:
         status, post_review = Plan.Status.FILED, Plan.PostReview.NOT_NEEDED
-    plan = Plan(agency=agency, filed_by=actor, enterprise=enterprise, theme=theme, window_start=window_start,
-                window_end=window_end, filed_on=today, urgent=urgent,
-                urgent_category=urgent_category if urgent else "", urgent_reason=(urgent_reason or "").strip()
-                if urgent else "", status=status, post_review=post_review, invitation=invitation, campaign=campaign)
+    plan = Plan(
+        agency=agency,
+        filed_by=actor,
+        enterprise=enterprise,
+        theme=theme,
+        window_start=window_start,
+        window_end=window_end,
+        filed_on=today,
+        urgent=urgent,
+        urgent_category=urgent_category if urgent else "",
+        urgent_reason=(urgent_reason or "").strip() if urgent else "",
+        status=status,
+        post_review=post_review,
+        invitation=invitation,
+        campaign=campaign,
+    )
     plan.full_clean(exclude=["joint_task", "invitation", "filed_by", "agency", "enterprise", "theme"])
     plan.save()
     plan.matters.set(matters)
     plan.officers.set(officers)
-    audit_record(actor=actor, action="plan.file", obj=plan, details={
-        "enterprise": enterprise.uscc, "window": [window_start, window_end], "urgent": urgent,
-        "urgent_category": plan.urgent_category, "status": status, "matters": [m.code for m in matters],
-        "officers": [o.username for o in officers], "invitation": invitation.pk if invitation else None,
-    })
+    audit_record(
+        actor=actor,
+        action="plan.file",
+        obj=plan,
+        details={
+            "enterprise": enterprise.uscc,
+            "window": [window_start, window_end],
+            "urgent": urgent,
+            "urgent_category": plan.urgent_category,
+            "status": status,
+            "matters": [m.code for m in matters],
+            "officers": [o.username for o in officers],
+            "invitation": invitation.pk if invitation else None,
+        },
+    )
     if invitation is not None:
         Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.RESPONDED)
     if urgent:
@@ -181,9 +243,16 @@ def plan_file_campaign(*, actor, enterprises, **kwargs) -> list[Plan]:
 
 def _green_channel_visit(*, actor, plan: Plan) -> None:
     """An urgent plan is carried out at once on its own visit, fixed at filing."""
-    task = JointTask.objects.create(enterprise=plan.enterprise, visit_date=plan.window_start, fixed=True,
-                                    fixed_at=timezone.now(), status=JointTask.Status.FIXED, urgent=True,
-                                    lead_agency=plan.agency, theme=plan.theme)
+    task = JointTask.objects.create(
+        enterprise=plan.enterprise,
+        visit_date=plan.window_start,
+        fixed=True,
+        fixed_at=timezone.now(),
+        status=JointTask.Status.FIXED,
+        urgent=True,
+        lead_agency=plan.agency,
+        theme=plan.theme,
+    )
     plan.joint_task = task
     plan.save(update_fields=["joint_task"])
     _notify_justice(plan, key="green", title=_("Green-channel inspection to review after the fact"))
@@ -197,8 +266,13 @@ def _justice_bureau_for(agency: Agency) -> Agency | None:
 def _notify_justice(plan: Plan, *, key: str, title: str) -> None:
     bureau = _justice_bureau_for(plan.agency)
     if bureau is not None:
-        notification_send(dedupe_key=f"plan-{key}:{plan.pk}", agency=bureau, title=title,
-                          body=f"{plan.agency.name} → {plan.enterprise.name}", link=f"/justice/plans/{plan.pk}/")
+        notification_send(
+            dedupe_key=f"plan-{key}:{plan.pk}",
+            agency=bureau,
+            title=title,
+            body=f"{plan.agency.name} → {plan.enterprise.name}",
+            link=f"/justice/plans/{plan.pk}/",
+        )
 
 
 def _notify_justice_review(plan: Plan) -> None:
@@ -210,25 +284,41 @@ def _invite_theme_agencies(*, actor, plan: Plan, today: dt.date) -> None:
     theme = plan.theme
     if theme is None or theme.lead_department_id != plan.agency.department_id or plan.invitation_id:
         return
-    deadline = max(today + dt.timedelta(days=1),
-                   plan.window_start - dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE + 1))
-    invited = Agency.objects.filter(department__in=theme.participating_departments.all(), active=True,
-                                    is_justice_bureau=False, division=plan.agency.division).exclude(pk=plan.agency_id)
+    deadline = max(
+        today + dt.timedelta(days=1), plan.window_start - dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE + 1)
+    )
+    invited = Agency.objects.filter(
+        department__in=theme.participating_departments.all(),
+        active=True,
+        is_justice_bureau=False,
+        division=plan.agency.division,
+    ).exclude(pk=plan.agency_id)
     for agency in invited:
-        invitation, created = Invitation.objects.get_or_create(lead_plan=plan, agency=agency,
-                                                               defaults={"deadline": deadline})
+        invitation, created = Invitation.objects.get_or_create(
+            lead_plan=plan, agency=agency, defaults={"deadline": deadline}
+        )
         if created:
             notification_send(
-                dedupe_key=f"invitation:{invitation.pk}", agency=agency,
+                dedupe_key=f"invitation:{invitation.pk}",
+                agency=agency,
                 title=_("Invitation to a joint inspection of %(name)s") % {"name": plan.enterprise.name},
                 body=_("%(lead)s leads a %(theme)s inspection between %(start)s and %(end)s. Respond by %(deadline)s.")
-                % {"lead": plan.agency.name, "theme": theme.name, "start": plan.window_start,
-                   "end": plan.window_end, "deadline": deadline},
+                % {
+                    "lead": plan.agency.name,
+                    "theme": theme.name,
+                    "start": plan.window_start,
+                    "end": plan.window_end,
+                    "deadline": deadline,
+                },
                 link=f"/agency/invitations/{invitation.pk}/",
             )
     if invited:
-        audit_record(actor=actor, action="plan.invite", obj=plan,
-                     details={"agencies": [a.code for a in invited], "deadline": deadline})
+        audit_record(
+            actor=actor,
+            action="plan.invite",
+            obj=plan,
+            details={"agencies": [a.code for a in invited], "deadline": deadline},
+        )
 
 
 def _check_invitation(*, invitation: Invitation, agency: Agency, enterprise: Enterprise, today) -> Invitation:
@@ -306,9 +396,11 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
         plan.refresh_from_db()
         _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
     notification_send(
-        dedupe_key=f"plan-reviewed:{plan.pk}", agency=plan.agency,
+        dedupe_key=f"plan-reviewed:{plan.pk}",
+        agency=plan.agency,
         title=(_("Plan approved by the justice bureau") if approve else _("Plan rejected by the justice bureau")),
-        body=f"{plan.enterprise.name}:{note}" if note else plan.enterprise.name, link=f"/agency/plans/{plan.pk}/",
+        body=f"{plan.enterprise.name}:{note}" if note else plan.enterprise.name,
+        link=f"/agency/plans/{plan.pk}/",
     )
     return plan
 
@@ -326,8 +418,7 @@ def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> P
     plan.post_review = Plan.PostReview.JUSTIFIED if justified else Plan.PostReview.UNJUSTIFIED
     plan.post_review_note, plan.post_reviewed_by, plan.post_reviewed_at = note, actor, timezone.now()
     plan.save(update_fields=["post_review", "post_review_note", "post_reviewed_by", "post_reviewed_at"])
-    audit_record(actor=actor, action="plan.post_review", obj=plan,
-                 details={"justified": justified, "note": note})
+    audit_record(actor=actor, action="plan.post_review", obj=plan, details={"justified": justified, "note": note})
     return plan
 
 
@@ -338,28 +429,35 @@ def plans_daily_checks(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
     fixed = 0
-    for task_id in JointTask.objects.filter(fixed=False, status=JointTask.Status.SCHEDULED,
-                                            visit_date__lte=fix_until).values_list("pk", flat=True):
+    for task_id in JointTask.objects.filter(
+        fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until
+    ).values_list("pk", flat=True):
         with transaction.atomic():
             fixed += joint_task_fix(actor=None, task_id=task_id, today=today)
     flagged = _flag_short_notice()
     reminded = _remind_invitations(today=today)
     with transaction.atomic():
         expired = Invitation.objects.filter(status=Invitation.Status.OPEN, deadline__lt=today).update(
-            status=Invitation.Status.EXPIRED)
+            status=Invitation.Status.EXPIRED
+        )
     return {"fixed": fixed, "short_notice": flagged, "reminded": reminded, "expired": expired}
 
 
 def _flag_short_notice() -> int:
     flagged = 0
-    candidates = Plan.objects.filter(urgent=False, short_notice=False, status__in=Plan.LIVE,
-                                     joint_task__fixed=True).select_related("joint_task")
+    candidates = Plan.objects.filter(
+        urgent=False, short_notice=False, status__in=Plan.LIVE, joint_task__fixed=True
+    ).select_related("joint_task")
     for plan in candidates:
         if (plan.joint_task.visit_date - plan.filed_on).days < settings.PLAN_ADVANCE_DAYS and not plan.invitation_id:
             with transaction.atomic():
                 if Plan.objects.filter(pk=plan.pk, short_notice=False).update(short_notice=True):
-                    audit_record(actor=None, action="plan.flag_short_notice", obj=plan,
-                                 details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date})
+                    audit_record(
+                        actor=None,
+                        action="plan.flag_short_notice",
+                        obj=plan,
+                        details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date},
+                    )
                     flagged += 1
     return flagged
 
@@ -367,14 +465,16 @@ def _flag_short_notice() -> int:
 def _remind_invitations(*, today: dt.date) -> int:
     remind_from = today + dt.timedelta(days=settings.INVITATION_REMIND_DAYS_BEFORE)
     reminded = 0
-    for invitation in Invitation.objects.filter(status=Invitation.Status.OPEN, reminded_at__isnull=True,
-                                                deadline__gte=today, deadline__lte=remind_from).select_related(
-                                                    "lead_plan__enterprise"):
+    for invitation in Invitation.objects.filter(
+        status=Invitation.Status.OPEN, reminded_at__isnull=True, deadline__gte=today, deadline__lte=remind_from
+    ).select_related("lead_plan__enterprise"):
         with transaction.atomic():
             if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
                 notification_send(
-                    dedupe_key=f"invitation-reminder:{invitation.pk}", agency=invitation.agency,
-                    title=_("Invitation deadline approaching: %(name)s") % {"name": invitation.lead_plan.enterprise.name},
+                    dedupe_key=f"invitation-reminder:{invitation.pk}",
+                    agency=invitation.agency,
+                    title=_("Invitation deadline approaching: %(name)s")
+                    % {"name": invitation.lead_plan.enterprise.name},
                     body=_("Respond by %(deadline)s.") % {"deadline": invitation.deadline},
                     link=f"/agency/invitations/{invitation.pk}/",
                 )
@@ -386,6 +486,8 @@ def calendar_warning(start: dt.date, end: dt.date) -> str | None:
     """A warning to show when the official calendar for a year in the window is not loaded yet."""
     years = unknown_calendar_years(start, end)
     if years:
-        return _("The official holiday calendar for %(years)s is not loaded yet; weekends are avoided, holidays "
-                 "are not known.") % {"years": "、".join(str(y) for y in years)}
+        return _(
+            "The official holiday calendar for %(years)s is not loaded yet; weekends are avoided, holidays "
+            "are not known."
+        ) % {"years": "、".join(str(y) for y in years)}
     return None

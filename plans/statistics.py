@@ -6,6 +6,7 @@
   green-channel plans count as not filed ahead
 - green channel: urgent plans, and how many were found justified after the fact
 """
+
 import datetime as dt
 from collections import defaultdict
 
@@ -17,8 +18,9 @@ from .models import JointTask, Plan
 DIMENSIONS = ("agency", "theme", "district", "month")
 
 
-def plan_statistics(*, plans_qs, by: str | None = None, date_from: dt.date | None = None,
-                    date_to: dt.date | None = None) -> dict:
+def plan_statistics(
+    *, plans_qs, by: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> dict:
     """Figures over the plans of ``plans_qs`` (already scoped to the reader), overall or grouped ``by`` one of
     agency, theme, district (of the enterprise) or month (of the visit)."""
     qs = plans_qs.filter(joint_task__isnull=False, status__in=[*Plan.LIVE, Plan.Status.DONE])
@@ -27,18 +29,28 @@ def plan_statistics(*, plans_qs, by: str | None = None, date_from: dt.date | Non
     if date_to:
         qs = qs.filter(joint_task__visit_date__lte=date_to)
     rows = qs.values(
-        "id", "joint_task_id", "urgent", "filed_on", "post_review", "agency__name", "theme__name",
-        "enterprise__division", visit_date=F("joint_task__visit_date"),
+        "id",
+        "joint_task_id",
+        "urgent",
+        "filed_on",
+        "post_review",
+        "agency__name",
+        "theme__name",
+        "enterprise__division",
+        visit_date=F("joint_task__visit_date"),
     )
     task_ids = {r["joint_task_id"] for r in rows}
     agencies_per_task = dict(
         JointTask.objects.filter(pk__in=task_ids)
-        .annotate(n=Count("plans__agency", distinct=True)).values_list("pk", "n")
+        .annotate(n=Count("plans__agency", distinct=True))
+        .values_list("pk", "n")
     )
     groups = defaultdict(list)
     for r in rows:
         groups[_key(r, by)].append(r)
-    result = {key: _figures(items, agencies_per_task) for key, items in sorted(groups.items(), key=lambda kv: str(kv[0]))}
+    result = {
+        key: _figures(items, agencies_per_task) for key, items in sorted(groups.items(), key=lambda kv: str(kv[0]))
+    }
     if by is None:
         return result.get("all", _figures([], {}))
     return {"by": by, "groups": [{"key": k, **v} for k, v in result.items()]}
@@ -64,8 +76,9 @@ def _figures(rows, agencies_per_task) -> dict:
     served = len(rows)
     visits = len({r["joint_task_id"] for r in rows})
     joint = sum(1 for r in rows if agencies_per_task.get(r["joint_task_id"], 0) >= 2)
-    ahead = sum(1 for r in rows
-                if not r["urgent"] and (r["visit_date"] - r["filed_on"]).days >= settings.PLAN_ADVANCE_DAYS)
+    ahead = sum(
+        1 for r in rows if not r["urgent"] and (r["visit_date"] - r["filed_on"]).days >= settings.PLAN_ADVANCE_DAYS
+    )
     urgent = [r for r in rows if r["urgent"]]
     return {
         "plans": served,

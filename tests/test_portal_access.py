@@ -1,4 +1,5 @@
 """Every portal page lets in its own role and refuses the others, and anonymous visitors."""
+
 import pytest
 
 from accounts.tests.factories import AdminUserFactory, JusticeUserFactory, OfficerFactory
@@ -13,8 +14,12 @@ ROLES = {
     "admin": AdminUserFactory,
 }
 LANDING = {"officer": "/agency/", "justice": "/justice/", "enterprise": "/enterprise/", "admin": "/admin/"}
-PORTAL_PAGES = {"/agency/": {"officer"}, "/justice/": {"justice"}, "/enterprise/": {"enterprise"},
-                "/enterprises/": {"officer", "justice"}}
+PORTAL_PAGES = {
+    "/agency/": {"officer"},
+    "/justice/": {"justice"},
+    "/enterprise/": {"enterprise"},
+    "/enterprises/": {"officer", "justice"},
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

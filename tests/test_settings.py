@@ -16,7 +16,10 @@ def _load_settings(**env):
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import yantai_inspect.settings as s; print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE)"],
-        cwd=ROOT, env=clean, capture_output=True, text=True,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -1,4 +1,5 @@
 """Errors as JSON with field messages, in one place for the whole API."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from rest_framework import exceptions, status

@@ -1,4 +1,5 @@
 """The API for the officer app (山东通) and the enterprise app (爱山东), under /api/v1/."""
+
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 

@@ -3,6 +3,7 @@
 A misspelt value is refused at start-up instead of silently becoming a default
 (the healthchecks ``envbool`` habit).
 """
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

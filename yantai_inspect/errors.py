@@ -1,4 +1,5 @@
 """The one domain error type. Services raise it; views and the API turn it into a response."""
+
 from django.core.exceptions import ValidationError
 
 

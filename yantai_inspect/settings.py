@@ -3,6 +3,7 @@
 Defaults run the platform locally on SQLite with an embedded (file-system) Celery
 broker. ``DJANGO_ENV=production`` refuses to start without real secrets.
 """
+
 from pathlib import Path
 
 import dj_database_url

@@ -1,4 +1,5 @@
 """Settings for the test suite: the same settings, read with DJANGO_ENV=test."""
+
 import os
 
 os.environ.setdefault("DJANGO_ENV", "test")

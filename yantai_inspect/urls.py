@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("plans.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),

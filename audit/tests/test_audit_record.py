@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_entry_is_written_with_the_change(django_user_model):
-    enterprise = enterprise_create(actor=None, uscc=make_uscc("91370611AAAAAAAA1"), name="烟台审计测试有限公司",
-                                   division="370611")
+    enterprise = enterprise_create(
+        actor=None, uscc=make_uscc("91370611AAAAAAAA1"), name="烟台审计测试有限公司", division="370611"
+    )
     entry = AuditEntry.objects.get(action="enterprise.create", object_id=str(enterprise.pk))
     assert entry.details["after"]["name"] == "烟台审计测试有限公司"
     assert entry.actor_repr == "system"

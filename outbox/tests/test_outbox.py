@@ -45,9 +45,11 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(django_capture_on_c
 
 
 def test_work_is_not_lost_when_the_broker_is_down(django_capture_on_commit_callbacks):
-    with mock.patch("outbox.tasks.outbox_run.delay", side_effect=ConnectionError("redis down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            outbox_enqueue(handler="test.record_call", payload={"value": 7})
+    with (
+        mock.patch("outbox.tasks.outbox_run.delay", side_effect=ConnectionError("redis down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        outbox_enqueue(handler="test.record_call", payload={"value": 7})
     assert CALLS == []
     assert OutboxMessage.objects.get().status == "pending"
     assert outbox_drain() == 1
@@ -55,8 +57,9 @@ def test_work_is_not_lost_when_the_broker_is_down(django_capture_on_commit_callb
 
 
 def test_a_message_is_run_once_however_often_it_is_dispatched():
-    message = OutboxMessage.objects.create(handler="test.record_call", payload={"value": 3},
-                                           available_at="2020-01-01T00:00:00Z")
+    message = OutboxMessage.objects.create(
+        handler="test.record_call", payload={"value": 3}, available_at="2020-01-01T00:00:00Z"
+    )
     assert outbox_run_message(message.pk) is True
     assert outbox_run_message(message.pk) is False
     assert outbox_drain() == 0
@@ -64,8 +67,9 @@ def test_a_message_is_run_once_however_often_it_is_dispatched():
 
 
 def test_only_one_claim_wins():
-    message = OutboxMessage.objects.create(handler="test.record_call", payload={"value": 3},
-                                           available_at="2020-01-01T00:00:00Z")
+    message = OutboxMessage.objects.create(
+        handler="test.record_call", payload={"value": 3}, available_at="2020-01-01T00:00:00Z"
+    )
     assert outbox_claim(message.pk) is True
     assert outbox_claim(message.pk) is False
 

@@ -48,8 +48,11 @@ class City:
         self.enterprise = EnterpriseFactory(name="烟台金海药业有限公司")
 
     def matter_of(self, officer):
-        return {self.market: self.market_matter, self.ecology: self.ecology_matter,
-                self.emergency: self.emergency_matter}[officer.agency]
+        return {
+            self.market: self.market_matter,
+            self.ecology: self.ecology_matter,
+            self.emergency: self.emergency_matter,
+        }[officer.agency]
 
     def whitelist(self, enterprise):
         CreditProfile.objects.update_or_create(enterprise=enterprise, defaults={"grade": "A", "whitelisted": True})

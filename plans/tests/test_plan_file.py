@@ -57,8 +57,14 @@ def test_a_green_channel_plan_without_a_reason_is_refused(city, frozen):
 def test_a_green_channel_plan_is_accepted_at_once_even_on_a_sunday(city):
     sunday = dt.date(2026, 6, 7)
     with freeze(dt.datetime(2026, 6, 7, 9, 0, tzinfo=SHANGHAI)):
-        plan = file(city, city.market_officer, sunday, urgent=True, urgent_category="public_report",
-                    urgent_reason="群众举报后厨卫生问题")
+        plan = file(
+            city,
+            city.market_officer,
+            sunday,
+            urgent=True,
+            urgent_category="public_report",
+            urgent_reason="群众举报后厨卫生问题",
+        )
     assert plan.status == "filed" and plan.post_review == "pending"
     assert plan.joint_task.visit_date == sunday and plan.joint_task.fixed and plan.joint_task.urgent
 
@@ -95,9 +101,8 @@ def test_plans_of_the_same_agency_merge_too(city, frozen):
 
 
 def test_a_window_with_only_blocked_days_is_refused_naming_them(city):
-    with freeze(dt.datetime(2026, 9, 20, 10, 0, tzinfo=SHANGHAI)):
-        with pytest.raises(DomainError) as exc:
-            file(city, city.market_officer, dt.date(2026, 10, 1), dt.date(2026, 10, 4))
+    with freeze(dt.datetime(2026, 9, 20, 10, 0, tzinfo=SHANGHAI)), pytest.raises(DomainError) as exc:
+        file(city, city.market_officer, dt.date(2026, 10, 1), dt.date(2026, 10, 4))
     message = str(exc.value.message)
     assert "2026-10-01" in message and "2026-10-04" in message and "节假日" in message
 
@@ -125,11 +130,17 @@ def test_an_enterprise_outside_a_district_agency_area_is_refused(city, frozen):
     from accounts.tests.factories import AgencyFactory, OfficerFactory
     from enterprises.tests.factories import EnterpriseFactory
 
-    laizhou_officer = OfficerFactory(agency=AgencyFactory(level="district", division="370683",
-                                                          department=city.market_dept))
+    laizhou_officer = OfficerFactory(
+        agency=AgencyFactory(level="district", division="370683", department=city.market_dept)
+    )
     with pytest.raises(DomainError) as exc:
-        file(city, laizhou_officer, days(8), enterprise=EnterpriseFactory(division="370611"),
-             matters=[city.market_matter])
+        file(
+            city,
+            laizhou_officer,
+            days(8),
+            enterprise=EnterpriseFactory(division="370611"),
+            matters=[city.market_matter],
+        )
     assert exc.value.field == "enterprise"
 
 

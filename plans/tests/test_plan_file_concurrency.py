@@ -3,6 +3,7 @@
 Needs PostgreSQL: the enterprise row lock (SELECT ... FOR UPDATE) is what serialises them; SQLite
 serialises every writer anyway and has no row locks to test.
 """
+
 import threading
 import time
 from unittest import mock
@@ -27,8 +28,13 @@ def test_two_officers_filing_at_once_share_one_visit(frozen):
     def file(officer):
         try:
             barrier.wait(timeout=10)
-            plan_file(actor=officer, enterprise=city.enterprise, matters=[city.matter_of(officer)],
-                      window_start=days(8), window_end=days(12))
+            plan_file(
+                actor=officer,
+                enterprise=city.enterprise,
+                matters=[city.matter_of(officer)],
+                window_start=days(8),
+                window_end=days(12),
+            )
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:

@@ -16,8 +16,13 @@ def api():
 
 
 def body(city, officer, start, end=None, **extra):
-    return {"enterprise": city.enterprise.uscc, "matters": [city.matter_of(officer).code],
-            "window_start": start.isoformat(), "window_end": (end or start).isoformat(), **extra}
+    return {
+        "enterprise": city.enterprise.uscc,
+        "matters": [city.matter_of(officer).code],
+        "window_start": start.isoformat(),
+        "window_end": (end or start).isoformat(),
+        **extra,
+    }
 
 
 def test_an_officer_files_a_plan_and_gets_its_visit(api, city, frozen):
@@ -31,9 +36,9 @@ def test_an_officer_files_a_plan_and_gets_its_visit(api, city, frozen):
 
 
 def test_earlier_records_pop_up_when_another_agency_files(api, city):
-    from .conftest import SHANGHAI, freeze
-
     import datetime as dt
+
+    from .conftest import SHANGHAI, freeze
 
     with freeze(dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)):
         api.force_authenticate(city.market_officer)
@@ -55,9 +60,17 @@ def test_a_six_day_window_gets_a_field_error(api, city, frozen):
     assert days(7).isoformat() in response.json()["window_start"][0]
 
 
-@pytest.mark.parametrize("field,value", [("enterprise", "91370611000000000X"), ("matters", ["nope"]),
-                                         ("window_start", "2026-13-01"), ("theme", "nope"),
-                                         ("urgent_category", "whim"), ("officers", ["ghost"])])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("enterprise", "91370611000000000X"),
+        ("matters", ["nope"]),
+        ("window_start", "2026-13-01"),
+        ("theme", "nope"),
+        ("urgent_category", "whim"),
+        ("officers", ["ghost"]),
+    ],
+)
 def test_every_bad_input_gets_a_field_error(api, city, frozen, field, value):
     api.force_authenticate(city.market_officer)
     response = api.post("/api/v1/plans/", {**body(city, city.market_officer, days(8)), field: value}, format="json")
@@ -68,16 +81,20 @@ def test_every_bad_input_gets_a_field_error(api, city, frozen, field, value):
 
 def test_green_channel_without_reason_is_refused(api, city, frozen):
     api.force_authenticate(city.market_officer)
-    response = api.post("/api/v1/plans/", body(city, city.market_officer, TODAY, urgent=True,
-                                               urgent_category="accident"), format="json")
+    response = api.post(
+        "/api/v1/plans/", body(city, city.market_officer, TODAY, urgent=True, urgent_category="accident"), format="json"
+    )
     assert response.status_code == 400 and "urgent_reason" in response.json()
 
 
 def test_joint_tasks_by_enterprise_show_date_lead_agencies_plans_and_fixed(api, city, frozen):
     for officer in (city.market_officer, city.ecology_officer):
         api.force_authenticate(officer)
-        api.post("/api/v1/plans/", body(city, officer, days(8), days(12), theme="catering"
-                                        if officer == city.market_officer else ""), format="json")
+        api.post(
+            "/api/v1/plans/",
+            body(city, officer, days(8), days(12), theme="catering" if officer == city.market_officer else ""),
+            format="json",
+        )
     api.force_authenticate(city.ecology_officer)
     data = api.get("/api/v1/joint-tasks/", {"enterprise": city.enterprise.uscc}).json()["results"]
     assert len(data) == 1
@@ -89,8 +106,11 @@ def test_joint_tasks_by_enterprise_show_date_lead_agencies_plans_and_fixed(api, 
 
 def test_a_plan_is_hidden_from_other_agencies_enterprises_and_outsiders(api, city, frozen):
     plan = Plan.objects.get(pk=_file(api, city))
-    for outsider in (city.ecology_officer, enterprise_user(city.enterprise),
-                     JusticeUserFactory(agency=AgencyFactory(is_justice_bureau=True, division="370683"))):
+    for outsider in (
+        city.ecology_officer,
+        enterprise_user(city.enterprise),
+        JusticeUserFactory(agency=AgencyFactory(is_justice_bureau=True, division="370683")),
+    ):
         api.force_authenticate(outsider)
         assert api.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
     api.force_authenticate(None)
@@ -138,16 +158,24 @@ def test_the_justice_bureau_reviews_a_whitelist_plan_and_others_cannot(api, city
     assert [p["id"] for p in queue] == [pid]
     refused = api.post(f"/api/v1/plans/{pid}/review/", {"decision": "reject"}, format="json")
     assert refused.status_code == 400 and "note" in refused.json()
-    rejected = api.post(f"/api/v1/plans/{pid}/review/", {"decision": "reject", "note": "该企业本年度已检查"},
-                        format="json")
+    rejected = api.post(
+        f"/api/v1/plans/{pid}/review/", {"decision": "reject", "note": "该企业本年度已检查"}, format="json"
+    )
     assert rejected.json()["status"] == "rejected"
     api.force_authenticate(city.market_officer)
     assert api.get(f"/api/v1/plans/{pid}/").json()["review_note"] == "该企业本年度已检查"
 
 
 def test_green_channel_plans_are_reviewed_after_the_fact(api, city, frozen):
-    pid = _file(api, city, urgent=True, urgent_category="public_report", urgent_reason="群众举报",
-                window_start=TODAY.isoformat(), window_end=TODAY.isoformat())
+    pid = _file(
+        api,
+        city,
+        urgent=True,
+        urgent_category="public_report",
+        urgent_reason="群众举报",
+        window_start=TODAY.isoformat(),
+        window_end=TODAY.isoformat(),
+    )
     justice = JusticeUserFactory(agency=city.justice_bureau)
     api.force_authenticate(justice)
     assert [p["id"] for p in api.get("/api/v1/reviews/", {"queue": "green_channel"}).json()["results"]] == [pid]
@@ -193,24 +221,29 @@ def test_matters_are_filtered_by_agency_and_theme(api, city):
 def test_the_preview_says_which_visit_a_plan_would_join(api, city, frozen):
     _file(api, city)
     api.force_authenticate(city.ecology_officer)
-    preview = api.get("/api/v1/plans/preview/", {"enterprise": city.enterprise.uscc,
-                                                 "window_start": days(10).isoformat(),
-                                                 "window_end": days(14).isoformat()}).json()
+    preview = api.get(
+        "/api/v1/plans/preview/",
+        {"enterprise": city.enterprise.uscc, "window_start": days(10).isoformat(), "window_end": days(14).isoformat()},
+    ).json()
     assert preview["joins"]["agencies"] == [city.market.name]
-    too_soon = api.get("/api/v1/plans/preview/", {"enterprise": city.enterprise.uscc,
-                                                  "window_start": days(2).isoformat(),
-                                                  "window_end": days(14).isoformat()}).json()
+    too_soon = api.get(
+        "/api/v1/plans/preview/",
+        {"enterprise": city.enterprise.uscc, "window_start": days(2).isoformat(), "window_end": days(14).isoformat()},
+    ).json()
     assert days(7).isoformat() in too_soon["error"]
     assert not Plan.objects.filter(agency=city.ecology).exists()
 
 
 def test_the_joint_task_list_does_not_grow_in_queries(api, city, frozen, django_assert_max_num_queries):
-    for n in range(6):
+    for _n in range(6):
         enterprise = EnterpriseFactory()
         for officer in (city.market_officer, city.ecology_officer):
             api.force_authenticate(officer)
-            api.post("/api/v1/plans/", {**body(city, officer, days(8), days(12)), "enterprise": enterprise.uscc},
-                     format="json")
+            api.post(
+                "/api/v1/plans/",
+                {**body(city, officer, days(8), days(12)), "enterprise": enterprise.uscc},
+                format="json",
+            )
     api.force_authenticate(OfficerFactory(agency=city.market))
     with django_assert_max_num_queries(12):
         assert len(api.get("/api/v1/joint-tasks/").json()["results"]) == 6

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from catalogue.models import Matter, Theme
+
+from .models import Plan
+
+
+class PlanForm(forms.Form):
+    enterprise = forms.CharField(
+        label=_("Enterprise (credit code)"),
+        max_length=18,
+        widget=forms.TextInput(
+            attrs={
+                "list": "enterprise-options",
+                "autocomplete": "off",
+                "placeholder": _("Type a name or a credit code"),
+            }
+        ),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme"), to_field_name="code"
+    )
+    matters = forms.ModelMultipleChoiceField(
+        label=_("Supervision matters"),
+        queryset=Matter.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    window_start = forms.DateField(label=_("Earliest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_end = forms.DateField(label=_("Latest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Officers"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    urgent = forms.BooleanField(label=_("Green channel (urgent, cannot be filed 7 days ahead)"), required=False)
+    urgent_category = forms.ChoiceField(
+        label=_("Urgency reason category"), required=False, choices=[("", "—")] + list(Plan.UrgentCategory.choices)
+    )
+    urgent_reason = forms.CharField(label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        themes = Theme.objects.filter(participating_departments=agency.department) | Theme.objects.filter(
+            lead_department=agency.department
+        )
+        self.fields["theme"].queryset = themes.distinct().order_by("order")
+        self.fields["matters"].queryset = (
+            (
+                Matter.objects.filter(active=True, department=agency.department)
+                | Matter.objects.filter(active=True, themes__in=themes)
+            )
+            .distinct()
+            .select_related("department")
+            .order_by("department__code", "code")
+        )
+        self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
+        self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"
+        self.fields["matters"].label_from_instance = lambda m: f"{m.name} · {m.department.name}"
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Plan.Status.choices))
+    enterprise = forms.CharField(label=_("Enterprise"), required=False, max_length=100)
+    urgent = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), ("0", _("Routine")), ("1", _("Green channel"))]
+    )

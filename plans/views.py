@@ -1,0 +1,336 @@
+"""Portal pages for plans and visits. Thin: forms parse, services decide, selectors read."""
+
+import calendar as pycalendar
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import agency_required, enterprise_required, justice_required
+from enterprises.access import enterprise_for_user
+from enterprises.forms import BusyPeriodForm
+from enterprises.models import BusyPeriod
+from enterprises.selectors import enterprise_of_user
+from enterprises.services import busy_period_declare, busy_period_remove
+from yantai_inspect.errors import DomainError
+
+from . import selectors, services
+from .access import invitation_for_user, joint_task_for_user, plan_for_user
+from .forms import PlanFilterForm, PlanForm, ReasonForm
+from .models import JointTask
+from .statistics import DIMENSIONS, plan_statistics
+
+
+def _attach(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+# -- agency portal ---------------------------------------------------------------------------------------
+
+
+@agency_required
+def plan_list(request):
+    form = PlanFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    urgent = {"0": False, "1": True}.get(data.get("urgent", ""))
+    qs = selectors.plan_list(
+        user=request.user, status=data.get("status", ""), enterprise=data.get("enterprise", ""), urgent=urgent
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "plans/plan_list.html", {"form": form, "page": page})
+
+
+@agency_required
+def plan_new(request):
+    agency = request.user.agency
+    invitation = None
+    if request.GET.get("invitation") or request.POST.get("invitation"):
+        invitation = invitation_for_user(
+            user=request.user, invitation_id=request.GET.get("invitation") or request.POST.get("invitation")
+        )
+    initial = {"officers": [request.user]}
+    if invitation is not None:
+        lead = invitation.lead_plan
+        initial.update(
+            enterprise=lead.enterprise.uscc,
+            window_start=lead.window_start,
+            window_end=lead.window_end,
+            theme=lead.theme.code if lead.theme_id else None,
+        )
+    form = PlanForm(request.POST or None, agency=agency, initial=initial)
+    earlier = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enterprise = enterprise_for_user(user=request.user, uscc=data["enterprise"])
+        except Exception:
+            form.add_error("enterprise", _("No enterprise with this credit code in your area."))
+        else:
+            try:
+                plan = services.plan_file(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    matters=data["matters"],
+                    theme=data["theme"],
+                    window_start=data["window_start"],
+                    window_end=data["window_end"],
+                    officers=list(data["officers"]),
+                    urgent=data["urgent"],
+                    urgent_category=data["urgent_category"],
+                    urgent_reason=data["urgent_reason"],
+                    invitation=invitation,
+                )
+            except DomainError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, _("Plan filed."))
+                return redirect("agency-plan-detail", pk=plan.pk)
+        earlier = None
+    return render(request, "plans/plan_form.html", {"form": form, "invitation": invitation, "earlier": earlier})
+
+
+def _plan_detail(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    task = None
+    if plan.joint_task_id:
+        task = (
+            selectors.with_task_details(JointTask.objects.filter(pk=plan.joint_task_id))
+            .select_related("lead_agency")
+            .get()
+        )
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "task": task,
+            "reason_form": ReasonForm(),
+            "earlier": selectors.earlier_records(enterprise_id=plan.enterprise_id),
+            "agencies": selectors.task_agencies(task) if task else [],
+            "officers": selectors.task_officers(task) if task else [],
+            "checklist": selectors.task_checklist(task) if task else [],
+        },
+    )
+
+
+@agency_required
+@require_POST
+def plan_withdraw(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.plan_withdraw(actor=request.user, plan=plan, reason=form.cleaned_data.get("note", ""))
+        messages.success(request, _("Plan withdrawn."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("agency-plan-detail", pk=pk)
+
+
+def _task_list(request):
+    qs = selectors.with_task_details(selectors.joint_tasks_for_user(user=request.user)).order_by("-visit_date", "id")
+    if request.GET.get("upcoming", "1") == "1":
+        qs = qs.filter(visit_date__gte=timezone.localdate()).order_by("visit_date", "id")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = [(t, selectors.task_agencies(t)) for t in page.object_list]
+    return render(request, "plans/task_list.html", {"page": page, "rows": rows})
+
+
+def _task_detail(request, pk):
+    task = joint_task_for_user(user=request.user, task_id=pk)
+    task = (
+        selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
+        .select_related("enterprise", "lead_agency", "theme")
+        .get()
+    )
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "agencies": selectors.task_agencies(task),
+            "officers": selectors.task_officers(task),
+            "checklist": selectors.task_checklist(task),
+        },
+    )
+
+
+@agency_required
+def task_calendar(request):
+    today = timezone.localdate()
+    try:
+        year, month = int(request.GET.get("y", today.year)), int(request.GET.get("m", today.month))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    tasks = (
+        selectors.joint_tasks_for_user(user=request.user)
+        .filter(visit_date__range=(first, last))
+        .exclude(status=JointTask.Status.CANCELLED)
+        .order_by("visit_date")
+    )
+    by_day = {}
+    for task in tasks:
+        by_day.setdefault(task.visit_date, []).append(task)
+    weeks = [
+        [(d, by_day.get(d, [])) if d.month == first.month else (None, []) for d in week]
+        for week in pycalendar.Calendar().monthdatescalendar(first.year, first.month)
+    ]
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = last + dt.timedelta(days=1)
+    return render(
+        request,
+        "plans/calendar.html",
+        {"weeks": weeks, "first": first, "prev": prev_month, "next": next_month, "today": today},
+    )
+
+
+@agency_required
+def invitation_list(request):
+    invitations = selectors.invitations_for_user(user=request.user).order_by("-created_at")
+    return render(request, "plans/invitation_list.html", {"invitations": invitations})
+
+
+@agency_required
+@require_POST
+def invitation_decline(request, pk):
+    invitation = invitation_for_user(user=request.user, invitation_id=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.invitation_decline(actor=request.user, invitation=invitation, reason=form.cleaned_data.get("note", ""))
+        messages.success(request, _("Invitation declined."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("agency-invitations")
+
+
+# -- justice bureau portal -------------------------------------------------------------------------------
+
+
+@justice_required
+def review_queue(request):
+    return render(
+        request,
+        "plans/review_queue.html",
+        {
+            "whitelist": selectors.review_queue(user=request.user),
+            "green": selectors.post_review_queue(user=request.user),
+            "form": ReasonForm(),
+        },
+    )
+
+
+@justice_required
+@require_POST
+def plan_review(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    decision = request.POST.get("decision")
+    try:
+        if decision in ("approve", "reject"):
+            services.plan_review(
+                actor=request.user, plan=plan, approve=decision == "approve", note=form.cleaned_data.get("note", "")
+            )
+        elif decision in ("justified", "unjustified"):
+            services.plan_post_review(
+                actor=request.user, plan=plan, justified=decision == "justified", note=form.cleaned_data.get("note", "")
+            )
+        else:
+            raise DomainError(_("Choose a decision."))
+        messages.success(request, _("Review recorded."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("justice-reviews")
+
+
+def _statistics(request):
+    by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else None
+    plans_qs = selectors.plans_for_user(user=request.user)
+    return render(
+        request,
+        "plans/statistics.html",
+        {
+            "overall": plan_statistics(plans_qs=plans_qs),
+            "grouped": plan_statistics(plans_qs=plans_qs, by=by) if by else None,
+            "by": by,
+            "dimensions": DIMENSIONS,
+        },
+    )
+
+
+# -- enterprise portal -----------------------------------------------------------------------------------
+
+
+@enterprise_required
+def enterprise_visits(request):
+    visits = selectors.upcoming_visits(user=request.user)
+    rows = [(v, selectors.task_agencies(v), selectors.task_checklist(v)) for v in visits]
+    return render(request, "plans/enterprise_visits.html", {"rows": rows})
+
+
+@enterprise_required
+def enterprise_visit_detail(request, pk):
+    task = joint_task_for_user(user=request.user, task_id=pk)
+    task = (
+        selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
+        .select_related("enterprise", "lead_agency", "theme")
+        .get()
+    )
+    return render(
+        request,
+        "plans/enterprise_visit_detail.html",
+        {
+            "task": task,
+            "agencies": selectors.task_agencies(task),
+            "officers": selectors.task_officers(task),
+            "checklist": selectors.task_checklist(task),
+        },
+    )
+
+
+@enterprise_required
+def busy_periods(request):
+    enterprise = enterprise_of_user(user=request.user)
+    form = BusyPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            busy_period_declare(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Busy period declared. Visits not yet fixed avoid these dates."))
+            return redirect("enterprise-busy-periods")
+    periods = BusyPeriod.objects.filter(enterprise=enterprise, end__gte=timezone.localdate())
+    return render(request, "plans/busy_periods.html", {"form": form, "periods": periods})
+
+
+@enterprise_required
+@require_POST
+def busy_period_delete(request, pk):
+    enterprise = enterprise_of_user(user=request.user)
+    period = BusyPeriod.objects.filter(pk=pk, enterprise=enterprise).first()
+    if period is None:
+        from django.http import Http404
+
+        raise Http404
+    busy_period_remove(actor=request.user, period=period)
+    messages.success(request, _("Busy period removed."))
+    return redirect("enterprise-busy-periods")
+
+
+# The same pages under each portal's own prefix: an agency URL refuses the justice bureau and vice versa.
+agency_plan_detail = agency_required(_plan_detail)
+justice_plan_detail = justice_required(_plan_detail)
+agency_task_list = agency_required(_task_list)
+justice_task_list = justice_required(_task_list)
+agency_task_detail = agency_required(_task_detail)
+justice_task_detail = justice_required(_task_detail)
+agency_statistics = agency_required(_statistics)
+justice_statistics = justice_required(_statistics)

@@ -1,0 +1,91 @@
+// Filing page: enterprise search by name or code, and a live preview of the visit the plan would join,
+// with the enterprise's inspections of the last 12 months (首查结果负责制). Plain JS: no CDN on the intranet.
+(function () {
+  const form = document.getElementById("plan-form");
+  if (!form) return;
+  const T = window.PLAN_FORM_TEXT || {};
+  const enterprise = form.querySelector("[name=enterprise]");
+  const start = form.querySelector("[name=window_start]");
+  const end = form.querySelector("[name=window_end]");
+  const urgent = form.querySelector("[name=urgent]");
+  const options = document.getElementById("enterprise-options");
+  const preview = document.getElementById("preview");
+  const earlier = document.getElementById("earlier");
+  let timer = null;
+
+  function toggleUrgent() {
+    const on = urgent && urgent.checked;
+    form.querySelectorAll(".field-urgent_category, .field-urgent_reason").forEach(function (el) {
+      el.style.display = on ? "" : "none";
+    });
+  }
+  if (urgent) { urgent.addEventListener("change", function () { toggleUrgent(); refresh(); }); toggleUrgent(); }
+
+  function text(el, value) { el.textContent = value; return el; }
+
+  enterprise.addEventListener("input", function () {
+    const q = enterprise.value.trim();
+    if (q.length < 2 || q.length === 18) { refresh(); return; }
+    fetch(form.dataset.searchUrl + "?limit=10&q=" + encodeURIComponent(q), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : {results: []}; })
+      .then(function (data) {
+        options.innerHTML = "";
+        (data.results || []).forEach(function (e) {
+          const opt = document.createElement("option");
+          opt.value = e.uscc; opt.label = e.name + (e.whitelisted ? " ★" : "");
+          options.appendChild(opt);
+        });
+      });
+  });
+  [enterprise, start, end].forEach(function (el) { el.addEventListener("change", refresh); });
+
+  function refresh() {
+    clearTimeout(timer);
+    timer = setTimeout(load, 250);
+  }
+
+  function load() {
+    preview.innerHTML = ""; earlier.innerHTML = "";
+    if (urgent && urgent.checked) return;
+    if (enterprise.value.trim().length !== 18 || !start.value || !end.value) return;
+    const url = form.dataset.previewUrl + "?enterprise=" + encodeURIComponent(enterprise.value.trim().toUpperCase()) +
+      "&window_start=" + start.value + "&window_end=" + end.value;
+    fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
+      .then(function (res) {
+        const ok = res[0], data = res[1];
+        const box = document.createElement("div");
+        box.className = "card " + (ok && !data.error ? "ok" : "bad");
+        if (!ok) { text(box, Object.values(data).flat().join(" ")); preview.appendChild(box); return; }
+        if (data.error) { text(box, data.error); }
+        else { text(box, data.message); }
+        preview.appendChild(box);
+        if (data.calendar_warning) { preview.appendChild(text(document.createElement("p"), data.calendar_warning)); }
+        const h = text(document.createElement("h3"), T.earlier);
+        earlier.appendChild(h);
+        if (!data.earlier_records || !data.earlier_records.length) {
+          earlier.appendChild(text(document.createElement("p"), T.none));
+          return;
+        }
+        const ul = document.createElement("ul"); ul.className = "plain";
+        data.earlier_records.forEach(function (rec) {
+          const li = document.createElement("li");
+          li.textContent = rec.visit_date + " · " + rec.agencies.join("、") + " · " +
+            rec.matters.map(function (m) { return m.name; }).join("、");
+          ul.appendChild(li);
+        });
+        earlier.appendChild(ul);
+        const dialog = document.getElementById("earlier-dialog");
+        if (dialog && dialog.showModal && dialog.dataset.shownFor !== enterprise.value) {
+          const body = document.getElementById("earlier-dialog-body");
+          body.innerHTML = "";
+          body.appendChild(h.cloneNode(true));
+          body.appendChild(ul.cloneNode(true));
+          dialog.dataset.shownFor = enterprise.value;
+          dialog.showModal();
+        }
+      });
+  }
+  const close = document.getElementById("earlier-close");
+  if (close) close.addEventListener("click", function () { document.getElementById("earlier-dialog").close(); });
+  refresh();
+})();
