@@ -310,7 +310,7 @@ def _invite_theme_agencies(*, actor, plan: Plan, today: dt.date) -> None:
                     "end": plan.window_end,
                     "deadline": deadline,
                 },
-                link=f"/agency/invitations/{invitation.pk}/",
+                link="/agency/invitations/",
             )
     if invited:
         audit_record(
@@ -476,7 +476,7 @@ def _remind_invitations(*, today: dt.date) -> int:
                     title=_("Invitation deadline approaching: %(name)s")
                     % {"name": invitation.lead_plan.enterprise.name},
                     body=_("Respond by %(deadline)s.") % {"deadline": invitation.deadline},
-                    link=f"/agency/invitations/{invitation.pk}/",
+                    link="/agency/invitations/",
                 )
                 reminded += 1
     return reminded

@@ -1,0 +1,101 @@
+import datetime as dt
+
+import pytest
+
+from notifications.models import Notification
+from plans.models import Invitation, JointTask, Plan
+from plans.services import invitation_decline, plan_file, plan_withdraw, plans_daily_checks
+from yantai_inspect.errors import DomainError
+
+from .conftest import SHANGHAI, TODAY, days, freeze
+
+pytestmark = pytest.mark.django_db
+
+
+def lead_plan(city):
+    return plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+                     theme=city.theme, window_start=days(10), window_end=days(14))
+
+
+def test_a_lead_agencys_thematic_plan_invites_the_theme_agencies(city, frozen):
+    plan = lead_plan(city)
+    invited = set(Invitation.objects.filter(lead_plan=plan).values_list("agency__code", flat=True))
+    assert invited == {city.ecology.code, city.emergency.code}
+    assert Notification.objects.filter(agency=city.ecology, title__contains=city.enterprise.name).exists()
+
+
+def test_a_response_joins_the_same_visit_even_later_than_seven_days_ahead(city, frozen):
+    plan = lead_plan(city)
+    invitation = Invitation.objects.get(lead_plan=plan, agency=city.ecology)
+    with freeze(dt.datetime(2026, 6, 5, 9, 0, tzinfo=SHANGHAI)):
+        response = plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
+                             window_start=days(0), window_end=days(0), invitation=invitation)
+    assert (response.window_start, response.window_end) == (plan.window_start, plan.window_end)
+    plan.refresh_from_db()
+    assert response.joint_task_id == plan.joint_task_id
+    assert JointTask.objects.get().lead_agency == city.market
+    assert Invitation.objects.get(pk=invitation.pk).status == "responded"
+
+
+def test_an_invitation_cannot_be_used_by_another_agency_or_twice(city, frozen):
+    invitation = Invitation.objects.get(lead_plan=lead_plan(city), agency=city.ecology)
+    with pytest.raises(DomainError):
+        plan_file(actor=city.emergency_officer, enterprise=city.enterprise, matters=[city.emergency_matter],
+                  window_start=days(10), window_end=days(14), invitation=invitation)
+    plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
+              window_start=days(10), window_end=days(14), invitation=invitation)
+    with pytest.raises(DomainError):
+        plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
+                  window_start=days(10), window_end=days(14), invitation=invitation)
+
+
+def test_a_declined_invitation_is_closed(city, frozen):
+    invitation = Invitation.objects.get(lead_plan=lead_plan(city), agency=city.ecology)
+    invitation_decline(actor=city.ecology_officer, invitation=invitation, reason="本月已检查")
+    assert Invitation.objects.get(pk=invitation.pk).status == "declined"
+    with pytest.raises(DomainError):
+        invitation_decline(actor=city.ecology_officer, invitation=invitation)
+
+
+def test_the_daily_check_fixes_visits_on_their_fixing_day_and_notifies_once(city, frozen):
+    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+                     window_start=days(8), window_end=days(8))
+    visit = plan.joint_task.visit_date
+    assert plans_daily_checks(today=visit - dt.timedelta(days=4))["fixed"] == 0
+    assert plans_daily_checks(today=visit - dt.timedelta(days=3))["fixed"] == 1
+    assert plans_daily_checks(today=visit - dt.timedelta(days=3))["fixed"] == 0
+    task = JointTask.objects.get()
+    assert task.fixed and task.status == "fixed"
+    assert Notification.objects.filter(enterprise=city.enterprise, dedupe_key=f"joint-task-fixed:{task.pk}").count() == 1
+
+
+def test_a_fixed_visit_no_longer_moves_and_its_plan_cannot_be_withdrawn(city, frozen):
+    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+                     window_start=days(8), window_end=days(20))
+    visit = plan.joint_task.visit_date
+    plans_daily_checks(today=visit - dt.timedelta(days=3))
+    # A new overlapping plan joins the fixed visit instead of moving it.
+    other = plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
+                      window_start=days(8), window_end=days(25))
+    assert other.joint_task_id == plan.joint_task_id and other.joint_task.visit_date == visit
+    with pytest.raises(DomainError):
+        plan_withdraw(actor=city.market_officer, plan=plan)
+
+
+def test_invitations_near_their_deadline_are_reminded_once_and_expire_after(city, frozen):
+    invitation = Invitation.objects.get(lead_plan=lead_plan(city), agency=city.ecology)
+    assert plans_daily_checks(today=invitation.deadline - dt.timedelta(days=2))["reminded"] >= 1
+    assert plans_daily_checks(today=invitation.deadline - dt.timedelta(days=1))["reminded"] == 0
+    assert Notification.objects.filter(dedupe_key=f"invitation-reminder:{invitation.pk}").count() == 1
+    plans_daily_checks(today=invitation.deadline + dt.timedelta(days=1))
+    assert Invitation.objects.get(pk=invitation.pk).status == "expired"
+
+
+def test_the_daily_check_flags_a_visit_less_than_seven_days_after_filing(city, frozen):
+    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+                     window_start=days(8), window_end=days(8))
+    # Simulate a plan whose visit ended up too soon (e.g. moved by an administrator): the check must catch it.
+    JointTask.objects.filter(pk=plan.joint_task_id).update(visit_date=days(5), fixed=True, status="fixed")
+    assert plans_daily_checks(today=TODAY)["short_notice"] == 1
+    assert plans_daily_checks(today=TODAY)["short_notice"] == 0
+    assert Plan.objects.get(pk=plan.pk).short_notice is True
