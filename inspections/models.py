@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class CheckIn(models.Model):
     """扫码入企 / 人员云打卡: every scan of an enterprise's licence QR by an officer, accepted or refused."""
 
-    task = models.ForeignKey("plans.JointTask", verbose_name=_("joint inspection task"), on_delete=models.PROTECT,
-                             related_name="check_ins")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT,
-                                related_name="check_ins")
+    task = models.ForeignKey(
+        "plans.JointTask", verbose_name=_("joint inspection task"), on_delete=models.PROTECT, related_name="check_ins"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="check_ins"
+    )
     at = models.DateTimeField(_("time"), auto_now_add=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -22,8 +24,9 @@ class CheckIn(models.Model):
         verbose_name_plural = _("check-ins")
         ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "officer"], condition=models.Q(accepted=True),
-                                    name="one_accepted_check_in_per_officer"),
+            models.UniqueConstraint(
+                fields=["task", "officer"], condition=models.Q(accepted=True), name="one_accepted_check_in_per_officer"
+            ),
         ]
 
     def __str__(self):
@@ -39,14 +42,21 @@ class InspectionRecord(models.Model):
         SIGNED = "signed", _("Signed by the enterprise")
         REFUSED = "refused", _("Signature refused with an objection")
 
-    task = models.OneToOneField("plans.JointTask", verbose_name=_("joint inspection task"), on_delete=models.PROTECT,
-                                related_name="record")
+    task = models.OneToOneField(
+        "plans.JointTask", verbose_name=_("joint inspection task"), on_delete=models.PROTECT, related_name="record"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("overall remarks"), blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("finalised by"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     content_hash = models.CharField(_("content hash (SM3)"), max_length=64, blank=True)
     pdf_path = models.CharField(_("PDF file"), max_length=200, blank=True)
     pdf_generated_at = models.DateTimeField(_("PDF generated at"), null=True, blank=True)
@@ -73,14 +83,20 @@ class RecordItem(models.Model):
         NON_COMPLIANT = "non_compliant", _("Not compliant")
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
-    record = models.ForeignKey(InspectionRecord, verbose_name=_("record"), on_delete=models.CASCADE,
-                               related_name="items")
-    matter = models.ForeignKey("catalogue.Matter", verbose_name=_("matter"), on_delete=models.PROTECT,
-                               related_name="+")
+    record = models.ForeignKey(
+        InspectionRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="items"
+    )
+    matter = models.ForeignKey("catalogue.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True, default="")
     note = models.TextField(_("note"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -107,18 +123,27 @@ class Finding(models.Model):
         ACCEPTED = "accepted", _("Rectification accepted")
         RECHECK = "recheck", _("Re-check visit scheduled")
 
-    record = models.ForeignKey(InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT,
-                               related_name="findings")
-    item = models.ForeignKey(RecordItem, verbose_name=_("checklist item"), on_delete=models.PROTECT,
-                             related_name="findings")
-    agency = models.ForeignKey("accounts.Agency", verbose_name=_("responsible agency"), on_delete=models.PROTECT,
-                               related_name="findings")
+    record = models.ForeignKey(
+        InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="findings"
+    )
+    item = models.ForeignKey(
+        RecordItem, verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="findings"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="findings"
+    )
     description = models.TextField(_("problem"))
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     deadline = models.DateField(_("rectify by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    recheck_plan = models.ForeignKey("plans.Plan", verbose_name=_("re-check plan"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="rechecked_findings")
+    recheck_plan = models.ForeignKey(
+        "plans.Plan",
+        verbose_name=_("re-check plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rechecked_findings",
+    )
     overdue_flagged_on = models.DateField(_("flagged overdue on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -144,10 +169,12 @@ class Signature(models.Model):
         DRAWN = "drawn", _("Drawn signature")
         TYPED = "typed", _("Typed name and confirmation")
 
-    record = models.OneToOneField(InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT,
-                                  related_name="signature")
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.PROTECT,
-                               related_name="+")
+    record = models.OneToOneField(
+        InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="signature"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("time"))
     refused = models.BooleanField(_("refused"), default=False)
     objection = models.TextField(_("objection"), blank=True)
@@ -155,8 +182,9 @@ class Signature(models.Model):
     typed_name = models.CharField(_("typed name"), max_length=60, blank=True)
     image_path = models.CharField(_("signature image"), max_length=200, blank=True)
     content_hash = models.CharField(_("signed content hash (SM3)"), max_length=64)
-    seal = models.CharField(_("platform seal"), max_length=64,
-                            help_text=_("HMAC-SM3 under the platform key over hash, signer and time."))
+    seal = models.CharField(
+        _("platform seal"), max_length=64, help_text=_("HMAC-SM3 under the platform key over hash, signer and time.")
+    )
 
     class Meta:
         verbose_name = _("signature")
@@ -174,15 +202,23 @@ class Rectification(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned")
 
-    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.PROTECT,
-                                related_name="rectifications")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
-                                     on_delete=models.PROTECT, related_name="+")
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="rectifications"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     note = models.TextField(_("what was done"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reason"), blank=True)
 
@@ -199,18 +235,31 @@ class Photo(models.Model):
     """An uploaded image, decoded and re-encoded (no EXIF), stored under an unguessable name, served only
     through an access check. Belongs to a checklist item (on-site photo) or a rectification (evidence)."""
 
-    item = models.ForeignKey(RecordItem, verbose_name=_("checklist item"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="photos")
-    rectification = models.ForeignKey(Rectification, verbose_name=_("rectification"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="photos")
+    item = models.ForeignKey(
+        RecordItem,
+        verbose_name=_("checklist item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    rectification = models.ForeignKey(
+        Rectification,
+        verbose_name=_("rectification"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
     path = models.CharField(_("stored file"), max_length=200, unique=True)
     content_type = models.CharField(_("content type"), max_length=30)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -219,8 +268,10 @@ class Photo(models.Model):
         ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(item__isnull=False, rectification__isnull=True)
-                           | models.Q(item__isnull=True, rectification__isnull=False)),
+                condition=(
+                    models.Q(item__isnull=False, rectification__isnull=True)
+                    | models.Q(item__isnull=True, rectification__isnull=False)
+                ),
                 name="photo_belongs_to_one_thing",
             )
         ]

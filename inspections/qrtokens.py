@@ -1,6 +1,7 @@
 """Signed tokens behind the platform's QR codes. Signed with the platform key (Django's signing), so a
 token cannot be guessed from an id or forged; each kind has its own salt, so one kind of code cannot be
 passed off as another."""
+
 import hashlib
 
 from django.conf import settings

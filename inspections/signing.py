@@ -8,6 +8,7 @@ The canonical content is a JSON document with sorted keys and no insignificant w
 what the record says (enterprise, date, agencies, officers, matters and results, findings): the same record
 always gives the same bytes, and any change to the rows it is built from changes the hash.
 """
+
 import datetime as dt
 import hmac
 import json
@@ -33,8 +34,10 @@ def canonical_content(record) -> dict:
     items = list(record.items.select_related("matter").prefetch_related("photos").order_by("matter__code"))
     findings = list(record.findings.select_related("item__matter", "agency").order_by("id"))
     officers = sorted(
-        {(c.officer.full_name or c.officer.username, c.officer.certificate_number, c.officer.agency.name)
-         for c in task.check_ins.filter(accepted=True).select_related("officer__agency")}
+        {
+            (c.officer.full_name or c.officer.username, c.officer.certificate_number, c.officer.agency.name)
+            for c in task.check_ins.filter(accepted=True).select_related("officer__agency")
+        }
     )
     return {
         "record": record.pk,
@@ -43,13 +46,23 @@ def canonical_content(record) -> dict:
         "agencies": sorted({p.agency.name for p in task.plans.select_related("agency")}),
         "officers": [{"name": n, "certificate": c, "agency": a} for n, c, a in officers],
         "items": [
-            {"matter": i.matter.code, "name": i.matter.name, "result": i.result, "note": i.note,
-             "photos": sorted(p.sha256 for p in i.photos.all())}
+            {
+                "matter": i.matter.code,
+                "name": i.matter.name,
+                "result": i.result,
+                "note": i.note,
+                "photos": sorted(p.sha256 for p in i.photos.all()),
+            }
             for i in items
         ],
         "findings": [
-            {"matter": f.item.matter.code, "description": f.description, "severity": f.severity,
-             "deadline": f.deadline.isoformat(), "agency": f.agency.name}
+            {
+                "matter": f.item.matter.code,
+                "description": f.description,
+                "severity": f.severity,
+                "deadline": f.deadline.isoformat(),
+                "agency": f.agency.name,
+            }
             for f in findings
         ],
         "summary": record.summary,
@@ -58,8 +71,9 @@ def canonical_content(record) -> dict:
 
 
 def canonical_bytes(record) -> bytes:
-    return json.dumps(canonical_content(record), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(canonical_content(record), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def content_hash(record) -> str:
@@ -77,6 +91,10 @@ def seal(*, content_hash: str, signer: str, signed_at: str, refused: bool) -> st
 
 
 def seal_matches(signature) -> bool:
-    expected = seal(content_hash=signature.content_hash, signer=signature.signer.username,
-                    signed_at=utc_stamp(signature.signed_at), refused=signature.refused)
+    expected = seal(
+        content_hash=signature.content_hash,
+        signer=signature.signer.username,
+        signed_at=utc_stamp(signature.signed_at),
+        refused=signature.refused,
+    )
     return hmac.compare_digest(expected, signature.seal)

@@ -1,5 +1,7 @@
 """Safe image uploads: decoded and re-encoded (so only pixels survive: no EXIF location or camera data, no
 trailing payload), size-limited, stored under unguessable names outside any public URL."""
+
+import contextlib
 import hashlib
 import io
 import secrets
@@ -51,8 +53,9 @@ def decode_and_reencode(upload) -> tuple[bytes, str, str, int, int]:
         fmt = image.format
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(_("This file is not an image the platform accepts (JPEG, PNG or WebP)."),
-                          field="photo") from exc
+        raise DomainError(
+            _("This file is not an image the platform accepts (JPEG, PNG or WebP)."), field="photo"
+        ) from exc
     if fmt not in ALLOWED_FORMATS:
         raise DomainError(_("This file is not an image the platform accepts (JPEG, PNG or WebP)."), field="photo")
     image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop all metadata
@@ -72,14 +75,21 @@ def store_image(upload, *, folder: str) -> StoredImage:
     return store_bytes(clean, folder=folder, ext=ext, content_type=content_type, width=width, height=height)
 
 
-def store_bytes(data: bytes, *, folder: str, ext: str, content_type: str, width: int = 0,
-                height: int = 0) -> StoredImage:
+def store_bytes(
+    data: bytes, *, folder: str, ext: str, content_type: str, width: int = 0, height: int = 0
+) -> StoredImage:
     relative = f"{folder}/{secrets.token_urlsafe(24)}.{ext}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return StoredImage(path=relative, content_type=content_type, width=width, height=height, size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest())
+    return StoredImage(
+        path=relative,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def private_file(relative: str) -> Path:
@@ -92,7 +102,5 @@ def private_file(relative: str) -> Path:
 
 
 def remove_stored(relative: str) -> None:
-    try:
+    with contextlib.suppress(DomainError):
         private_file(relative).unlink(missing_ok=True)
-    except DomainError:
-        pass

@@ -120,10 +120,16 @@ def upcoming_visits(*, user, today: dt.date | None = None):
     return with_task_details(qs.filter(plans__status__in=Plan.LIVE).distinct()).order_by("visit_date", "id")
 
 
+def findings_summary(*, task) -> list[dict]:
+    from inspections.selectors import findings_summary as summary
+
+    return summary(task=task)
+
+
 def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list[dict]:
     """首查结果负责制: what was inspected at this enterprise in the last 12 months, so that nobody re-inspects
     what was just inspected. Visits that took place (date passed, or carried out), with their agencies and
-    matters; the on-site records and findings join this list when they exist."""
+    matters, and the findings of their on-site records with the state of each rectification."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=365)
     tasks = with_task_details(
@@ -140,6 +146,7 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
                 "status": task.status,
                 "agencies": [a.name for a in task_agencies(task)],
                 "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
+            "findings": findings_summary(task=task),
             }
         )
     return records

@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from catalogue import api as catalogue_api
 from enterprises import api as enterprises_api
+from inspections import api as inspections_api
 from plans import api as plans_api
 
 urlpatterns = [
@@ -25,4 +26,25 @@ urlpatterns = [
     path("invitations/", plans_api.InvitationListApi.as_view(), name="api-invitation-list"),
     path("invitations/<int:pk>/decline/", plans_api.InvitationDeclineApi.as_view(), name="api-invitation-decline"),
     path("statistics/", plans_api.StatisticsApi.as_view(), name="api-statistics"),
+    path("my-enterprise/qr/", inspections_api.EnterpriseQrApi.as_view(), name="api-enterprise-qr"),
+    path("joint-tasks/<int:pk>/check-in/", inspections_api.CheckInApi.as_view(), name="api-check-in"),
+    path("joint-tasks/<int:pk>/record/", inspections_api.TaskRecordApi.as_view(), name="api-task-record"),
+    path("records/<int:pk>/", inspections_api.RecordDetailApi.as_view(), name="api-record-detail"),
+    path("records/<int:pk>/finalise/", inspections_api.RecordFinaliseApi.as_view(), name="api-record-finalise"),
+    path("records/<int:pk>/sign/", inspections_api.RecordSignApi.as_view(), name="api-record-sign"),
+    path("records/<int:pk>/refuse/", inspections_api.RecordRefuseApi.as_view(), name="api-record-refuse"),
+    path("records/<int:pk>/pdf/", inspections_api.RecordPdfApi.as_view(), name="api-record-pdf"),
+    path("record-items/<int:pk>/", inspections_api.RecordItemApi.as_view(), name="api-record-item"),
+    path("record-items/<int:pk>/photos/", inspections_api.RecordItemPhotoApi.as_view(), name="api-item-photos"),
+    path("record-items/<int:pk>/findings/", inspections_api.RecordItemFindingApi.as_view(), name="api-item-findings"),
+    path("photos/<int:pk>/", inspections_api.PhotoFileApi.as_view(), name="api-photo"),
+    path("findings/", inspections_api.FindingListApi.as_view(), name="api-finding-list"),
+    path("findings/<int:pk>/rectifications/", inspections_api.RectificationSubmitApi.as_view(),
+         name="api-rectification-submit"),
+    path("findings/<int:pk>/recheck/", inspections_api.FindingRecheckApi.as_view(), name="api-finding-recheck"),
+    path("rectifications/<int:pk>/accept/", inspections_api.RectificationDecisionApi.as_view(accept=True),
+         name="api-rectification-accept"),
+    path("rectifications/<int:pk>/return/", inspections_api.RectificationDecisionApi.as_view(accept=False),
+         name="api-rectification-return"),
+    path("verify/inspection/<str:token>/", inspections_api.InspectionVerifyApi.as_view(), name="api-verify-inspection"),
 ]

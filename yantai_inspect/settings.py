@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "outbox.tasks.outbox_drain", "schedule": 60.0},
     "plans-daily-checks": {"task": "plans.tasks.plans_daily_checks", "schedule": crontab(hour=1, minute=0)},
+    "findings-overdue-check": {
+        "task": "inspections.tasks.findings_overdue_check",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "licence-expiry-warnings": {
         "task": "enterprises.tasks.licence_expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
@@ -228,3 +232,6 @@ PLAN_ADVANCE_DAYS = env_int("PLAN_ADVANCE_DAYS", 7)
 VISIT_FIX_DAYS_BEFORE = env_int("VISIT_FIX_DAYS_BEFORE", 3)
 PLAN_WINDOW_MAX_DAYS = env_int("PLAN_WINDOW_MAX_DAYS", 60)
 INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
+
+# The address printed in QR codes (verification pages); the platform's own public URL in production.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

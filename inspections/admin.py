@@ -1,0 +1,76 @@
+"""Inspection records carry legal weight: the admin may read them, never change or delete them. Every
+change goes through the services, which refuse to touch a finalised record."""
+from django.contrib import admin
+
+from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordItemInline(admin.TabularInline):
+    model = RecordItem
+    fields = ["matter", "result", "note"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InspectionRecord)
+class InspectionRecordAdmin(ReadOnlyAdmin):
+    list_display = ["id", "task", "status", "finalised_at", "content_hash"]
+    list_filter = ["status"]
+    search_fields = ["task__enterprise__name", "task__enterprise__uscc", "content_hash"]
+    inlines = [RecordItemInline]
+
+
+@admin.register(RecordItem)
+class RecordItemAdmin(ReadOnlyAdmin):
+    list_display = ["record", "matter", "result"]
+    list_filter = ["result"]
+    search_fields = ["matter__name", "record__task__enterprise__name"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["at", "task", "officer", "accepted", "refusal"]
+    list_filter = ["accepted"]
+    search_fields = ["officer__username", "officer__full_name", "task__enterprise__name"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ["id", "record", "agency", "severity", "deadline", "status"]
+    list_filter = ["severity", "status", "agency"]
+    search_fields = ["description", "record__task__enterprise__name"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "finding", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["record", "signer", "signed_at", "refused", "content_hash"]
+    list_filter = ["refused", "method"]
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyAdmin):
+    list_display = ["id", "content_type", "width", "height", "size", "uploaded_by", "uploaded_at"]
