@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("inspections.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),

@@ -1,0 +1,3 @@
+from .views import agency, enterprise, public
+
+urlpatterns = agency.urlpatterns + enterprise.urlpatterns + public.urlpatterns
