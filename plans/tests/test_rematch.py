@@ -1,0 +1,72 @@
+import pytest
+from django.core.management import call_command
+
+from enterprises.tests.factories import EnterpriseFactory
+from plans.models import JointTask, Plan
+from plans.rematch import rematch_all
+from plans.services import plan_file
+
+from .conftest import days
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rematching_everything_serves_every_plan_with_the_fewest_visits(city, frozen):
+    enterprises = [city.enterprise] + [EnterpriseFactory() for _ in range(4)]
+    for n, enterprise in enumerate(enterprises):
+        plan_file(
+            actor=city.market_officer,
+            enterprise=enterprise,
+            matters=[city.market_matter],
+            window_start=days(8),
+            window_end=days(12 + n),
+        )
+        plan_file(
+            actor=city.ecology_officer,
+            enterprise=enterprise,
+            matters=[city.ecology_matter],
+            window_start=days(10),
+            window_end=days(20),
+        )
+        plan_file(
+            actor=city.emergency_officer,
+            enterprise=enterprise,
+            matters=[city.emergency_matter],
+            window_start=days(22),
+            window_end=days(30),
+        )
+    before = sorted(JointTask.objects.values_list("enterprise_id", "visit_date"))
+    # Scramble the assignment as if the calendar had changed under it.
+    JointTask.objects.update(visit_date=days(40))
+    counts = rematch_all(batch_size=2)
+    assert counts == {"enterprises": 5, "plans": 15, "visits": 10, "unschedulable": 0}
+    assert sorted(JointTask.objects.values_list("enterprise_id", "visit_date")) == before
+    assert not Plan.objects.filter(joint_task__isnull=True).exists()
+    for plan in Plan.objects.select_related("joint_task"):
+        assert plan.window_start <= plan.joint_task.visit_date <= plan.window_end
+
+
+def test_rematching_twice_changes_nothing_and_keeps_fixed_visits(city, frozen):
+    from plans.matching import joint_task_fix
+
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(12),
+    )
+    joint_task_fix(actor=None, task_id=plan.joint_task_id)
+    plan_file(
+        actor=city.ecology_officer,
+        enterprise=city.enterprise,
+        matters=[city.ecology_matter],
+        window_start=days(20),
+        window_end=days(25),
+    )
+    call_command("rematch_visits", "--no-progress")
+    first = sorted(JointTask.objects.values_list("pk", "visit_date", "fixed"))
+    call_command("rematch_visits", "--no-progress")
+    second = sorted(JointTask.objects.values_list("visit_date", "fixed"))
+    assert [(d, f) for _, d, f in first] == second
+    assert JointTask.objects.filter(pk=plan.joint_task_id, fixed=True).exists()
