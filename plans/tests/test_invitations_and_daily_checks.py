@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def lead_plan(city):
-    return plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
-                     theme=city.theme, window_start=days(10), window_end=days(14))
+    return plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        theme=city.theme,
+        window_start=days(10),
+        window_end=days(14),
+    )
 
 
 def test_a_lead_agencys_thematic_plan_invites_the_theme_agencies(city, frozen):
@@ -28,8 +34,14 @@ def test_a_response_joins_the_same_visit_even_later_than_seven_days_ahead(city, 
     plan = lead_plan(city)
     invitation = Invitation.objects.get(lead_plan=plan, agency=city.ecology)
     with freeze(dt.datetime(2026, 6, 5, 9, 0, tzinfo=SHANGHAI)):
-        response = plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
-                             window_start=days(0), window_end=days(0), invitation=invitation)
+        response = plan_file(
+            actor=city.ecology_officer,
+            enterprise=city.enterprise,
+            matters=[city.ecology_matter],
+            window_start=days(0),
+            window_end=days(0),
+            invitation=invitation,
+        )
     assert (response.window_start, response.window_end) == (plan.window_start, plan.window_end)
     plan.refresh_from_db()
     assert response.joint_task_id == plan.joint_task_id
@@ -40,13 +52,31 @@ def test_a_response_joins_the_same_visit_even_later_than_seven_days_ahead(city, 
 def test_an_invitation_cannot_be_used_by_another_agency_or_twice(city, frozen):
     invitation = Invitation.objects.get(lead_plan=lead_plan(city), agency=city.ecology)
     with pytest.raises(DomainError):
-        plan_file(actor=city.emergency_officer, enterprise=city.enterprise, matters=[city.emergency_matter],
-                  window_start=days(10), window_end=days(14), invitation=invitation)
-    plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
-              window_start=days(10), window_end=days(14), invitation=invitation)
+        plan_file(
+            actor=city.emergency_officer,
+            enterprise=city.enterprise,
+            matters=[city.emergency_matter],
+            window_start=days(10),
+            window_end=days(14),
+            invitation=invitation,
+        )
+    plan_file(
+        actor=city.ecology_officer,
+        enterprise=city.enterprise,
+        matters=[city.ecology_matter],
+        window_start=days(10),
+        window_end=days(14),
+        invitation=invitation,
+    )
     with pytest.raises(DomainError):
-        plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
-                  window_start=days(10), window_end=days(14), invitation=invitation)
+        plan_file(
+            actor=city.ecology_officer,
+            enterprise=city.enterprise,
+            matters=[city.ecology_matter],
+            window_start=days(10),
+            window_end=days(14),
+            invitation=invitation,
+        )
 
 
 def test_a_declined_invitation_is_closed(city, frozen):
@@ -58,25 +88,42 @@ def test_a_declined_invitation_is_closed(city, frozen):
 
 
 def test_the_daily_check_fixes_visits_on_their_fixing_day_and_notifies_once(city, frozen):
-    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
-                     window_start=days(8), window_end=days(8))
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(8),
+    )
     visit = plan.joint_task.visit_date
     assert plans_daily_checks(today=visit - dt.timedelta(days=4))["fixed"] == 0
     assert plans_daily_checks(today=visit - dt.timedelta(days=3))["fixed"] == 1
     assert plans_daily_checks(today=visit - dt.timedelta(days=3))["fixed"] == 0
     task = JointTask.objects.get()
     assert task.fixed and task.status == "fixed"
-    assert Notification.objects.filter(enterprise=city.enterprise, dedupe_key=f"joint-task-fixed:{task.pk}").count() == 1
+    assert (
+        Notification.objects.filter(enterprise=city.enterprise, dedupe_key=f"joint-task-fixed:{task.pk}").count() == 1
+    )
 
 
 def test_a_fixed_visit_no_longer_moves_and_its_plan_cannot_be_withdrawn(city, frozen):
-    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
-                     window_start=days(8), window_end=days(20))
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(20),
+    )
     visit = plan.joint_task.visit_date
     plans_daily_checks(today=visit - dt.timedelta(days=3))
     # A new overlapping plan joins the fixed visit instead of moving it.
-    other = plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
-                      window_start=days(8), window_end=days(25))
+    other = plan_file(
+        actor=city.ecology_officer,
+        enterprise=city.enterprise,
+        matters=[city.ecology_matter],
+        window_start=days(8),
+        window_end=days(25),
+    )
     assert other.joint_task_id == plan.joint_task_id and other.joint_task.visit_date == visit
     with pytest.raises(DomainError):
         plan_withdraw(actor=city.market_officer, plan=plan)
@@ -92,8 +139,13 @@ def test_invitations_near_their_deadline_are_reminded_once_and_expire_after(city
 
 
 def test_the_daily_check_flags_a_visit_less_than_seven_days_after_filing(city, frozen):
-    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
-                     window_start=days(8), window_end=days(8))
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(8),
+    )
     # Simulate a plan whose visit ended up too soon (e.g. moved by an administrator): the check must catch it.
     JointTask.objects.filter(pk=plan.joint_task_id).update(visit_date=days(5), fixed=True, status="fixed")
     assert plans_daily_checks(today=TODAY)["short_notice"] == 1
