@@ -1,0 +1,36 @@
+import datetime as dt
+
+import pytest
+
+from accounts.tests.factories import AgencyFactory, DepartmentFactory
+from enterprises.licences import licence_expiry_warnings_send
+from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 1)
+
+
+def test_a_licence_expiring_within_a_month_warns_the_enterprise_and_its_regulator_once():
+    ecology = DepartmentFactory(code="ecology", name="生态环境局")
+    city_ecology = AgencyFactory(department=ecology, division="370600")
+    fushan_ecology = AgencyFactory(department=ecology, division="370611", level="district")
+    enterprise = EnterpriseFactory(division="370611")
+    licence = LicenceFactory(enterprise=enterprise, licence_type="排污许可证", valid_to=TODAY + dt.timedelta(days=30))
+    LicenceFactory(enterprise=enterprise, valid_to=TODAY + dt.timedelta(days=31))  # not yet
+    LicenceFactory(enterprise=enterprise, valid_to=TODAY - dt.timedelta(days=1))  # already expired
+    assert licence_expiry_warnings_send(today=TODAY) == 1
+    assert licence_expiry_warnings_send(today=TODAY) == 0
+    assert Notification.objects.filter(enterprise=enterprise, kind="licence_expiry").count() == 1
+    assert Notification.objects.filter(agency=fushan_ecology).count() == 1
+    assert not Notification.objects.filter(agency=city_ecology).exists()
+    assert licence.number in Notification.objects.get(enterprise=enterprise).body
+
+
+def test_a_renewed_licence_is_warned_about_again_before_its_new_expiry():
+    enterprise = EnterpriseFactory()
+    licence = LicenceFactory(enterprise=enterprise, valid_to=TODAY + dt.timedelta(days=10))
+    licence_expiry_warnings_send(today=TODAY)
+    licence.valid_to = TODAY + dt.timedelta(days=400)
+    licence.save()
+    assert licence_expiry_warnings_send(today=TODAY + dt.timedelta(days=375)) == 1
