@@ -34,12 +34,16 @@ def home(request):
 
 @agency_required
 def agency_dashboard(request):
+    from plans.selectors import invitations_for_user, upcoming_visits
+
     agency = request.user.agency
     return render(
         request,
         "accounts/agency_dashboard.html",
         {
             "agency": agency,
+            "upcoming": upcoming_visits(user=request.user)[:8],
+            "open_invitations": invitations_for_user(user=request.user).filter(status="open").count(),
             "colleagues": selectors.agency_officers(agency=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
         },
@@ -48,12 +52,18 @@ def agency_dashboard(request):
 
 @justice_required
 def justice_dashboard(request):
+    from plans.selectors import plans_for_user, post_review_queue, review_queue
+    from plans.statistics import plan_statistics
+
     agency = request.user.agency
     return render(
         request,
         "accounts/justice_dashboard.html",
         {
             "agency": agency,
+            "pending_reviews": review_queue(user=request.user).count(),
+            "pending_post_reviews": post_review_queue(user=request.user).count(),
+            "figures": plan_statistics(plans_qs=plans_for_user(user=request.user)),
             "supervised_agencies": selectors.agencies_supervised_by(justice_bureau=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
         },
@@ -63,13 +73,16 @@ def justice_dashboard(request):
 @enterprise_required
 def enterprise_dashboard(request):
     from enterprises.selectors import enterprise_of_user, licences_of_enterprise
+    from plans.selectors import task_agencies, upcoming_visits
 
     enterprise = enterprise_of_user(user=request.user)
+    visits = [(v, task_agencies(v)) for v in upcoming_visits(user=request.user)[:5]]
     return render(
         request,
         "accounts/enterprise_dashboard.html",
         {
             "enterprise": enterprise,
+            "visits": visits,
             "licences": licences_of_enterprise(enterprise=enterprise) if enterprise else [],
             "notifications": notifications_for_user(user=request.user)[:10],
         },

@@ -1,12 +1,15 @@
 """Reads of the catalogue: the matters and checklists that plans use and that are published to enterprises."""
 
+from django.db.models import Prefetch
+
 from accounts.models import Agency
 
 from .models import Matter, ThematicChecklist
 
 
 def matters_list(*, agency_or_department_code: str | None = None, theme_code: str | None = None):
-    """Active supervision matters with their department and themes loaded (two queries whatever the count).
+    """Active supervision matters with their department and themes loaded (a fixed number of queries
+    whatever the count).
 
     ``agency_or_department_code`` narrows to one department's matters; an agency's code stands for its
     department, because city and district agencies of one kind share the catalogue."""
@@ -24,8 +27,6 @@ def matters_list(*, agency_or_department_code: str | None = None, theme_code: st
 
 def checklists_list(*, theme_code: str | None = None):
     """Thematic checklists with their theme and active matters loaded."""
-    from django.db.models import Prefetch
-
     qs = ThematicChecklist.objects.select_related("theme", "theme__lead_department").prefetch_related(
         Prefetch("matters", queryset=Matter.objects.filter(active=True).select_related("department").order_by("code"))
     )

@@ -36,7 +36,9 @@ class EnterpriseAccount(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="enterprise_account"
     )
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="accounts")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="accounts"
+    )
 
     class Meta:
         verbose_name = _("enterprise account")
@@ -49,7 +51,9 @@ class EnterpriseAccount(models.Model):
 class BusyPeriod(models.Model):
     """Dates the enterprise asks not to be visited (production peaks); the scheduler avoids them."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="busy_periods")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="busy_periods"
+    )
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -58,7 +62,9 @@ class BusyPeriod(models.Model):
         verbose_name = _("busy period")
         verbose_name_plural = _("busy periods")
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="busy_period_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="busy_period_ordered")
+        ]
 
     def __str__(self):
         return f"{self.start} – {self.end}"
@@ -67,7 +73,9 @@ class BusyPeriod(models.Model):
 class Licence(models.Model):
     """资质 / 证照: a licence held by the enterprise, with its validity."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="licences")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="licences"
+    )
     licence_type = models.CharField(_("licence type"), max_length=100)
     number = models.CharField(_("licence number"), max_length=100)
     issuing_agency = models.CharField(_("issuing agency"), max_length=120, blank=True)
@@ -80,7 +88,9 @@ class Licence(models.Model):
         ordering = ["valid_to"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "licence_type", "number"], name="unique_licence"),
-            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="licence_validity_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="licence_validity_ordered"
+            ),
         ]
 
     def __str__(self):

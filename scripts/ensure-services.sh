@@ -34,7 +34,7 @@ if [[ -n ${DATABASE_URL:-} ]]; then
         [[ $port == - ]] && port=5432
         [[ $user == - ]] && user=postgres
         if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
-            version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+            version=$(find /etc/postgresql -mindepth 1 -maxdepth 1 -type d -printf "%f\n" 2>/dev/null | sort -V | tail -n 1 || true)
             if [[ -z $version ]]; then
                 echo "services: PostgreSQL is down and no cluster is configured under /etc/postgresql" >&2
                 exit 1

@@ -5,6 +5,7 @@
 #   gettext          msgfmt, for compilemessages
 #   libpango*        WeasyPrint's text layout
 # Idempotent: when everything is present it changes nothing and prints one line.
+# Recommends are installed too: that is how Chromium was proven to run headless here (mesa, fonts).
 # Needs root to install; otherwise it prints what is missing and carries on.
 set -euo pipefail
 
@@ -33,7 +34,7 @@ echo "system deps: installing ${missing[*]} ..."
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+if ! { apt-get update -q && apt-get install -y -q "${missing[@]}"; } >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "system deps: apt-get failed" >&2
     exit 1

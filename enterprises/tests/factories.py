@@ -2,7 +2,7 @@ import factory
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from enterprises.models import Enterprise, EnterpriseAccount, Licence
+from enterprises.models import Enterprise, Licence
 from enterprises.uscc import make_uscc
 
 

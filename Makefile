@@ -1,0 +1,94 @@
+# Yantai joint enterprise-inspection platform.
+#   make run    serve the platform with demo data on http://$(HOST):$(PORT)/ (plus a Celery worker and beat)
+#   make test   lint, migration check and the whole test suite (browser tests included)
+# DATABASE_URL / REDIS_URL from the environment are respected; unset, the platform runs on SQLite
+# with kombu's file-system broker under var/.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+# var/ is the settings default; set VAR_DIR in the environment (or make VAR_DIR=...) to move it.
+VAR_DIR ?= var
+CREDENTIALS := $(VAR_DIR)/demo-credentials.json
+PYTEST_ARGS ?=
+
+.PHONY: help venv system-deps services compilemessages lint check-migrations test run bench messages clean distclean
+
+help:
+	@echo "make run        serve the platform with demo data on http://$(HOST):$(PORT)/ (HOST/PORT overridable)"
+	@echo "make test       ruff, migration check, pytest with coverage (browser tests included)"
+	@echo "make lint       ruff check ."
+	@echo "make bench      run bench/*.py"
+	@echo "make messages   update and compile the zh_Hans and en translations"
+	@echo "make clean      remove caches and generated files (make distclean: also .venv, var/, db.sqlite3)"
+
+venv: $(VENV)/.installed
+
+# Reinstalls only when a requirements file changed since the last install.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PYTHON) || { echo "venv: creating $(VENV)"; python3 -m venv $(VENV); }
+	@echo "venv: installing requirements-dev.txt"
+	@# (the filter drops this machine's pip-config noise about an absent local index; pip's status still counts)
+	@$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+# Local PostgreSQL/Redis are started only when the environment points at them.
+services:
+	@if [[ -n "$${DATABASE_URL:-}$${REDIS_URL:-}" ]]; then bash scripts/ensure-services.sh; fi
+
+# Only when there is a catalogue to compile (Django refuses to run without a locale directory).
+compilemessages: venv
+	@if ! command -v msgfmt >/dev/null 2>&1; then echo "compilemessages: msgfmt not found, skipped"; \
+	elif [[ -z "$$(find . -path ./$(VENV) -prune -o -name '*.po' -print -quit)" ]]; then \
+		echo "compilemessages: no .po files, skipped"; \
+	else $(MANAGE) compilemessages --ignore='$(VENV)' --verbosity 0; fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check-migrations: venv
+	$(MANAGE) makemigrations --check --dry-run
+
+# Lint, migration check and pytest all run, so one report shows every failure; any failure fails.
+test: venv system-deps services compilemessages
+	@status=0; \
+	echo "== ruff check ."; $(VENV)/bin/ruff check --output-format=concise . || status=1; \
+	echo "== makemigrations --check"; $(MANAGE) makemigrations --check --dry-run || status=1; \
+	echo "== pytest"; $(PYTHON) -m pytest --cov --cov-report=term:skip-covered -q -p no:cacheprovider $(PYTEST_ARGS) \
+		|| status=1; \
+	exit $$status
+
+run: venv system-deps services compilemessages
+	@mkdir -p $(VAR_DIR)/celery-broker/queue $(VAR_DIR)/celery-broker/processed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --credentials $(CREDENTIALS)
+	@HOST=$(HOST) PORT=$(PORT) PYTHON=$(PYTHON) CREDENTIALS=$(CREDENTIALS) bash scripts/run.sh
+
+bench: venv
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if [[ $${#scripts[@]} -eq 0 ]]; then echo "bench: no bench/*.py"; exit 0; fi; \
+	for f in "$${scripts[@]}"; do echo "== $$f"; PYTHONPATH=. DJANGO_SETTINGS_MODULE=yantai_inspect.settings $(PYTHON) "$$f"; done
+
+messages: venv
+	@mkdir -p locale
+	$(MANAGE) makemessages -l zh_Hans -l en --ignore='$(VENV)' --ignore=var \
+		--ignore=staticfiles --ignore=htmlcov --ignore=node_modules
+	$(MANAGE) compilemessages --ignore='$(VENV)'
+
+clean:
+	rm -rf staticfiles htmlcov .coverage .coverage.* .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VAR_DIR) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
+from yantai_inspect.errors import DomainError
+
+from .models import Agency, Department, User
+from .services import agency_rules_check, user_role_check, user_role_flags
+
+
+@admin.register(Department)
+class DepartmentAdmin(AuditedModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class AgencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "department", "level", "division", "parent", "is_justice_bureau", "active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        department, level, division = cleaned.get("department"), cleaned.get("level"), cleaned.get("division")
+        if department and level and division:
+            try:
+                agency_rules_check(department=department, level=level, division=division,
+                                   parent=cleaned.get("parent"), agency=self.instance,
+                                   is_justice_bureau=cleaned.get("is_justice_bureau", False))
+            except DomainError as exc:
+                raise form_error_from_domain(self, exc)
+        return cleaned
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedModelAdmin):
+    form = AgencyAdminForm
+    list_display = ["name", "code", "department", "level", "division", "parent", "is_justice_bureau", "active"]
+    list_filter = ["level", "division", "department", "is_justice_bureau", "active"]
+    list_select_related = ["department", "parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    ordering = ["division", "code"]
+
+
+class RoleRulesFormMixin:
+    """Refuses the role/agency/certificate combinations that ``user_create`` refuses, with its messages."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" in self.fields and "role" in cleaned:
+            try:
+                user_role_check(role=cleaned["role"], agency=cleaned.get("agency"),
+                                certificate_number=(cleaned.get("certificate_number") or "").strip(),
+                                user=self.instance)
+            except DomainError as exc:
+                raise form_error_from_domain(self, exc)
+        return cleaned
+
+
+class UserAdminCreationForm(RoleRulesFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class UserAdminChangeForm(RoleRulesFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+PLATFORM_FIELDS = ("role", "agency", "full_name", "certificate_number", "phone")
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Platform role"), {"fields": PLATFORM_FIELDS}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Platform role"), {"classes": ("wide",), "fields": PLATFORM_FIELDS}),
+    )
+    list_display = ["username", "full_name", "role", "agency", "certificate_number", "is_active"]
+    list_filter = ["role", "agency", "is_active", "is_staff"]
+    list_select_related = ["agency"]
+    search_fields = ["username", "full_name", "certificate_number", "phone"]
+    autocomplete_fields = ["agency"]
+
+    def save_model(self, request, obj, form, change):
+        user_role_flags(obj)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,124 @@
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.divisions import DIVISION_CODES
+from accounts.models import Agency, Department, User
+from audit.models import AuditEntry
+from catalogue.models import Matter, ThematicChecklist, Theme
+from credit.models import CreditProfile
+from enterprises.models import Enterprise, EnterpriseAccount, Licence
+from enterprises.uscc import uscc_error
+from yantai_inspect.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Department, Agency, User, Theme, Matter, ThematicChecklist, Enterprise, Enterprise.themes.through,
+          Licence, CreditProfile, EnterpriseAccount, AuditEntry]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(**options):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts():
+    return {model._meta.label: model.objects.count() for model in MODELS}
+
+
+def test_it_builds_the_demo_city_once_and_a_second_run_changes_nothing():
+    seed()
+    first = counts()
+
+    output = seed()
+
+    assert counts() == first
+    assert first["enterprises.Enterprise"] == 300
+    assert first["accounts.Agency"] >= 15
+    assert "0 created" in output
+
+
+def test_the_demo_enterprises_have_valid_codes_spread_over_every_division_and_theme():
+    seed()
+
+    enterprises = list(Enterprise.objects.prefetch_related("themes"))
+    for enterprise in enterprises:
+        assert uscc_error(enterprise.uscc) is None, enterprise.uscc
+        assert enterprise.uscc[:2] == "91" and enterprise.uscc[2:8] == enterprise.division
+    assert {e.division for e in enterprises} == DIVISION_CODES
+    assert {t.code for e in enterprises for t in e.themes.all()} == set(Theme.objects.values_list("code", flat=True))
+    jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
+    assert jinhai.division == "370611"
+    assert {t.code for t in jinhai.themes.all()} == {"medical", "industry"}
+
+
+def test_it_seeds_licences_due_for_the_expiry_warning_and_whitelisted_enterprises():
+    seed()
+
+    today = timezone.localdate()
+    expiring = Licence.objects.filter(valid_to__gte=today, valid_to__lte=today + datetime.timedelta(days=30))
+    assert 15 <= expiring.count() <= 25
+    assert Licence.objects.filter(valid_to__lt=today).exists()
+    whitelisted = CreditProfile.objects.filter(whitelisted=True)
+    assert 3 <= whitelisted.count() <= 5
+    assert set(whitelisted.values_list("grade", flat=True)) == {"A"}
+    assert whitelisted.filter(enterprise__division="370683").exists()
+    assert CreditProfile.objects.count() == Enterprise.objects.count()
+    assert AuditEntry.objects.filter(action="enterprise.seed_batch").count() == 1
+
+
+def test_every_agency_has_officers_with_unique_certificates_and_each_division_one_justice_bureau():
+    seed()
+
+    for agency in Agency.objects.filter(is_justice_bureau=False):
+        officers = agency.staff.filter(role=User.Role.OFFICER)
+        assert 2 <= officers.count() <= 3, agency.code
+        assert not officers.filter(certificate_number="").exists()
+    assert set(Agency.objects.filter(is_justice_bureau=True).values_list("division", flat=True)) == {
+        "370600", "370602", "370611", "370683"}
+    assert Agency.objects.get(code="370611-market").parent.code == "370600-market"
+
+
+def test_the_credentials_file_has_every_role_and_each_login_works(tmp_path):
+    path = tmp_path / "var" / "demo-credentials.json"
+    output = seed(credentials=str(path))
+
+    logins = json.loads(path.read_text(encoding="utf-8"))
+    assert {login["role"] for login in logins} == {"officer", "justice", "enterprise", "admin"}
+    by_username = {login["username"]: login for login in logins}
+    assert {"admin", "justice", "justice_fushan", "officer_market", "officer_market2", "officer_ecology",
+            "officer_emergency", "officer_fushan_market", "enterprise", "enterprise2"} <= set(by_username)
+    for login in logins:
+        user = authenticate(username=login["username"], password=login["password"])
+        assert user is not None and user.role == login["role"], login["username"]
+        if login["role"] in ("officer", "justice"):
+            assert user.agency.code == login["agency"]
+        if login["role"] == "enterprise":
+            assert user.enterprise_account.enterprise.uscc == login["enterprise"]
+    assert by_username["enterprise"]["enterprise"] == Enterprise.objects.get(name="烟台金海药业有限公司").uscc
+    assert by_username["officer_fushan_market"]["agency"] == "370611-market"
+    assert User.objects.get(username="admin").is_superuser
+    assert "officer_market" in output and "Demo-2026!" in output
+
+
+def test_a_failure_leaves_nothing_written(monkeypatch):
+    def refuse(**kwargs):
+        raise DomainError("refused")
+
+    monkeypatch.setattr("accounts.management.commands.seed_demo.enterprise_account_link", refuse)
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        seed()
+
+    assert all(count == 0 for count in counts().values())

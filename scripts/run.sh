@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Serves the platform and runs its Celery worker and beat beside it; `make run` calls this after
+# migrating and seeding. Everything started here is stopped when the web server stops or on Ctrl-C.
+#   without REDIS_URL: one worker with embedded beat on kombu's file-system broker (var/celery-broker)
+#   with REDIS_URL:    a worker and a separate beat, on Redis
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+PYTHON=${PYTHON:-.venv/bin/python}
+VAR_DIR=${VAR_DIR:-var}
+CREDENTIALS=${CREDENTIALS:-$VAR_DIR/demo-credentials.json}
+CELERY=("$PYTHON" -m celery -A yantai_inspect)
+
+mkdir -p "$VAR_DIR/celery-broker/queue" "$VAR_DIR/celery-broker/processed"
+
+pids=()
+stopping=0
+# shellcheck disable=SC2317  # reached through the traps below
+stop_all() {
+    [[ $stopping -eq 1 ]] && return
+    stopping=1
+    trap - INT TERM
+    local pid
+    echo "stopping the web server and the Celery worker ..."
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    # Celery finishes its current task on TERM (warm shutdown, ~7 s with beat); give it 30 s, then insist.
+    for _ in $(seq 60); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [[ $alive -eq 0 ]] && break
+        sleep 0.5
+    done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -n ${REDIS_URL:-} ]]; then
+    "${CELERY[@]}" worker --loglevel=INFO --concurrency=2 &
+    pids+=($!)
+    "${CELERY[@]}" beat --loglevel=INFO -s "$VAR_DIR/celerybeat-schedule" &
+    pids+=($!)
+else
+    "${CELERY[@]}" worker -B --loglevel=INFO --concurrency=2 -s "$VAR_DIR/celerybeat-schedule" &
+    pids+=($!)
+fi
+
+echo
+echo "=================================================================="
+echo " 烟台市涉企联合检查平台 / Yantai joint inspection platform"
+echo " Open http://$HOST:$PORT/login/   (Ctrl-C stops the server and the worker)"
+if [[ -f $CREDENTIALS ]]; then
+    "$PYTHON" scripts/demo_logins.py "$CREDENTIALS" || true
+else
+    echo " (no $CREDENTIALS: demo logins unknown)"
+fi
+echo "=================================================================="
+echo
+
+"$PYTHON" manage.py runserver "$HOST:$PORT" --noreload &
+pids+=($!)
+
+# Stop everything as soon as any one of them stops (the server, or a crashed worker).
+set +e
+wait -n
+status=$?
+set -e
+exit "$status"
