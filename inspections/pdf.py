@@ -9,7 +9,7 @@ Noto CJK fonts), and any other URL in the HTML is refused by the fetcher.
 """
 import base64
 import logging
-from contextlib import ExitStack
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -63,30 +63,22 @@ def _qr_data_uri(url: str) -> str:
     return _data_uri(qrtokens.qr_png(url), "image/png")
 
 
-def _local_only_fetcher(url, *args, **kwargs):
-    """Inline ``data:`` URIs only: a PDF rendered on the server never reaches out to another host or file."""
-    import weasyprint
-
-    if url.startswith("data:"):
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"refused to fetch {url[:80]!r} while rendering a PDF")
-
-
 def _html_to_pdf(template: str, context: dict) -> bytes:
     import weasyprint  # heavy import (Pango, fontTools): only the workers and PDF views pay for it
 
     html = render_to_string(template, context)
     stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"))
-    document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=_local_only_fetcher)
+    # Inline data: URIs only: a PDF rendered on the server never reaches out to another host or a local file.
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet])
 
 
+@contextmanager
 def _official():
     """Chinese wording and Yantai's clock, whoever asked for the document."""
-    stack = ExitStack()
-    stack.enter_context(translation.override("zh-hans"))
-    stack.enter_context(timezone.override(settings.TIME_ZONE))
-    return stack
+    with translation.override("zh-hans"), timezone.override(settings.TIME_ZONE):
+        yield
 
 
 # -- the inspection notice ----------------------------------------------------------------------------------
@@ -105,15 +97,17 @@ def notice_context(task) -> dict:
         {"matter": matter, "agency": agency_of_department.get(matter.department_id)}
         for matter in task_checklist(task)
     ]
-    officers = sorted(task_officers(task), key=lambda o: (o.agency.code if o.agency else "", str(o)))
+    rank = {agency.pk: n for n, agency in enumerate(agencies)}  # the lead agency's officers first
+    officers = sorted(task_officers(task), key=lambda o: (rank.get(o.agency_id, len(rank)), str(o)))
+    verify_url = task_verify_url(task)
     return {
         "task": task,
         "enterprise": task.enterprise,
         "agencies": agencies,
         "officers": officers,
         "checklist": checklist,
-        "verify_url": task_verify_url(task),
-        "qr": _qr_data_uri(task_verify_url(task)),
+        "verify_url": verify_url,
+        "qr": _qr_data_uri(verify_url),
         "notified_on": timezone.localtime(task.fixed_at).date() if task.fixed_at else timezone.localdate(),
     }
 
@@ -134,8 +128,10 @@ def render_notice_pdf(task) -> bytes:
 def _signature_image(signature) -> str | None:
     if not signature.image_path:
         return None
+    # Stored by uploads.store_image, re-encoded as PNG or JPEG: the extension says which.
+    content_type = "image/png" if signature.image_path.lower().endswith(".png") else "image/jpeg"
     try:
-        return _data_uri(uploads.private_file(signature.image_path).read_bytes(), "image/png")
+        return _data_uri(uploads.private_file(signature.image_path).read_bytes(), content_type)
     except (OSError, DomainError):
         # The record is still printable; the seal and hash below remain the proof of the signature.
         log.warning("signature image %s of record %s is missing", signature.image_path, signature.record_id)
@@ -164,6 +160,7 @@ def record_context(record) -> dict:
         for f in record.findings.select_related("item__matter", "agency").order_by("id")
     ]
     signature = Signature.objects.filter(record=record).select_related("signer").first()
+    verify_url = record_verify_url(record)
     return {
         "record": record,
         "task": task,
@@ -175,8 +172,8 @@ def record_context(record) -> dict:
         "signature": signature,
         "signature_method": SIGNATURE_METHOD_LABELS.get(signature.method, "") if signature else "",
         "signature_image": _signature_image(signature) if signature else None,
-        "verify_url": record_verify_url(record),
-        "qr": _qr_data_uri(record_verify_url(record)),
+        "verify_url": verify_url,
+        "qr": _qr_data_uri(verify_url),
         "generated_at": timezone.now(),
     }
 

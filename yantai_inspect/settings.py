@@ -142,7 +142,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files are private: never under STATIC or a public URL; views check access and stream them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT: uploads are streamed by views after an access check. The prefix exists only
+# because Django's test live server expects one; nothing is routed there.
+MEDIA_URL = "/private-media-is-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

@@ -41,27 +41,6 @@ def browser():
             browser.close()
 
 
-@pytest.fixture(scope="session")
-def _media_url_for_live_server():
-    """Django's live-server thread parses MEDIA_URL as a URL prefix, and ours is None (uploads are
-    private, streamed by views). Give it a prefix nothing uses while the server starts."""
-    from django.conf import settings
-
-    saved = settings.MEDIA_URL
-    if saved is None:
-        settings.MEDIA_URL = "/__live-server-media__/"
-    return saved
-
-
-@pytest.fixture(scope="session")
-def live_server(_media_url_for_live_server, live_server):
-    """pytest-django's live server, started with the placeholder MEDIA_URL, which is then put back."""
-    from django.conf import settings
-
-    settings.MEDIA_URL = _media_url_for_live_server
-    return live_server
-
-
 @pytest.fixture
 def browser_context(browser):
     """A fresh profile per test (no cookies carried over), set up like a user's browser in Yantai."""
