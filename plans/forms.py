@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -45,14 +46,15 @@ class PlanForm(forms.Form):
             lead_department=agency.department
         )
         self.fields["theme"].queryset = themes.distinct().order_by("order")
+        # The agency's own matters first; matters of other departments are offered under their themes and
+        # need that theme chosen (the service says so if it is not).
+        own_first = Case(When(department_id=agency.department_id, then=Value(0)), default=Value(1))
         self.fields["matters"].queryset = (
-            (
-                Matter.objects.filter(active=True, department=agency.department)
-                | Matter.objects.filter(active=True, themes__in=themes)
-            )
+            Matter.objects.filter(Q(department_id=agency.department_id) | Q(themes__in=themes), active=True)
+            .annotate(own_first=own_first)
             .distinct()
             .select_related("department")
-            .order_by("department__code", "code")
+            .order_by("own_first", "department__code", "code")
         )
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
         self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"
