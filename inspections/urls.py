@@ -1,3 +1,3 @@
-from .views import agency, enterprise, justice, public
+from .views import agency, enterprise, files, justice, public
 
-urlpatterns = agency.urlpatterns + enterprise.urlpatterns + justice.urlpatterns + public.urlpatterns
+urlpatterns = agency.urlpatterns + enterprise.urlpatterns + justice.urlpatterns + public.urlpatterns + files.urlpatterns

@@ -71,7 +71,7 @@ def test_the_enterprise_reads_the_whole_record_and_signs_by_typed_name(client, c
 
     page = client.get(response["Location"]).content.decode()
     assert 'id="sign-typed"' not in page  # nothing left to sign
-    assert f"/api/v1/records/{record.pk}/pdf/" in page
+    assert f"/records/{record.pk}/pdf/" in page
     assert f"/verify/record/{qrtokens.record_token(record.pk, record.content_hash)}/" in page
 
 

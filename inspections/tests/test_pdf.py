@@ -52,11 +52,21 @@ def city(settings):
 @pytest.fixture
 def task(city):
     with freeze(FILED_AT):
-        market = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
-                           officers=[city.market_officer, city.market_officer2], window_start=VISIT,
-                           window_end=VISIT)
-        plan_file(actor=city.ecology_officer, enterprise=city.enterprise, matters=[city.ecology_matter],
-                  window_start=VISIT, window_end=VISIT)
+        market = plan_file(
+            actor=city.market_officer,
+            enterprise=city.enterprise,
+            matters=[city.market_matter],
+            officers=[city.market_officer, city.market_officer2],
+            window_start=VISIT,
+            window_end=VISIT,
+        )
+        plan_file(
+            actor=city.ecology_officer,
+            enterprise=city.enterprise,
+            matters=[city.ecology_matter],
+            window_start=VISIT,
+            window_end=VISIT,
+        )
         market.refresh_from_db()
         assert joint_task_fix(actor=None, task_id=market.joint_task_id) is True
     return JointTask.objects.get(pk=market.joint_task_id)
@@ -69,11 +79,21 @@ def finalised_record(city, task, *, summary="企业总体管理规范，危险�
     record = InspectionRecord.objects.create(task=task, summary=summary)
     for matter in task_checklist(task):
         result = RecordItem.Result.NON_COMPLIANT if matter == city.ecology_matter else RecordItem.Result.COMPLIANT
-        item = RecordItem.objects.create(record=record, matter=matter, result=result,
-                                         note="台账缺少三月份记录" if matter == city.ecology_matter else "")
+        item = RecordItem.objects.create(
+            record=record,
+            matter=matter,
+            result=result,
+            note="台账缺少三月份记录" if matter == city.ecology_matter else "",
+        )
         if result == RecordItem.Result.NON_COMPLIANT:
-            Finding.objects.create(record=record, item=item, agency=city.ecology, description="危险废物管理台账不完整",
-                                   severity=Finding.Severity.MINOR, deadline=days(22))
+            Finding.objects.create(
+                record=record,
+                item=item,
+                agency=city.ecology,
+                description="危险废物管理台账不完整",
+                severity=Finding.Severity.MINOR,
+                deadline=days(22),
+            )
     record.status = InspectionRecord.Status.FINAL
     record.finalised_at = ON_SITE + dt.timedelta(hours=1)
     record.finalised_by = city.market_officer
@@ -87,9 +107,17 @@ def sign(record, *, refused=False, **fields) -> Signature:
     signer = enterprise_user(record.task.enterprise, full_name="王经理")
     signed_at = ON_SITE + dt.timedelta(hours=2)
     signature = Signature.objects.create(
-        record=record, signer=signer, signed_at=signed_at, refused=refused, content_hash=record.content_hash,
-        seal=signing.seal(content_hash=record.content_hash, signer=signer.username,
-                          signed_at=signing.utc_stamp(signed_at), refused=refused),
+        record=record,
+        signer=signer,
+        signed_at=signed_at,
+        refused=refused,
+        content_hash=record.content_hash,
+        seal=signing.seal(
+            content_hash=record.content_hash,
+            signer=signer.username,
+            signed_at=signing.utc_stamp(signed_at),
+            refused=refused,
+        ),
         **fields,
     )
     record.status = InspectionRecord.Status.REFUSED if refused else InspectionRecord.Status.SIGNED
@@ -98,6 +126,7 @@ def sign(record, *, refused=False, **fields) -> Signature:
 
 
 # -- the notice ---------------------------------------------------------------------------------------------
+
 
 def test_the_notice_names_the_enterprise_agencies_officers_matters_and_rights(city, task):
     text = text_of(pdf.render_notice_pdf(task))
@@ -120,7 +149,7 @@ def test_the_notice_carries_the_inspection_code_of_its_task(city, task):
     (url,), _ = qr.call_args
     prefix = "https://jc.yantai.example/verify/inspection/"
     assert url.startswith(prefix) and url.endswith("/")
-    assert qrtokens.read_task_token(url[len(prefix):-1]) == task.pk
+    assert qrtokens.read_task_token(url[len(prefix) : -1]) == task.pk
     assert len({image.data for page in PdfReader(io.BytesIO(data)).pages for image in page.images}) == 1
 
 
@@ -131,6 +160,7 @@ def test_the_notice_is_refused_for_a_visit_not_yet_fixed(city, task):
 
 
 # -- the record ---------------------------------------------------------------------------------------------
+
 
 def test_the_record_shows_results_findings_hash_and_awaits_signature(city, task):
     record = finalised_record(city, task)
@@ -153,7 +183,7 @@ def test_the_record_qr_code_verifies_the_finalised_hash(city, task):
     (url,), _ = qr.call_args
     prefix = "https://jc.yantai.example/verify/record/"
     assert url.startswith(prefix)
-    assert qrtokens.read_record_token(url[len(prefix):-1]) == (record.pk, record.content_hash)
+    assert qrtokens.read_record_token(url[len(prefix) : -1]) == (record.pk, record.content_hash)
 
 
 def test_a_typed_signature_is_printed_with_its_seal(city, task):
@@ -193,6 +223,7 @@ def test_a_record_still_being_filled_is_not_printed(city, task):
 
 # -- storing, through the outbox handler --------------------------------------------------------------------
 
+
 def test_the_handler_stores_the_pdf_and_leaves_the_signed_content_unchanged(city, task, settings):
     record = finalised_record(city, task)
     get_handler("inspections.render_record_pdf")(record_id=record.pk)
@@ -227,3 +258,19 @@ def test_a_missing_signature_image_still_prints_the_record_with_its_seal(city, t
     signature = sign(record, method=Signature.Method.DRAWN, image_path="signatures/gone.png")
     flat = compact(text_of(pdf.render_record_pdf(record)))
     assert "签名图像文件缺失" in flat and signature.seal in flat
+
+
+def test_the_portal_pdf_is_rendered_on_demand_when_the_worker_has_not_yet(client, city, visit):
+    from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+    from inspections.tests.test_record import finalised
+
+    record = finalised(city, visit)
+    assert not record.pdf_path
+    client.force_login(enterprise_user(city.enterprise))
+    response = client.get(f"/records/{record.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    assert client.get(f"/records/{record.pk}/pdf/").status_code == 404
+    client.logout()
+    assert client.get(f"/records/{record.pk}/pdf/").status_code == 302
