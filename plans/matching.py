@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +164,7 @@ def _set_lead(task: JointTask) -> None:
     task.theme = themes[0] if themes else None
 
 
+@transaction.atomic
 def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool:
     """Fix one visit: its date no longer moves and the enterprise is notified. Rerunnable: only the caller
     whose conditional UPDATE flips ``fixed`` does the rest."""
