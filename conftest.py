@@ -15,3 +15,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services, commands and tasks run in English in tests so assertions can name the rule in one language;
+    pages are requested as a user would (LocaleMiddleware picks zh-hans), which the portal tests check."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
