@@ -95,3 +95,14 @@ class Licence(models.Model):
 
     def __str__(self):
         return f"{self.licence_type} {self.number}"
+
+    @property
+    def expiry_state(self) -> str:
+        """"expired", "soon" (within the warning period) or "" — for display; the warning job decides alone."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        days_left = (self.valid_to - timezone.localdate()).days
+        if days_left < 0:
+            return "expired"
+        return "soon" if days_left <= settings.LICENCE_WARNING_DAYS else ""

@@ -14,12 +14,29 @@ from catalogue.models import Matter, ThematicChecklist, Theme
 from credit.models import CreditProfile
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.uscc import uscc_error
+from notifications.models import Notification
+from plans.models import JointTask, Plan
 from yantai_inspect.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Department, Agency, User, Theme, Matter, ThematicChecklist, Enterprise, Enterprise.themes.through,
-          Licence, CreditProfile, EnterpriseAccount, AuditEntry]
+MODELS = [
+    Department,
+    Agency,
+    User,
+    Theme,
+    Matter,
+    ThematicChecklist,
+    Enterprise,
+    Enterprise.themes.through,
+    Licence,
+    CreditProfile,
+    EnterpriseAccount,
+    AuditEntry,
+    Plan,
+    JointTask,
+    Notification,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +64,21 @@ def test_it_builds_the_demo_city_once_and_a_second_run_changes_nothing():
     assert first["enterprises.Enterprise"] == 300
     assert first["accounts.Agency"] >= 15
     assert "0 created" in output
+
+
+def test_the_demo_activity_shows_a_joint_visit_a_review_and_a_green_channel_inspection():
+    seed()
+    jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
+    tasks = JointTask.objects.filter(enterprise=jinhai)
+    assert tasks.count() == 1 and tasks.get().plans.values("agency").distinct().count() == 3
+    assert Plan.objects.filter(status="pending_review").exists()
+    assert Plan.objects.filter(urgent=True, post_review="pending").exists()
+    assert Notification.objects.filter(kind="licence_expiry", enterprise=jinhai).exists()
+
+
+def test_without_activity_there_are_no_plans():
+    seed(no_activity=True)
+    assert not Plan.objects.exists()
 
 
 def test_the_demo_enterprises_have_valid_codes_spread_over_every_division_and_theme():
@@ -86,7 +118,11 @@ def test_every_agency_has_officers_with_unique_certificates_and_each_division_on
         assert 2 <= officers.count() <= 3, agency.code
         assert not officers.filter(certificate_number="").exists()
     assert set(Agency.objects.filter(is_justice_bureau=True).values_list("division", flat=True)) == {
-        "370600", "370602", "370611", "370683"}
+        "370600",
+        "370602",
+        "370611",
+        "370683",
+    }
     assert Agency.objects.get(code="370611-market").parent.code == "370600-market"
 
 
@@ -97,8 +133,18 @@ def test_the_credentials_file_has_every_role_and_each_login_works(tmp_path):
     logins = json.loads(path.read_text(encoding="utf-8"))
     assert {login["role"] for login in logins} == {"officer", "justice", "enterprise", "admin"}
     by_username = {login["username"]: login for login in logins}
-    assert {"admin", "justice", "justice_fushan", "officer_market", "officer_market2", "officer_ecology",
-            "officer_emergency", "officer_fushan_market", "enterprise", "enterprise2"} <= set(by_username)
+    assert {
+        "admin",
+        "justice",
+        "justice_fushan",
+        "officer_market",
+        "officer_market2",
+        "officer_ecology",
+        "officer_emergency",
+        "officer_fushan_market",
+        "enterprise",
+        "enterprise2",
+    } <= set(by_username)
     for login in logins:
         user = authenticate(username=login["username"], password=login["password"])
         assert user is not None and user.role == login["role"], login["username"]

@@ -68,6 +68,6 @@ def demo_city(transactional_db, settings, tmp_path):
     # Seeding hashes every demo password; the fast hasher keeps that out of the test's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     path = tmp_path / "demo-credentials.json"
-    call_command("seed_demo", credentials=str(path), stdout=io.StringIO())
+    call_command("seed_demo", credentials=str(path), no_activity=True, stdout=io.StringIO())
     return json.loads(path.read_text(encoding="utf-8"))
 

@@ -346,12 +346,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--credentials", metavar="FILE", help="also write the demo logins to FILE as JSON")
+        parser.add_argument("--no-activity", action="store_true",
+                            help="only the city, people and enterprises: no demo plans or notifications")
 
-    def handle(self, *args, credentials=None, **options):
+    def handle(self, *args, credentials=None, no_activity=False, **options):
         self.today = timezone.localdate()
         try:
             with transaction.atomic():
                 logins = self.seed()
+                if not no_activity:
+                    self.seed_activity()
         except DomainError as exc:
             raise CommandError(f"seed_demo failed, nothing was written: {exc.message}") from exc
         self.print_logins(logins)
@@ -360,6 +364,18 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(logins, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             self.stdout.write(f"demo logins written to {path}")
+
+    def seed_activity(self):
+        """Plans through the real services, then the daily jobs, so the portals have something to show."""
+        from enterprises.licences import licence_expiry_warnings_send
+        from plans.demo import demo_activity_seed
+        from plans.services import plans_daily_checks
+
+        filed = demo_activity_seed(today=self.today)
+        warned = licence_expiry_warnings_send(today=self.today)
+        checks = plans_daily_checks(today=self.today)
+        self.progress(f"activity: {filed} plans filed, {warned} licence-expiry warnings, "
+                      f"{checks['fixed']} visits fixed")
 
     def progress(self, message: str):
         self.stdout.write(f"· {message}")

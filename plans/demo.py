@@ -1,0 +1,116 @@
+"""Demo activity for the Yantai demo city: plans filed through the real services, so the portals show joint
+visits, invitations, a whitelist review and a green-channel inspection on the first login."""
+
+import datetime as dt
+import random
+
+from accounts.models import User
+from catalogue.models import Matter, Theme
+from credit.models import CreditProfile
+from enterprises.models import Enterprise
+from yantai_inspect.errors import DomainError
+
+from .models import Plan
+from .services import plan_file
+
+
+def _officer(username):
+    return User.objects.select_related("agency__department").get(username=username)
+
+
+def _matters(officer, n=2):
+    return list(Matter.objects.filter(department=officer.agency.department, active=True).order_by("code")[:n])
+
+
+def demo_activity_seed(*, today: dt.date, seed: int = 2026) -> int:
+    """File the demo plans unless some exist already (idempotent). Returns how many were filed."""
+    if Plan.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    day = dt.timedelta(days=1)
+    market, ecology = _officer("officer_market"), _officer("officer_ecology")
+    emergency = _officer("officer_emergency")
+    jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
+    filed = [
+        # The article's visit: three departments, one joint visit to 金海药业.
+        plan_file(
+            actor=market,
+            enterprise=jinhai,
+            matters=_matters(market),
+            window_start=today + 8 * day,
+            window_end=today + 18 * day,
+        ),
+        plan_file(
+            actor=ecology,
+            enterprise=jinhai,
+            matters=_matters(ecology),
+            window_start=today + 10 * day,
+            window_end=today + 20 * day,
+        ),
+        plan_file(
+            actor=emergency,
+            enterprise=jinhai,
+            matters=_matters(emergency),
+            window_start=today + 9 * day,
+            window_end=today + 16 * day,
+        ),
+    ]
+    # One initiates, many respond: the market regulator's catering plan invites the theme's agencies.
+    catering = Theme.objects.get(code="catering")
+    restaurant = Enterprise.objects.filter(themes=catering, credit__whitelisted=False).order_by("uscc").first()
+    if restaurant is not None:
+        filed.append(
+            plan_file(
+                actor=market,
+                enterprise=restaurant,
+                theme=catering,
+                matters=list(catering.matters.filter(department=market.agency.department)[:3]),
+                window_start=today + 12 * day,
+                window_end=today + 22 * day,
+            )
+        )
+    # A plan on a whitelisted enterprise waits for the city justice bureau.
+    white = CreditProfile.objects.filter(whitelisted=True).select_related("enterprise").order_by("pk").first()
+    if white is not None:
+        filed.append(
+            plan_file(
+                actor=market,
+                enterprise=white.enterprise,
+                matters=_matters(market, 1),
+                window_start=today + 15 * day,
+                window_end=today + 25 * day,
+            )
+        )
+    # A green-channel inspection after a reported accident, for review after the fact.
+    factory = Enterprise.objects.filter(themes__code="industry", credit__whitelisted=False).order_by("uscc").first()
+    if factory is not None:
+        filed.append(
+            plan_file(
+                actor=emergency,
+                enterprise=factory,
+                matters=_matters(emergency, 1),
+                urgent=True,
+                urgent_category=Plan.UrgentCategory.ACCIDENT,
+                window_start=today,
+                window_end=today,
+                urgent_reason="企业车间发生粉尘燃爆险情,群众举报后立即入企核查",
+            )
+        )
+    # Routine plans across the city, many of which the platform merges.
+    others = list(Enterprise.objects.filter(credit__whitelisted=False).exclude(pk=jinhai.pk).order_by("uscc")[:40])
+    for enterprise in rng.sample(others, 15):
+        for officer in rng.sample([market, ecology, emergency], rng.choice([1, 2, 2, 3])):
+            start = today + rng.randint(8, 30) * day
+            try:
+                filed.append(
+                    plan_file(
+                        actor=officer,
+                        enterprise=enterprise,
+                        matters=_matters(officer, 1),
+                        window_start=start,
+                        window_end=start + rng.randint(3, 12) * day,
+                    )
+                )
+            except DomainError:
+                continue  # a window the enterprise's busy period blocks: the platform refuses it, as it should
+    return len(filed)
