@@ -1,7 +1,8 @@
 """The platform's headline figures, computed from the plans and visits themselves.
 
 - joint share: plans served by a visit with two or more agencies / plans served (联合检查比例)
-- visits avoided: plans served - visits (减少入企次数)
+- visits avoided: plans served - visits (减少入企次数); in a breakdown each plan of a visit serving k plans
+  is credited (k - 1) / k, so the groups add up to the total
 - 7-day rate: routine plans whose visit is at least 7 days after filing / all plans served (提前7天备案率);
   green-channel plans count as not filed ahead
 - green channel: urgent plans, and how many were found justified after the fact
@@ -11,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from .models import JointTask, Plan
 
@@ -40,19 +41,23 @@ def plan_statistics(
         visit_date=F("joint_task__visit_date"),
     )
     task_ids = {r["joint_task_id"] for r in rows}
-    agencies_per_task = dict(
-        JointTask.objects.filter(pk__in=task_ids)
-        .annotate(n=Count("plans__agency", distinct=True))
-        .values_list("pk", "n")
+    served = Q(plans__status__in=[*Plan.LIVE, Plan.Status.DONE])
+    per_task = JointTask.objects.filter(pk__in=task_ids).annotate(
+        n_agencies=Count("plans__agency", filter=served, distinct=True),
+        n_plans=Count("plans", filter=served, distinct=True),
     )
+    agencies_per_task, plans_per_task = {}, {}
+    for pk, n_agencies, n_plans in per_task.values_list("pk", "n_agencies", "n_plans"):
+        agencies_per_task[pk], plans_per_task[pk] = n_agencies, n_plans
     groups = defaultdict(list)
     for r in rows:
         groups[_key(r, by)].append(r)
     result = {
-        key: _figures(items, agencies_per_task) for key, items in sorted(groups.items(), key=lambda kv: str(kv[0]))
+        key: _figures(items, agencies_per_task, plans_per_task)
+        for key, items in sorted(groups.items(), key=lambda kv: str(kv[0]))
     }
     if by is None:
-        return result.get("all", _figures([], {}))
+        return result.get("all", _figures([], {}, {}))
     return {"by": by, "groups": [{"key": k, **v} for k, v in result.items()]}
 
 
@@ -72,8 +77,11 @@ def _key(row, by):
     raise ValueError(by)
 
 
-def _figures(rows, agencies_per_task) -> dict:
+def _figures(rows, agencies_per_task, plans_per_task) -> dict:
     served = len(rows)
+    # A visit serving k plans avoids k - 1 visits; each of its plans is credited (k - 1) / k of that, so the
+    # groups (by agency, theme ...) add up to the total.
+    avoided = sum((plans_per_task[r["joint_task_id"]] - 1) / plans_per_task[r["joint_task_id"]] for r in rows)
     visits = len({r["joint_task_id"] for r in rows})
     joint = sum(1 for r in rows if agencies_per_task.get(r["joint_task_id"], 0) >= 2)
     ahead = sum(
@@ -83,7 +91,7 @@ def _figures(rows, agencies_per_task) -> dict:
     return {
         "plans": served,
         "visits": visits,
-        "visits_avoided": served - visits,
+        "visits_avoided": _tidy(avoided),
         "joint_plans": joint,
         "joint_share": round(joint / served, 4) if served else None,
         "filed_ahead": ahead,
@@ -93,3 +101,9 @@ def _figures(rows, agencies_per_task) -> dict:
         "green_channel_unjustified": sum(1 for r in urgent if r["post_review"] == "unjustified"),
         "green_channel_pending": sum(1 for r in urgent if r["post_review"] == "pending"),
     }
+
+
+def _tidy(value: float) -> float | int:
+    """Two decimals, and a whole number shown as one."""
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value

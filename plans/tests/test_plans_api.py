@@ -247,3 +247,11 @@ def test_the_joint_task_list_does_not_grow_in_queries(api, city, frozen, django_
     api.force_authenticate(OfficerFactory(agency=city.market))
     with django_assert_max_num_queries(12):
         assert len(api.get("/api/v1/joint-tasks/").json()["results"]) == 6
+
+
+def test_visits_avoided_by_agency_add_up_to_the_total(api, city, frozen):
+    for officer in (city.market_officer, city.ecology_officer, city.emergency_officer):
+        _file(api, city, officer)
+    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    groups = api.get("/api/v1/statistics/", {"by": "agency"}).json()["figures"]["groups"]
+    assert sum(g["visits_avoided"] for g in groups) == pytest.approx(2, abs=0.02)  # each group rounded to 0.01
