@@ -398,7 +398,7 @@ class RecheckSerializer(serializers.Serializer):
 
 class FindingRecheckApi(APIView):
     @extend_schema(
-        request=RecheckSerializer, responses=inline_serializer("Recheck", {"plan": serializers.IntegerField()})
+        request=RecheckSerializer, responses=inline_serializer("RecheckPlanFiled", {"plan": serializers.IntegerField()})
     )
     def post(self, request, pk):
         _officer(request)

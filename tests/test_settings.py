@@ -52,3 +52,9 @@ def test_production_starts_with_its_secrets_and_without_debug():
 def test_an_unknown_environment_name_is_refused():
     result = _load_settings(DJANGO_ENV="staging")
     assert result.returncode != 0
+
+
+def test_the_openapi_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
