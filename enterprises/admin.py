@@ -119,3 +119,12 @@ class EnterpriseAccountAdmin(AuditedModelAdmin):
             for obj in queryset.select_related("user", "enterprise"):
                 self._unlink(obj)
             super().delete_queryset(request, queryset)
+
+
+@admin.register(BusyPeriod)
+class BusyPeriodAdmin(AuditedModelAdmin):
+    list_display = ["enterprise", "start", "end", "reason"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "reason"]
+    date_hierarchy = "start"
+    raw_id_fields = ["enterprise"]
+    list_select_related = ["enterprise"]
