@@ -255,6 +255,30 @@ def _justice_only(request):
         raise PermissionDenied(_("Only the justice bureau can review plans."))
 
 
+class OfficersSerializer(serializers.Serializer):
+    officers = serializers.ListField(child=serializers.CharField(max_length=150), allow_empty=False)
+
+
+class PlanOfficersApi(APIView):
+    """The filing agency names the officers of its plan (usernames of its certified officers)."""
+
+    @extend_schema(request=OfficersSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        _officer_only(request)
+        plan = plan_for_user(user=request.user, plan_id=pk)
+        body = OfficersSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        names = body.validated_data["officers"]
+        officers = list(User.objects.filter(username__in=names, agency_id=request.user.agency_id))
+        unknown = sorted(set(names) - {o.username for o in officers})
+        if unknown:
+            raise serializers.ValidationError(
+                {"officers": [_("Unknown officer(s): %(names)s") % {"names": ", ".join(unknown)}]}
+            )
+        plan = services.plan_officers_set(actor=request.user, plan=plan, officers=officers)
+        return Response(PlanSerializer(plan).data)
+
+
 class PlanReviewApi(APIView):
     """The justice bureau approves or rejects a plan on a whitelisted enterprise."""
 

@@ -84,11 +84,13 @@ def demo_activity_seed(*, today: dt.date, seed: int = 2026) -> int:
     # A green-channel inspection after a reported accident, for review after the fact.
     factory = Enterprise.objects.filter(themes__code="industry", credit__whitelisted=False).order_by("uscc").first()
     if factory is not None:
+        crew = list(User.objects.filter(agency=emergency.agency, role=User.Role.OFFICER).order_by("username")[:2])
         filed.append(
             plan_file(
                 actor=emergency,
                 enterprise=factory,
                 matters=_matters(emergency, 1),
+                officers=crew,
                 urgent=True,
                 urgent_category=Plan.UrgentCategory.ACCIDENT,
                 window_start=today,

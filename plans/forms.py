@@ -71,3 +71,14 @@ class PlanFilterForm(forms.Form):
     urgent = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All")), ("0", _("Routine")), ("1", _("Green channel"))]
     )
+
+
+class PlanOfficersForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Officers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
+        self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"

@@ -189,7 +189,39 @@ def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool
     audit_record(
         actor=actor, action="joint_task.fix", obj=task, details={"visit_date": task.visit_date, "agencies": agencies}
     )
+    _warn_if_understaffed(task)
     return True
+
+
+MIN_CERTIFIED_OFFICERS = 2
+
+
+def certified_officer_count(task: JointTask) -> int:
+    from accounts.models import User
+
+    return (
+        User.objects.filter(plans__joint_task=task, plans__status__in=Plan.LIVE, is_active=True)
+        .exclude(certificate_number="")
+        .distinct()
+        .count()
+    )
+
+
+def _warn_if_understaffed(task: JointTask) -> None:
+    """An on-site inspection needs two certified officers (行政处罚法 art. 42, 55): when a fixed visit has
+    fewer in total, its agencies are told to name another before the day (check-in enforces it on site)."""
+    from notifications.services import notification_send
+
+    if task.urgent or certified_officer_count(task) >= MIN_CERTIFIED_OFFICERS:
+        return
+    for plan in task.plans.filter(status__in=Plan.LIVE).select_related("agency"):
+        notification_send(
+            dedupe_key=f"joint-task-understaffed:{task.pk}:{plan.agency_id}",
+            agency=plan.agency,
+            title=_("Visit of %(date)s has fewer than two certified officers") % {"date": task.visit_date.isoformat()},
+            body=_("%(name)s: name a second officer on your plan before the visit.") % {"name": task.enterprise.name},
+            link=f"/agency/plans/{plan.pk}/",
+        )
 
 
 def fix_days_before() -> int:

@@ -146,7 +146,7 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
                 "status": task.status,
                 "agencies": [a.name for a in task_agencies(task)],
                 "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
-            "findings": findings_summary(task=task),
+                "findings": findings_summary(task=task),
             }
         )
     return records

@@ -65,9 +65,9 @@ def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
         )
 
 
-def _check_officers(*, agency: Agency, actor, officers) -> list[User]:
+def _check_officers(*, agency: Agency, actor, officers, include_actor: bool = True) -> list[User]:
     officers = list(officers or [actor])
-    if actor not in officers:
+    if include_actor and actor not in officers:
         officers.insert(0, actor)
     for officer in officers:
         if officer.agency_id != agency.pk or not officer.is_officer or not officer.is_active:
@@ -160,6 +160,12 @@ def plan_file(
     _check_theme(agency=agency, theme=theme)
     matters = _check_matters(agency=agency, theme=theme, matters=matters)
     officers = _check_officers(agency=agency, actor=actor, officers=officers)
+    if urgent and len(officers) < 2:
+        # Nobody joins a green-channel visit: its own agency must send the two officers the law requires.
+        raise DomainError(
+            _("A green-channel inspection is carried out at once: name at least two certified officers."),
+            field="officers",
+        )
     lock_enterprise(enterprise.pk)
     _check_window(
         enterprise=enterprise,
@@ -365,6 +371,30 @@ def plan_withdraw(*, actor, plan: Plan, reason: str = "") -> Plan:
     plan.save(update_fields=["status", "withdrawn_at", "joint_task"])
     audit_record(actor=actor, action="plan.withdraw", obj=plan, details={"before": before, "reason": reason})
     enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
+    return plan
+
+
+@transaction.atomic
+def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
+    """The filing agency names the certified officers who will inspect, until the visit is carried out (an
+    on-site inspection needs at least two certified officers in total; the joint visit pools them)."""
+    agency = _require_officer(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.agency_id != agency.pk:
+        raise DomainError(_("Only the filing agency can change the officers of its plan."))
+    if plan.status not in (Plan.Status.PENDING_REVIEW, Plan.Status.FILED, Plan.Status.APPROVED):
+        raise DomainError(_("The officers of this plan can no longer be changed."))
+    if not officers:
+        raise DomainError(_("Name at least one officer."), field="officers")
+    officers = _check_officers(agency=agency, actor=actor, officers=officers, include_actor=False)
+    before = sorted(plan.officers.values_list("username", flat=True))
+    plan.officers.set(officers)
+    audit_record(
+        actor=actor,
+        action="plan.officers_set",
+        obj=plan,
+        details={"before": before, "after": sorted(o.username for o in officers)},
+    )
     return plan
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("agency/plans/", views.plan_list, name="agency-plans"),
     path("agency/plans/new/", views.plan_new, name="agency-plan-new"),
     path("agency/plans/<int:pk>/", views.agency_plan_detail, name="agency-plan-detail"),
+    path("agency/plans/<int:pk>/officers/", views.plan_officers, name="agency-plan-officers"),
     path("agency/plans/<int:pk>/withdraw/", views.plan_withdraw, name="agency-plan-withdraw"),
     path("agency/tasks/", views.agency_task_list, name="agency-tasks"),
     path("agency/tasks/<int:pk>/", views.agency_task_detail, name="agency-task-detail"),

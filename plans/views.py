@@ -20,7 +20,7 @@ from yantai_inspect.errors import DomainError
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
-from .forms import PlanFilterForm, PlanForm, ReasonForm
+from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm
 from .models import JointTask
 from .statistics import DIMENSIONS, plan_statistics
 
@@ -109,12 +109,31 @@ def _plan_detail(request, pk):
             "plan": plan,
             "task": task,
             "reason_form": ReasonForm(),
+            "officers_form": PlanOfficersForm(agency=plan.agency, initial={"officers": list(plan.officers.all())})
+            if request.user.is_officer
+            else None,
             "earlier": selectors.earlier_records(enterprise_id=plan.enterprise_id),
             "agencies": selectors.task_agencies(task) if task else [],
             "officers": selectors.task_officers(task) if task else [],
             "checklist": selectors.task_checklist(task) if task else [],
         },
     )
+
+
+@agency_required
+@require_POST
+def plan_officers(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    form = PlanOfficersForm(request.POST, agency=request.user.agency)
+    if not form.is_valid():
+        messages.error(request, _("Name at least one officer."))
+    else:
+        try:
+            services.plan_officers_set(actor=request.user, plan=plan, officers=list(form.cleaned_data["officers"]))
+            messages.success(request, _("Officers updated."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("agency-plan-detail", pk=pk)
 
 
 @agency_required

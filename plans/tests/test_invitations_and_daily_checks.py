@@ -151,3 +151,46 @@ def test_the_daily_check_flags_a_visit_less_than_seven_days_after_filing(city, f
     assert plans_daily_checks(today=TODAY)["short_notice"] == 1
     assert plans_daily_checks(today=TODAY)["short_notice"] == 0
     assert Plan.objects.get(pk=plan.pk).short_notice is True
+
+
+def test_a_fixed_visit_with_one_certified_officer_warns_its_agency_once(city, frozen):
+    from plans.services import plan_officers_set
+
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(8),
+    )
+    plans_daily_checks(today=days(5))
+    plans_daily_checks(today=days(5))
+    assert (
+        Notification.objects.filter(agency=city.market, dedupe_key__startswith="joint-task-understaffed").count() == 1
+    )
+    plan_officers_set(actor=city.market_officer, plan=plan, officers=[city.market_officer, city.market_officer2])
+    assert plan.officers.count() == 2
+    with pytest.raises(DomainError):
+        plan_officers_set(actor=city.ecology_officer, plan=plan, officers=[city.ecology_officer])
+
+
+def test_officers_are_named_through_the_page_and_the_api(city, frozen, client):
+    from rest_framework.test import APIClient
+
+    plan = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(8),
+    )
+    client.force_login(city.market_officer)
+    client.post(f"/agency/plans/{plan.pk}/officers/", {"officers": [city.market_officer.pk, city.market_officer2.pk]})
+    assert plan.officers.count() == 2
+    api = APIClient()
+    api.force_authenticate(city.ecology_officer)
+    assert api.post(f"/api/v1/plans/{plan.pk}/officers/", {"officers": ["ecology1"]}, format="json").status_code == 404
+    api.force_authenticate(city.market_officer)
+    response = api.post(f"/api/v1/plans/{plan.pk}/officers/", {"officers": ["market2"]}, format="json")
+    assert response.status_code == 200 and list(plan.officers.all()) == [city.market_officer2]
+    assert api.post(f"/api/v1/plans/{plan.pk}/officers/", {"officers": ["ghost"]}, format="json").status_code == 400

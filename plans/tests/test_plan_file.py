@@ -57,10 +57,14 @@ def test_a_green_channel_plan_without_a_reason_is_refused(city, frozen):
 def test_a_green_channel_plan_is_accepted_at_once_even_on_a_sunday(city):
     sunday = dt.date(2026, 6, 7)
     with freeze(dt.datetime(2026, 6, 7, 9, 0, tzinfo=SHANGHAI)):
+        with pytest.raises(DomainError) as alone:
+            file(city, city.market_officer, sunday, urgent=True, urgent_category="public_report", urgent_reason="举报")
+        assert alone.value.field == "officers"  # nobody joins a green-channel visit: two officers are needed
         plan = file(
             city,
             city.market_officer,
             sunday,
+            officers=[city.market_officer, city.market_officer2],
             urgent=True,
             urgent_category="public_report",
             urgent_reason="群众举报后厨卫生问题",

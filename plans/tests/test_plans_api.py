@@ -173,6 +173,7 @@ def test_green_channel_plans_are_reviewed_after_the_fact(api, city, frozen):
         urgent=True,
         urgent_category="public_report",
         urgent_reason="群众举报",
+        officers=["market1", "market2"],
         window_start=TODAY.isoformat(),
         window_end=TODAY.isoformat(),
     )
