@@ -70,6 +70,48 @@ class PlanInputSerializer(serializers.Serializer):
         return data
 
 
+class CampaignInputSerializer(PlanInputSerializer):
+    """A campaign: the same plan for a batch of enterprises, one plan each; all or none are filed."""
+
+    enterprise = None
+    enterprises = serializers.ListField(
+        child=serializers.CharField(max_length=18),
+        allow_empty=False,
+        max_length=500,
+        help_text=_("Unified social credit codes"),
+    )
+    invitation = None
+
+    def validate(self, data):
+        user = self.context["request"].user
+        found, unknown = [], []
+        for code in dict.fromkeys(c.strip().upper() for c in data["enterprises"]):
+            try:
+                found.append(enterprise_for_user(user=user, uscc=code))
+            except Exception:
+                unknown.append(code)
+        data["enterprise"] = found[0] if found else None
+        try:
+            data = super().validate({**data, "enterprise": found[0].uscc if found else ""})
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+            errors.pop("enterprise", None)
+            if errors:
+                raise
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "enterprises": [
+                        _("No enterprise with these credit codes in your area: %(codes)s")
+                        % {"codes": ", ".join(unknown)}
+                    ]
+                }
+            )
+        data.pop("enterprise", None)
+        data["enterprises"] = found
+        return data
+
+
 class AgencyBriefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -216,6 +258,16 @@ class PlanListCreateApi(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class PlanCampaignApi(APIView):
+    @extend_schema(request=CampaignInputSerializer, responses={201: PlanSerializer(many=True)})
+    def post(self, request):
+        _officer_only(request)
+        data = CampaignInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        plans = services.plan_file_campaign(actor=request.user, **data.validated_data)
+        return Response(PlanSerializer(plans, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDetailApi(APIView):

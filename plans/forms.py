@@ -20,6 +20,12 @@ class PlanForm(forms.Form):
             }
         ),
     )
+    campaign_enterprises = forms.CharField(
+        label=_("Other enterprises of a campaign (one credit code per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: the same plan is filed for each of them, all or none."),
+    )
     theme = forms.ModelChoiceField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme"), to_field_name="code"
     )
@@ -39,6 +45,13 @@ class PlanForm(forms.Form):
         label=_("Urgency reason category"), required=False, choices=[("", "—")] + list(Plan.UrgentCategory.choices)
     )
     urgent_reason = forms.CharField(label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_campaign_enterprises(self):
+        text = self.cleaned_data.get("campaign_enterprises") or ""
+        codes = [c.strip() for c in text.replace(",", "\n").replace("，", "\n").split() if c.strip()]
+        if len(codes) > 500:
+            raise forms.ValidationError(_("A campaign may list at most 500 enterprises."))
+        return codes
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)

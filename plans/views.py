@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,35 +63,49 @@ def plan_new(request):
             theme=lead.theme.code if lead.theme_id else None,
         )
     form = PlanForm(request.POST or None, agency=agency, initial=initial)
-    earlier = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            enterprise = enterprise_for_user(user=request.user, uscc=data["enterprise"])
-        except Exception:
-            form.add_error("enterprise", _("No enterprise with this credit code in your area."))
-        else:
+        codes = [data["enterprise"], *data.get("campaign_enterprises", [])] if not invitation else [data["enterprise"]]
+        enterprises, unknown = [], []
+        for code in dict.fromkeys(c.upper() for c in codes):
             try:
-                plan = services.plan_file(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    matters=data["matters"],
-                    theme=data["theme"],
-                    window_start=data["window_start"],
-                    window_end=data["window_end"],
-                    officers=list(data["officers"]),
-                    urgent=data["urgent"],
-                    urgent_category=data["urgent_category"],
-                    urgent_reason=data["urgent_reason"],
-                    invitation=invitation,
-                )
+                enterprises.append(enterprise_for_user(user=request.user, uscc=code))
+            except Http404:
+                unknown.append(code)
+        if unknown:
+            form.add_error(
+                "enterprise" if unknown == [data["enterprise"].upper()] else "campaign_enterprises",
+                _("No enterprise with this credit code in your area: %(codes)s") % {"codes": ", ".join(unknown)},
+            )
+        else:
+            common = {
+                "matters": data["matters"],
+                "theme": data["theme"],
+                "window_start": data["window_start"],
+                "window_end": data["window_end"],
+                "officers": list(data["officers"]),
+                "urgent": data["urgent"],
+                "urgent_category": data["urgent_category"],
+                "urgent_reason": data["urgent_reason"],
+            }
+            try:
+                if len(enterprises) > 1:
+                    plans = services.plan_file_campaign(actor=request.user, enterprises=enterprises, **common)
+                else:
+                    plans = [
+                        services.plan_file(
+                            actor=request.user, enterprise=enterprises[0], invitation=invitation, **common
+                        )
+                    ]
             except DomainError as exc:
                 _attach(form, exc)
             else:
+                if len(plans) > 1:
+                    messages.success(request, _("%(n)d plans filed for the campaign.") % {"n": len(plans)})
+                    return redirect("agency-plans")
                 messages.success(request, _("Plan filed."))
-                return redirect("agency-plan-detail", pk=plan.pk)
-        earlier = None
-    return render(request, "plans/plan_form.html", {"form": form, "invitation": invitation, "earlier": earlier})
+                return redirect("agency-plan-detail", pk=plans[0].pk)
+    return render(request, "plans/plan_form.html", {"form": form, "invitation": invitation})
 
 
 def _plan_detail(request, pk):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("matters/", catalogue_api.MatterListApi.as_view(), name="api-matter-list"),
     path("themes/", catalogue_api.ThemeListApi.as_view(), name="api-theme-list"),
     path("plans/", plans_api.PlanListCreateApi.as_view(), name="api-plan-list"),
+    path("plans/campaign/", plans_api.PlanCampaignApi.as_view(), name="api-plan-campaign"),
     path("plans/preview/", plans_api.PlanPreviewApi.as_view(), name="api-plan-preview"),
     path("plans/<int:pk>/", plans_api.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("plans/<int:pk>/withdraw/", plans_api.PlanWithdrawApi.as_view(), name="api-plan-withdraw"),

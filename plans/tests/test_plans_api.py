@@ -256,3 +256,35 @@ def test_visits_avoided_by_agency_add_up_to_the_total(api, city, frozen):
     api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
     groups = api.get("/api/v1/statistics/", {"by": "agency"}).json()["figures"]["groups"]
     assert sum(g["visits_avoided"] for g in groups) == pytest.approx(2, abs=0.02)  # each group rounded to 0.01
+
+
+def test_a_campaign_fans_out_to_one_plan_per_enterprise_or_none(api, city, frozen):
+    others = [EnterpriseFactory(), EnterpriseFactory()]
+    api.force_authenticate(city.market_officer)
+    payload = {
+        "enterprises": [city.enterprise.uscc] + [e.uscc for e in others],
+        "matters": [city.market_matter.code],
+        "window_start": days(8).isoformat(),
+        "window_end": days(12).isoformat(),
+    }
+    response = api.post("/api/v1/plans/campaign/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    plans = response.json()
+    assert len(plans) == 3 and len({p["campaign"] for p in plans}) == 1
+    bad = api.post(
+        "/api/v1/plans/campaign/",
+        {**payload, "enterprises": [city.enterprise.uscc, "91370611000000000X"]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "enterprises" in bad.json()
+    assert Plan.objects.count() == 3
+    # One enterprise busy for the whole window: the campaign is refused whole, naming it.
+    from enterprises.models import BusyPeriod
+
+    BusyPeriod.objects.create(enterprise=others[1], start=days(20), end=days(40))
+    blocked = {**payload, "window_start": days(20).isoformat(), "window_end": days(24).isoformat()}
+    refused = api.post("/api/v1/plans/campaign/", blocked, format="json")
+    assert refused.status_code == 400 and others[1].name in str(refused.json())
+    assert Plan.objects.count() == 3
+    too_soon = api.post("/api/v1/plans/campaign/", {**payload, "window_start": days(3).isoformat()}, format="json")
+    assert too_soon.status_code == 400 and Plan.objects.count() == 3

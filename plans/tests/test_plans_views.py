@@ -200,3 +200,32 @@ def test_an_outsider_officer_sees_no_plans_in_the_list(client, city, frozen):
     )
     client.force_login(OfficerFactory())
     assert city.enterprise.name not in client.get("/agency/plans/").content.decode()
+
+
+def test_a_campaign_is_filed_from_the_form(client, city, frozen):
+    others = [EnterpriseFactory(), EnterpriseFactory()]
+    client.force_login(city.market_officer)
+    response = client.post(
+        "/agency/plans/new/",
+        {
+            "enterprise": city.enterprise.uscc,
+            "campaign_enterprises": "\n".join(e.uscc for e in others),
+            "matters": [city.market_matter.code],
+            "window_start": days(8).isoformat(),
+            "window_end": days(12).isoformat(),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/agency/plans/"
+    assert Plan.objects.count() == 3 and Plan.objects.values("campaign").distinct().count() == 1
+    bad = client.post(
+        "/agency/plans/new/",
+        {
+            "enterprise": city.enterprise.uscc,
+            "campaign_enterprises": "91370611000000000X",
+            "matters": [city.market_matter.code],
+            "window_start": days(8).isoformat(),
+            "window_end": days(12).isoformat(),
+        },
+    )
+    assert bad.status_code == 200 and "91370611000000000X" in bad.content.decode()
+    assert Plan.objects.count() == 3
