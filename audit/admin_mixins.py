@@ -4,6 +4,7 @@ Admin add/change/delete views already run inside a transaction; each hook below 
 block anyway (a savepoint there) because the bulk "delete selected" action does not, and an audit
 entry must commit or roll back with its change.
 """
+
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
@@ -83,25 +84,31 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if change:
-                details = {"changed": {name: {"before": before.get(name), "after": _form_value(form, obj, name)}
-                                       for name in names}}
+                details = {
+                    "changed": {
+                        name: {"before": before.get(name), "after": _form_value(form, obj, name)} for name in names
+                    }
+                }
             else:
                 details = {"values": {name: _form_value(form, obj, name) for name in names}}
-            audit_record(actor=request.user, action=self._action(obj, "change" if change else "add"), obj=obj,
-                         details=details)
+            audit_record(
+                actor=request.user, action=self._action(obj, "change" if change else "add"), obj=obj, details=details
+            )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             # Recorded first: after the delete the object has no primary key left to name.
-            audit_record(actor=request.user, action=self._action(obj, "delete"), obj=obj,
-                         details={"deleted": _snapshot(obj)})
+            audit_record(
+                actor=request.user, action=self._action(obj, "delete"), obj=obj, details={"deleted": _snapshot(obj)}
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, action=self._action(obj, "delete"), obj=obj,
-                             details={"deleted": _snapshot(obj)})
+                audit_record(
+                    actor=request.user, action=self._action(obj, "delete"), obj=obj, details={"deleted": _snapshot(obj)}
+                )
             super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
@@ -110,13 +117,39 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
             parent = {"parent": str(form.instance)}
             for obj in formset.new_objects:
-                audit_record(actor=request.user, action=self._action(obj, "add"), obj=obj,
-                             details={**parent, "values": _snapshot(obj)})
+                audit_record(
+                    actor=request.user,
+                    action=self._action(obj, "add"),
+                    obj=obj,
+                    details={**parent, "values": _snapshot(obj)},
+                )
             for obj, changed in formset.changed_objects:
                 values = {name: _field_value(obj, name) for name in _model_fields(obj, changed)}
-                audit_record(actor=request.user, action=self._action(obj, "change"), obj=obj,
-                             details={**parent, "changed": values})
+                audit_record(
+                    actor=request.user,
+                    action=self._action(obj, "change"),
+                    obj=obj,
+                    details={**parent, "changed": values},
+                )
             for obj in formset.deleted_objects:
                 obj.pk = deleted_pks.get(id(obj))  # deleting cleared it; the entry names the row that was
-                audit_record(actor=request.user, action=self._action(obj, "delete"), obj=obj,
-                             details={**parent, "deleted": _snapshot(obj)})
+                audit_record(
+                    actor=request.user,
+                    action=self._action(obj, "delete"),
+                    obj=obj,
+                    details={**parent, "deleted": _snapshot(obj)},
+                )
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """For records whose every change goes through a service (plans, visits, inspection records): the admin
+    reads them, with search and filters, and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,19 +1,11 @@
 """Inspection records carry legal weight: the admin may read them, never change or delete them. Every
 change goes through the services, which refuse to touch a finalised record."""
+
 from django.contrib import admin
 
+from audit.admin_mixins import ReadOnlyModelAdmin
+
 from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecordItemInline(admin.TabularInline):
@@ -31,7 +23,7 @@ class RecordItemInline(admin.TabularInline):
 
 
 @admin.register(InspectionRecord)
-class InspectionRecordAdmin(ReadOnlyAdmin):
+class InspectionRecordAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "task", "status", "finalised_at", "content_hash"]
     list_filter = ["status"]
     search_fields = ["task__enterprise__name", "task__enterprise__uscc", "content_hash"]
@@ -39,38 +31,38 @@ class InspectionRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RecordItem)
-class RecordItemAdmin(ReadOnlyAdmin):
+class RecordItemAdmin(ReadOnlyModelAdmin):
     list_display = ["record", "matter", "result"]
     list_filter = ["result"]
     search_fields = ["matter__name", "record__task__enterprise__name"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "task", "officer", "accepted", "refusal"]
     list_filter = ["accepted"]
     search_fields = ["officer__username", "officer__full_name", "task__enterprise__name"]
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdmin):
+class FindingAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "record", "agency", "severity", "deadline", "status"]
     list_filter = ["severity", "status", "agency"]
     search_fields = ["description", "record__task__enterprise__name"]
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnlyAdmin):
+class RectificationAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "finding", "status", "submitted_at", "reviewed_at"]
     list_filter = ["status"]
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
+class SignatureAdmin(ReadOnlyModelAdmin):
     list_display = ["record", "signer", "signed_at", "refused", "content_hash"]
     list_filter = ["refused", "method"]
 
 
 @admin.register(Photo)
-class PhotoAdmin(ReadOnlyAdmin):
+class PhotoAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "content_type", "width", "height", "size", "uploaded_by", "uploaded_at"]

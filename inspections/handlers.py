@@ -1,5 +1,6 @@
 """Background work of the inspections app, run by the outbox (enqueued by record_finalise and the signing
 services)."""
+
 import logging
 
 from outbox.registry import outbox_handler

@@ -7,6 +7,7 @@ translation catalogue. Everything they show comes from the database: no image, f
 over the network (QR codes and the drawn signature are inlined as ``data:`` URIs, the fonts are the system's
 Noto CJK fonts), and any other URL in the HTML is refused by the fetcher.
 """
+
 import base64
 import logging
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plans.models import JointTask
-from plans.selectors import task_agencies, task_checklist, task_officers, with_task_details
+from plans.selectors import task_agencies, task_checklist, task_officers, task_with_details
 from yantai_inspect.errors import DomainError
 
 from . import qrtokens, uploads
@@ -83,19 +84,15 @@ def _official():
 
 # -- the inspection notice ----------------------------------------------------------------------------------
 
+
 def notice_context(task) -> dict:
-    task = (
-        with_task_details(JointTask.objects.filter(pk=task.pk))
-        .select_related("enterprise", "lead_agency", "theme")
-        .get()
-    )
+    task = task_with_details(task.pk)
     agencies = task_agencies(task)
     agency_of_department = {}
     for agency in agencies:
         agency_of_department.setdefault(agency.department_id, agency)
     checklist = [
-        {"matter": matter, "agency": agency_of_department.get(matter.department_id)}
-        for matter in task_checklist(task)
+        {"matter": matter, "agency": agency_of_department.get(matter.department_id)} for matter in task_checklist(task)
     ]
     rank = {agency.pk: n for n, agency in enumerate(agencies)}  # the lead agency's officers first
     officers = sorted(task_officers(task), key=lambda o: (rank.get(o.agency_id, len(rank)), str(o)))
@@ -125,6 +122,7 @@ def render_notice_pdf(task) -> bytes:
 
 # -- the on-site record -------------------------------------------------------------------------------------
 
+
 def _signature_image(signature) -> str | None:
     if not signature.image_path:
         return None
@@ -148,9 +146,7 @@ def record_context(record) -> dict:
     for plan in task.plans.select_related("agency").order_by("agency__code"):
         agencies.setdefault(plan.agency_id, plan.agency)
     agencies = sorted(agencies.values(), key=lambda a: (a.pk != task.lead_agency_id, a.code))
-    check_ins = list(
-        task.check_ins.filter(accepted=True).select_related("officer__agency").order_by("at", "id")
-    )
+    check_ins = list(task.check_ins.filter(accepted=True).select_related("officer__agency").order_by("at", "id"))
     items = [
         {"item": item, "result": RESULT_LABELS.get(item.result, item.result), "photos": len(item.photos.all())}
         for item in record.items.select_related("matter").prefetch_related("photos").order_by("matter__code")
@@ -210,4 +206,3 @@ def store_record_pdf(record) -> str:
         raise
     record.pdf_path, record.pdf_generated_at = stored.path, now
     return stored.path
-

@@ -3,18 +3,9 @@ the matching); the admin reads them, with search and filters."""
 
 from django.contrib import admin
 
+from audit.admin_mixins import ReadOnlyModelAdmin
+
 from .models import Invitation, JointTask, Plan
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PlanInline(admin.TabularInline):
@@ -30,7 +21,7 @@ class PlanInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyAdmin):
+class PlanAdmin(ReadOnlyModelAdmin):
     list_display = [
         "id",
         "agency",
@@ -50,7 +41,7 @@ class PlanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JointTask)
-class JointTaskAdmin(ReadOnlyAdmin):
+class JointTaskAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "enterprise", "visit_date", "status", "fixed", "urgent", "lead_agency"]
     list_filter = ["status", "fixed", "urgent", "theme"]
     search_fields = ["enterprise__name", "enterprise__uscc", "lead_agency__name"]
@@ -60,7 +51,7 @@ class JointTaskAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
+class InvitationAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "agency", "lead_plan", "deadline", "status"]
     list_filter = ["status"]
     search_fields = ["agency__name", "lead_plan__enterprise__name"]

@@ -404,11 +404,7 @@ class JointTaskDetailApi(APIView):
     @extend_schema(responses=JointTaskSerializer)
     def get(self, request, pk):
         task = joint_task_for_user(user=request.user, task_id=pk)
-        task = (
-            selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
-            .select_related("enterprise", "lead_agency", "theme")
-            .get()
-        )
+        task = selectors.task_with_details(task.pk)
         return Response(JointTaskSerializer(task).data)
 
 

@@ -90,6 +90,25 @@ def with_task_details(qs):
     return qs.prefetch_related(Prefetch("plans", queryset=live_plans, to_attr="live_plans"))
 
 
+def task_with_details(task_id: int) -> JointTask:
+    """One visit with everything its pages show, in a fixed number of queries (access is checked before)."""
+    return (
+        with_task_details(JointTask.objects.filter(pk=task_id))
+        .select_related("enterprise", "lead_agency", "theme")
+        .get()
+    )
+
+
+def task_context(task) -> dict:
+    """What the visit summary template shows: agencies (lead first), officers, the combined checklist."""
+    return {
+        "task": task,
+        "agencies": task_agencies(task),
+        "officers": task_officers(task),
+        "checklist": task_checklist(task),
+    }
+
+
 def task_agencies(task) -> list:
     seen = {}
     for plan in getattr(task, "live_plans", None) or task.plans.filter(status__in=Plan.LIVE):

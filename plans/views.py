@@ -112,11 +112,7 @@ def _plan_detail(request, pk):
     plan = plan_for_user(user=request.user, plan_id=pk)
     task = None
     if plan.joint_task_id:
-        task = (
-            selectors.with_task_details(JointTask.objects.filter(pk=plan.joint_task_id))
-            .select_related("lead_agency")
-            .get()
-        )
+        task = selectors.task_with_details(plan.joint_task_id)
     return render(
         request,
         "plans/plan_detail.html",
@@ -176,21 +172,8 @@ def _task_list(request):
 
 def _task_detail(request, pk):
     task = joint_task_for_user(user=request.user, task_id=pk)
-    task = (
-        selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
-        .select_related("enterprise", "lead_agency", "theme")
-        .get()
-    )
-    return render(
-        request,
-        "plans/task_detail.html",
-        {
-            "task": task,
-            "agencies": selectors.task_agencies(task),
-            "officers": selectors.task_officers(task),
-            "checklist": selectors.task_checklist(task),
-        },
-    )
+    task = selectors.task_with_details(task.pk)
+    return render(request, "plans/task_detail.html", selectors.task_context(task))
 
 
 @agency_required
@@ -312,21 +295,8 @@ def enterprise_visits(request):
 @enterprise_required
 def enterprise_visit_detail(request, pk):
     task = joint_task_for_user(user=request.user, task_id=pk)
-    task = (
-        selectors.with_task_details(JointTask.objects.filter(pk=task.pk))
-        .select_related("enterprise", "lead_agency", "theme")
-        .get()
-    )
-    return render(
-        request,
-        "plans/enterprise_visit_detail.html",
-        {
-            "task": task,
-            "agencies": selectors.task_agencies(task),
-            "officers": selectors.task_officers(task),
-            "checklist": selectors.task_checklist(task),
-        },
-    )
+    task = selectors.task_with_details(task.pk)
+    return render(request, "plans/enterprise_visit_detail.html", selectors.task_context(task))
 
 
 @enterprise_required

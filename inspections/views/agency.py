@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import agency_required
 from plans.access import joint_task_for_user
 from plans.models import JointTask
-from plans.selectors import task_officers, with_task_details
+from plans.selectors import task_officers, task_with_details
 from yantai_inspect.errors import DomainError
 
 from .. import selectors, services
@@ -62,7 +62,7 @@ def task_site(request, pk):
         else:
             _form_errors(request, form)
         return redirect("agency-task-site", pk=task.pk)
-    task = with_task_details(JointTask.objects.filter(pk=task.pk)).get()
+    task = task_with_details(task.pk)
     check_ins = {c.officer_id: c for c in selectors.accepted_check_ins(task)}
     officers = task_officers(task)
     return render(

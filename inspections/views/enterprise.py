@@ -23,7 +23,7 @@ from accounts.access import enterprise_required
 from enterprises.selectors import enterprise_of_user
 from plans.access import joint_task_for_user
 from plans.models import JointTask
-from plans.selectors import joint_tasks_for_user, task_agencies, with_task_details
+from plans.selectors import joint_tasks_for_user, task_agencies, task_with_details, with_task_details
 from yantai_inspect.errors import DomainError
 
 from .. import qrtokens, selectors, services, uploads
@@ -55,9 +55,7 @@ def record_context(record: InspectionRecord) -> dict:
     officers who checked in, the hash and the signature or refusal."""
     signature = Signature.objects.filter(record=record).select_related("signer").first()
     # With its done plans too: after finalising, the visit's plans are no longer "live".
-    task = (
-        with_task_details(JointTask.objects.filter(pk=record.task_id)).select_related("enterprise", "lead_agency").get()
-    )
+    task = task_with_details(record.task_id)
     return {
         "record": record,
         "task": task,
