@@ -59,7 +59,7 @@ def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra:
     today = today or timezone.localdate()
     plans = list(
         Plan.objects.filter(enterprise_id=enterprise_id, status__in=Plan.LIVE, urgent=False)
-        .select_related("joint_task", "agency")
+        .select_related("joint_task", "agency", "theme")
         .order_by("id")
     )
     fix_until = today + dt.timedelta(days=fix_days_before())
@@ -102,40 +102,47 @@ def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra:
 
 
 def _apply(*, actor, enterprise_id, plans, visits):
+    """Write the computed visits: reuse the unfixed row that already holds most of a visit's plans (ids stay
+    stable for the apps), create the others, and touch a row only when its date, lead or theme changed."""
     by_id = {p.pk: p for p in plans}
     unfixed = {
         t.pk: t
         for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED)
     }
+    fixed = {t.pk: t for t in JointTask.objects.filter(pk__in=[v.visit_id for v in visits if v.fixed])}
     used, touched, moves = set(), [], []
-    # Reuse the unfixed row that already holds most of a visit's plans.
     for visit in visits:
+        members = sorted((by_id[pid] for pid in visit.plan_ids), key=lambda p: (p.filed_at, p.pk))
+        lead, theme = lead_of(members)
         if visit.fixed:
-            task = JointTask.objects.get(pk=visit.visit_id)
+            task, dirty = fixed[visit.visit_id], []
         else:
             counts = defaultdict(int)
-            for pid in visit.plan_ids:
-                tid = by_id[pid].joint_task_id
-                if tid in unfixed and tid not in used:
-                    counts[tid] += 1
+            for plan in members:
+                if plan.joint_task_id in unfixed and plan.joint_task_id not in used:
+                    counts[plan.joint_task_id] += 1
             tid = max(counts, key=lambda k: (counts[k], -k)) if counts else None
             if tid is None:
-                task = JointTask.objects.create(enterprise_id=enterprise_id, visit_date=visit.date)
+                task = JointTask.objects.create(
+                    enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme
+                )
+                dirty = []
             else:
-                task = unfixed[tid]
+                task, dirty = unfixed[tid], []
                 used.add(tid)
                 if task.visit_date != visit.date:
                     moves.append({"task": task.pk, "from": task.visit_date, "to": visit.date})
                     task.visit_date = visit.date
-        changed = []
-        for pid in visit.plan_ids:
-            plan = by_id[pid]
-            if plan.joint_task_id != task.pk:
-                changed.append(plan)
-                plan.joint_task = task
+                    dirty.append("visit_date")
+        if (task.lead_agency_id, task.theme_id) != (lead.pk if lead else None, theme.pk if theme else None):
+            task.lead_agency, task.theme = lead, theme
+            dirty += ["lead_agency", "theme"]
+        if dirty:
+            task.save(update_fields=[*dirty, "updated_at"])
+        changed = [plan for plan in members if plan.joint_task_id != task.pk]
+        for plan in changed:
+            plan.joint_task = task
         Plan.objects.bulk_update(changed, ["joint_task"])
-        _set_lead(task)
-        task.save()
         touched.append(task)
     _drop_empty_unfixed(enterprise_id, keep={t.pk for t in touched})
     if moves:
@@ -149,19 +156,17 @@ def _drop_empty_unfixed(enterprise_id, *, keep):
     ).exclude(pk__in=keep).delete()
 
 
-def _set_lead(task: JointTask) -> None:
-    """The theme's lead agency when it takes part, else the first filer."""
-    plans = list(task.plans.select_related("agency", "theme").order_by("filed_at", "id"))
+def lead_of(plans: list[Plan]):
+    """A visit's lead agency and theme: the theme's lead agency when it takes part, else the first filer.
+    ``plans`` are the visit's plans in filing order, with their agency and theme loaded."""
     if not plans:
-        return
+        return None, None
     themes = [p.theme for p in plans if p.theme_id]
     for theme in themes:
         lead = next((p.agency for p in plans if p.agency.department_id == theme.lead_department_id), None)
         if lead is not None:
-            task.lead_agency, task.theme = lead, theme
-            return
-    task.lead_agency = plans[0].agency
-    task.theme = themes[0] if themes else None
+            return lead, theme
+    return plans[0].agency, (themes[0] if themes else None)
 
 
 @transaction.atomic

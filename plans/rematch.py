@@ -35,7 +35,7 @@ def rematch_all(*, actor=None, batch_size: int = 2000, today: dt.date | None = N
     """Recompute the unfixed visits of every enterprise with live plans. Returns counts. ``progress`` is
     called with the number of enterprises done after each batch (for a progress bar)."""
     today = today or timezone.localdate()
-    totals = {"enterprises": 0, "plans": 0, "visits": 0, "unschedulable": 0}
+    totals = {"enterprises": 0, "plans": 0, "visits": 0, "changed": 0, "unschedulable": 0}
     last_id = 0
     while True:
         ids = list(enterprises_with_live_plans().filter(enterprise_id__gt=last_id)[:batch_size])
@@ -79,6 +79,12 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
         .filter(Q(fixed=True) | Q(visit_date__lte=fix_until))
         .values("id", "enterprise_id", "visit_date")
     }
+    # Unfixed visits are reused where they keep most of their plans, so the apps' visit ids stay stable.
+    unfixed_by_enterprise = defaultdict(dict)
+    for t in JointTask.objects.filter(
+        enterprise_id__in=enterprise_ids, fixed=False, status=JointTask.Status.SCHEDULED, visit_date__gt=fix_until
+    ).values("id", "enterprise_id", "visit_date", "lead_agency_id", "theme_id"):
+        unfixed_by_enterprise[t["enterprise_id"]][t["id"]] = t
     busy = defaultdict(list)
     for b in BusyPeriod.objects.filter(enterprise_id__in=enterprise_ids, end__gt=today).values(
         "enterprise_id", "start", "end"
@@ -87,7 +93,7 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     calendar = default_calendar()
     tomorrow = today + dt.timedelta(days=1)
 
-    new_tasks, assignments, unschedulable = [], [], 0
+    new_tasks, reused, to_update, assignments, served, unschedulable = [], set(), [], [], 0, 0
     for enterprise_id, rows in plans_by_enterprise.items():
         allowed = make_is_allowed(calendar=calendar, busy_periods=busy.get(enterprise_id, []))
         on_fixed = defaultdict(list)
@@ -115,37 +121,58 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
                 windows, is_allowed=lambda d, a=allowed: d >= tomorrow and a(d), fixed_visits=fixed_visits
             )
         by_id = {r["id"]: r for r in rows}
+        unfixed = unfixed_by_enterprise.get(enterprise_id, {})
         for visit in visits:
-            if visit.fixed:
-                assignments.extend((pid, visit.visit_id) for pid in visit.plan_ids)
-                continue
             members = sorted((by_id[pid] for pid in visit.plan_ids), key=lambda r: (r["filed_at"], r["id"]))
+            served += len(members)
+            if visit.fixed:
+                assignments.extend((r["id"], visit.visit_id) for r in members if r["joint_task_id"] != visit.visit_id)
+                continue
             lead = next(
                 (r for r in members if r["theme_id"] and r["agency__department_id"] == r["theme__lead_department_id"]),
                 None,
             )
-            task = JointTask(
-                enterprise_id=enterprise_id,
-                visit_date=visit.date,
-                lead_agency_id=(lead or members[0])["agency_id"],
-                theme_id=(lead or next((r for r in members if r["theme_id"]), members[0]))["theme_id"],
-            )
-            new_tasks.append((task, visit.plan_ids))
+            lead_agency_id = (lead or members[0])["agency_id"]
+            theme_id = (lead or next((r for r in members if r["theme_id"]), members[0]))["theme_id"]
+            overlap = defaultdict(int)
+            for r in members:
+                if r["joint_task_id"] in unfixed and r["joint_task_id"] not in reused:
+                    overlap[r["joint_task_id"]] += 1
+            if overlap:
+                tid = max(overlap, key=lambda k: (overlap[k], -k))
+                reused.add(tid)
+                old = unfixed[tid]
+                if (old["visit_date"], old["lead_agency_id"], old["theme_id"]) != (
+                    visit.date,
+                    lead_agency_id,
+                    theme_id,
+                ):
+                    to_update.append(
+                        JointTask(pk=tid, visit_date=visit.date, lead_agency_id=lead_agency_id, theme_id=theme_id)
+                    )
+                assignments.extend((r["id"], tid) for r in members if r["joint_task_id"] != tid)
+            else:
+                task = JointTask(
+                    enterprise_id=enterprise_id, visit_date=visit.date, lead_agency_id=lead_agency_id, theme_id=theme_id
+                )
+                new_tasks.append((task, [r["id"] for r in members]))
 
     JointTask.objects.bulk_create([t for t, _ in new_tasks])
+    JointTask.objects.bulk_update(to_update, ["visit_date", "lead_agency", "theme"], batch_size=1000)
     for task, plan_ids in new_tasks:
         assignments.extend((pid, task.pk) for pid in plan_ids)
-    plans = [Plan(pk=pid, joint_task_id=tid) for pid, tid in assignments]
-    Plan.objects.bulk_update(plans, ["joint_task"], batch_size=1000)
-    stale = JointTask.objects.filter(
-        enterprise_id__in=enterprise_ids, fixed=False, status=JointTask.Status.SCHEDULED, visit_date__gt=fix_until
-    ).exclude(pk__in=[t.pk for t, _ in new_tasks])
-    Plan.objects.filter(joint_task__in=stale).update(joint_task=None)
-    stale.delete()
+    Plan.objects.bulk_update(
+        [Plan(pk=pid, joint_task_id=tid) for pid, tid in assignments], ["joint_task"], batch_size=1000
+    )
+    stale = [tid for unfixed in unfixed_by_enterprise.values() for tid in unfixed if tid not in reused]
+    if stale:
+        Plan.objects.filter(joint_task__in=stale).update(joint_task=None)
+        JointTask.objects.filter(pk__in=stale).delete()
     counts = {
         "enterprises": len(plans_by_enterprise),
-        "plans": len(assignments),
-        "visits": len(new_tasks),
+        "plans": served,
+        "visits": len(new_tasks) + len(reused),
+        "changed": len(to_update),
         "unschedulable": unschedulable,
     }
     first = Enterprise.objects.get(pk=enterprise_ids[0])

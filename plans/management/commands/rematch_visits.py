@@ -19,6 +19,6 @@ class Command(BaseCommand):
         with tqdm(total=total, unit="enterprise", disable=no_progress, file=self.stderr._out) as bar:
             counts = rematch_all(batch_size=batch_size, progress=bar.update)
         self.stdout.write(
-            "rematched: {enterprises} enterprises, {plans} plans, {visits} new visits, "
+            "rematched: {enterprises} enterprises, {plans} plans, {visits} unfixed visits ({changed} changed), "
             "{unschedulable} plans with no allowed day left".format(**counts)
         )
