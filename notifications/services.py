@@ -29,3 +29,16 @@ def notification_send(
             )
     except IntegrityError:
         return None
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    """Mark the reader's notifications read (all of them, or those in ``ids``). Reading is not a state change
+    of the platform's business, so it is not audited; it only changes the reader's inbox."""
+    from django.utils import timezone
+
+    from .selectors import notifications_for_user
+
+    qs = notifications_for_user(user=user).filter(read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.inbox, name="notification-inbox")]
+urlpatterns = [
+    path("", views.inbox, name="notification-inbox"),
+    path("read/", views.mark_all_read, name="notification-mark-read"),
+]

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from catalogue import api as catalogue_api
 from enterprises import api as enterprises_api
 from inspections import api as inspections_api
+from notifications import api as notifications_api
 from plans import api as plans_api
 
 urlpatterns = [
@@ -28,6 +29,10 @@ urlpatterns = [
     path("invitations/", plans_api.InvitationListApi.as_view(), name="api-invitation-list"),
     path("invitations/<int:pk>/decline/", plans_api.InvitationDeclineApi.as_view(), name="api-invitation-decline"),
     path("statistics/", plans_api.StatisticsApi.as_view(), name="api-statistics"),
+    path("my-enterprise/busy-periods/", enterprises_api.BusyPeriodListApi.as_view(), name="api-busy-periods"),
+    path("my-enterprise/busy-periods/<int:pk>/", enterprises_api.BusyPeriodDetailApi.as_view(), name="api-busy-period"),
+    path("notifications/", notifications_api.NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/read/", notifications_api.NotificationMarkReadApi.as_view(), name="api-notifications-read"),
     path("my-enterprise/qr/", inspections_api.EnterpriseQrApi.as_view(), name="api-enterprise-qr"),
     path("joint-tasks/<int:pk>/check-in/", inspections_api.CheckInApi.as_view(), name="api-check-in"),
     path("joint-tasks/<int:pk>/record/", inspections_api.TaskRecordApi.as_view(), name="api-task-record"),
@@ -41,12 +46,21 @@ urlpatterns = [
     path("record-items/<int:pk>/findings/", inspections_api.RecordItemFindingApi.as_view(), name="api-item-findings"),
     path("photos/<int:pk>/", inspections_api.PhotoFileApi.as_view(), name="api-photo"),
     path("findings/", inspections_api.FindingListApi.as_view(), name="api-finding-list"),
-    path("findings/<int:pk>/rectifications/", inspections_api.RectificationSubmitApi.as_view(),
-         name="api-rectification-submit"),
+    path(
+        "findings/<int:pk>/rectifications/",
+        inspections_api.RectificationSubmitApi.as_view(),
+        name="api-rectification-submit",
+    ),
     path("findings/<int:pk>/recheck/", inspections_api.FindingRecheckApi.as_view(), name="api-finding-recheck"),
-    path("rectifications/<int:pk>/accept/", inspections_api.RectificationDecisionApi.as_view(accept=True),
-         name="api-rectification-accept"),
-    path("rectifications/<int:pk>/return/", inspections_api.RectificationDecisionApi.as_view(accept=False),
-         name="api-rectification-return"),
+    path(
+        "rectifications/<int:pk>/accept/",
+        inspections_api.RectificationDecisionApi.as_view(accept=True),
+        name="api-rectification-accept",
+    ),
+    path(
+        "rectifications/<int:pk>/return/",
+        inspections_api.RectificationDecisionApi.as_view(accept=False),
+        name="api-rectification-return",
+    ),
     path("verify/inspection/<str:token>/", inspections_api.InspectionVerifyApi.as_view(), name="api-verify-inspection"),
 ]

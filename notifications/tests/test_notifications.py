@@ -1,0 +1,28 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import OfficerFactory
+from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_reader_sees_only_its_own_inbox_and_marks_it_read(client):
+    officer = OfficerFactory()
+    mine = Notification.objects.create(agency=officer.agency, title="邀请", dedupe_key="a")
+    other_enterprise = EnterpriseFactory()
+    Notification.objects.create(enterprise=other_enterprise, title="他人的通知", dedupe_key="b")
+    api = APIClient()
+    api.force_authenticate(officer)
+    assert [n["id"] for n in api.get("/api/v1/notifications/").json()["results"]] == [mine.pk]
+    assert api.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked": 1}
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    api.force_authenticate(enterprise_user())
+    assert api.get("/api/v1/notifications/").json()["results"] == []
+    assert api.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked": 0}
+    assert Notification.objects.get(dedupe_key="b").read_at is None
+    client.force_login(enterprise_user(other_enterprise))
+    assert "他人的通知" in client.get("/notifications/").content.decode()
+    client.post("/notifications/read/")
+    assert Notification.objects.get(dedupe_key="b").read_at is not None
