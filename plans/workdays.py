@@ -13,9 +13,11 @@ festival's name), and the set of *known years* whose notice the data covers. The
 listed in ``plans/data/holidays.json`` (filled in by the admin when a new notice is published).
 
 Years the data does not cover. The notice is published only in November or December of the year before,
-so plans filed late in a year often reach into a year nobody knows yet. We do not guess the festivals (the
-lunar dates and the 调休 arrangement change every year). Instead, a date in an unknown year falls back to
-Monday-Friday (any day the data does name explicitly still counts), and the calendar says so:
+so plans filed late in a year often reach into a year nobody knows yet. We do not guess the 调休
+arrangement, which changes every year. The statutory holidays, however, are fixed by law (solar and lunar
+dates, see ``statutory_holidays``), so ``default_calendar`` keeps them off for the next years; every other
+date in an unknown year falls back to Monday-Friday (any day the data names explicitly still counts), and
+the calendar says so:
 ``is_known(d)`` is False, ``unknown_years(start, end)`` lists the years a window reaches into, and
 ``is_workday(d, strict=True)`` raises ``CalendarUnknownYear``. Callers decide whether to warn (filing a
 plan) or refuse (fixing a visit date). The fallback is deliberately permissive rather than refusing, so
@@ -167,11 +169,46 @@ class WorkdayCalendar:
 
 @functools.cache
 def default_calendar() -> WorkdayCalendar:
-    """The package's data plus ``plans/data/holidays.json``, built once per process.
+    """The package's data plus ``plans/data/holidays.json``, built once per process; for the next years that
+    neither covers, the statutory holidays (``statutory_holidays``) are still off.
 
     Call ``default_calendar.cache_clear()`` after changing the file (or tests that patch it).
     """
-    return WorkdayCalendar.from_chinese_calendar().with_years_file(HOLIDAYS_FILE)
+    calendar = WorkdayCalendar.from_chinese_calendar().with_years_file(HOLIDAYS_FILE)
+    first_unknown = max(calendar.known_years) + 1
+    this_year = dt.datetime.now(dt.UTC).year
+    for year in range(first_unknown, max(this_year, first_unknown) + STATUTORY_YEARS_AHEAD + 1):
+        if year not in calendar.known_years:
+            calendar = calendar.with_days(holidays=statutory_holidays(year))
+    return calendar
+
+
+STATUTORY_YEARS_AHEAD = 3
+
+
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The days off fixed by law, 《全国年节及纪念日放假办法》 (State Council, as revised in 2024, in force
+    from 2025): 元旦 1 January; 春节 除夕 to 正月初三 (lunar); 清明节 the 清明 solar term; 劳动节 1-2 May;
+    端午节 五月初五 (lunar); 中秋节 八月十五 (lunar); 国庆节 1-3 October.
+
+    These are holidays whatever the yearly notice says; the notice adds only the bridging days and the
+    make-up working days (调休), which cannot be known ahead. So for a year the notice has not reached yet,
+    the statutory days are still off, and a visit is never scheduled on 春节 or 国庆 just because the notice
+    is late; the rest of the year follows Monday-Friday until the notice is loaded."""
+    from chinese_calendar import get_solar_terms
+    from lunardate import LunarDate
+
+    spring = LunarDate(year, 1, 1).to_solar_date()
+    days = {dt.date(year, 1, 1): "元旦"}
+    for offset in range(-1, 3):
+        days[spring + dt.timedelta(days=offset)] = "春节"
+    qingming = [d for d, name in get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10)) if name == "清明"]
+    days.update(dict.fromkeys(qingming, "清明节"))
+    days.update({dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节"})
+    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
+    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+    days.update({dt.date(year, 10, d): "国庆节" for d in (1, 2, 3)})
+    return {d: name for d, name in days.items() if d.year == year}
 
 
 def load_years_file(path: Path) -> dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]]:

@@ -50,10 +50,11 @@ def test_known_years_are_those_of_chinesecalendar(calendar):
 
 
 def test_an_unknown_year_falls_back_to_monday_to_friday_and_says_so(calendar):
-    new_years_day = D(2027, 1, 1)  # a Friday; certainly a holiday, but not in the data yet
+    new_years_day = D(2027, 1, 1)  # a Friday; the notice for 2027 is not in the data yet
     assert 2027 not in calendar.known_years
     assert not calendar.is_known(new_years_day)
-    assert calendar.is_workday(new_years_day)
+    assert not calendar.is_workday(new_years_day)  # but 元旦 is a statutory holiday whatever the notice says
+    assert calendar.is_workday(D(2027, 1, 4))  # an ordinary Monday: Monday-Friday fallback
     assert not calendar.is_workday(D(2027, 1, 2))  # Saturday
     assert calendar.unknown_years(D(2026, 12, 20), D(2027, 1, 10)) == [2027]
     assert calendar.unknown_years(D(2026, 12, 1), D(2026, 12, 10)) == []
@@ -155,3 +156,28 @@ def test_a_whole_year_can_be_added(calendar):
 def test_it_refuses_a_datetime():
     with pytest.raises(TypeError):
         default_calendar().is_workday(dt.datetime(2026, 10, 1, 9, 0))
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_holidays_agree_with_the_official_notices(year):
+    """The law's fixed days (lunar and solar) are holidays in every published notice since the 2024 revision."""
+    import chinese_calendar
+
+    from plans.workdays import statutory_holidays
+
+    days = statutory_holidays(year)
+    assert len(days) == 13
+    assert [d for d in days if chinese_calendar.is_workday(d)] == []
+
+
+def test_an_unknown_year_still_keeps_its_statutory_holidays_off():
+    import datetime as dt
+
+    from plans.workdays import default_calendar, statutory_holidays
+
+    calendar = default_calendar()
+    year = max(calendar.known_years) + 1
+    spring_festival = [d for d, name in statutory_holidays(year).items() if name == "春节"]
+    assert not calendar.is_known(spring_festival[0])
+    assert all(not calendar.is_workday(d) for d in spring_festival)
+    assert not calendar.is_workday(dt.date(year, 10, 2))
