@@ -466,11 +466,22 @@ def plans_daily_checks(*, today: dt.date | None = None) -> dict:
             fixed += joint_task_fix(actor=None, task_id=task_id, today=today)
     flagged = _flag_short_notice()
     reminded = _remind_invitations(today=today)
-    with transaction.atomic():
-        expired = Invitation.objects.filter(status=Invitation.Status.OPEN, deadline__lt=today).update(
-            status=Invitation.Status.EXPIRED
-        )
+    expired = _expire_invitations(today=today)
     return {"fixed": fixed, "short_notice": flagged, "reminded": reminded, "expired": expired}
+
+
+def _expire_invitations(*, today: dt.date) -> int:
+    expired = 0
+    for invitation in Invitation.objects.filter(status=Invitation.Status.OPEN, deadline__lt=today):
+        with transaction.atomic():
+            if Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.OPEN).update(
+                status=Invitation.Status.EXPIRED
+            ):
+                audit_record(
+                    actor=None, action="invitation.expire", obj=invitation, details={"deadline": invitation.deadline}
+                )
+                expired += 1
+    return expired
 
 
 def _flag_short_notice() -> int:

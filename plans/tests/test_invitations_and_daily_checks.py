@@ -134,8 +134,12 @@ def test_invitations_near_their_deadline_are_reminded_once_and_expire_after(city
     assert plans_daily_checks(today=invitation.deadline - dt.timedelta(days=2))["reminded"] >= 1
     assert plans_daily_checks(today=invitation.deadline - dt.timedelta(days=1))["reminded"] == 0
     assert Notification.objects.filter(dedupe_key=f"invitation-reminder:{invitation.pk}").count() == 1
-    plans_daily_checks(today=invitation.deadline + dt.timedelta(days=1))
+    assert plans_daily_checks(today=invitation.deadline + dt.timedelta(days=1))["expired"] >= 1
+    assert plans_daily_checks(today=invitation.deadline + dt.timedelta(days=1))["expired"] == 0
     assert Invitation.objects.get(pk=invitation.pk).status == "expired"
+    from audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="invitation.expire", object_id=str(invitation.pk)).count() == 1
 
 
 def test_the_daily_check_flags_a_visit_less_than_seven_days_after_filing(city, frozen):
