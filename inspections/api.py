@@ -2,9 +2,10 @@
 
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -73,6 +74,16 @@ class SignatureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signature
         fields = ["signer", "signed_at", "refused", "objection", "method", "typed_name", "content_hash"]
+
+
+class RecordBriefSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="task.enterprise.uscc")
+    enterprise_name = serializers.CharField(source="task.enterprise.name")
+    visit_date = serializers.DateField(source="task.visit_date")
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["id", "task", "enterprise", "enterprise_name", "visit_date", "status", "finalised_at"]
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -169,6 +180,23 @@ class TaskRecordApi(APIView):
                 status=status.HTTP_404_NOT_FOUND,
             )
         return Response(RecordSerializer(record).data)
+
+
+class RecordListApi(APIView):
+    """Records the caller may see (an enterprise: its own; an agency: those of its visits), newest first;
+    ``?status=final`` lists the ones awaiting the enterprise's signature."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, description="draft, final, signed or refused")],
+        responses=RecordBriefSerializer(many=True),
+    )
+    def get(self, request):
+        qs = selectors.records_for_user(user=request.user).order_by("-started_at")
+        if request.query_params.get("status"):
+            qs = qs.filter(status=request.query_params["status"])
+        page = LimitOffsetPagination()
+        items = page.paginate_queryset(qs, request, view=self)
+        return page.get_paginated_response(RecordBriefSerializer(items, many=True).data)
 
 
 class RecordDetailApi(APIView):

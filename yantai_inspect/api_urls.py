@@ -36,6 +36,7 @@ urlpatterns = [
     path("my-enterprise/qr/", inspections_api.EnterpriseQrApi.as_view(), name="api-enterprise-qr"),
     path("joint-tasks/<int:pk>/check-in/", inspections_api.CheckInApi.as_view(), name="api-check-in"),
     path("joint-tasks/<int:pk>/record/", inspections_api.TaskRecordApi.as_view(), name="api-task-record"),
+    path("records/", inspections_api.RecordListApi.as_view(), name="api-record-list"),
     path("records/<int:pk>/", inspections_api.RecordDetailApi.as_view(), name="api-record-detail"),
     path("records/<int:pk>/finalise/", inspections_api.RecordFinaliseApi.as_view(), name="api-record-finalise"),
     path("records/<int:pk>/sign/", inspections_api.RecordSignApi.as_view(), name="api-record-sign"),

@@ -216,6 +216,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; give each its own enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "plans.models.Plan.Status",
+        "JointTaskStatusEnum": "plans.models.JointTask.Status",
+        "InvitationStatusEnum": "plans.models.Invitation.Status",
+        "RecordStatusEnum": "inspections.models.InspectionRecord.Status",
+        "FindingStatusEnum": "inspections.models.Finding.Status",
+        "RectificationStatusEnum": "inspections.models.Rectification.Status",
+    },
 }
 
 # Domain numbers (domain.md). Kept here so an operator can see them in one place.

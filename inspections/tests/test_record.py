@@ -239,3 +239,15 @@ def test_findings_appear_in_the_first_inspection_view_of_later_filers(city, visi
     records = earlier_records(enterprise_id=city.enterprise.pk, today=visit.visit_date + dt.timedelta(days=10))
     assert records[0]["findings"][0]["description"] == "废气收集设施未运行"
     assert Finding.objects.get().status == "open"
+
+
+def test_the_record_list_shows_each_reader_its_own(city, visit):
+    record = finalised(city, visit)
+    api = APIClient()
+    api.force_authenticate(enterprise_user(city.enterprise))
+    data = api.get("/api/v1/records/", {"status": "final"}).json()["results"]
+    assert [r["id"] for r in data] == [record.pk]
+    api.force_authenticate(enterprise_user(EnterpriseFactory()))
+    assert api.get("/api/v1/records/").json()["results"] == []
+    api.force_authenticate(city.ecology_officer)
+    assert len(api.get("/api/v1/records/").json()["results"]) == 1
