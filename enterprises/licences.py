@@ -52,43 +52,58 @@ def licence_expiry_warnings_send(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=settings.LICENCE_WARNING_DAYS)
     sent = 0
-    licences = Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon).select_related("enterprise")
-    for licence in licences.iterator(chunk_size=1000):
-        key = f"licence-expiry:{licence.pk}:{licence.valid_to.isoformat()}"
-        title = _("Licence expires on %(date)s: %(type)s") % {
-            "date": licence.valid_to.isoformat(),
-            "type": licence.licence_type,
-        }
-        body = _("%(enterprise)s, %(type)s No. %(number)s: renew it before it expires.") % {
-            "enterprise": licence.enterprise.name,
-            "type": licence.licence_type,
-            "number": licence.number,
-        }
-        with transaction.atomic():
-            created = notification_send(
-                dedupe_key=f"{key}:enterprise",
-                enterprise=licence.enterprise,
+    licences = list(Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon).values_list("pk", "valid_to"))
+    for start in range(0, len(licences), 1000):
+        chunk = licences[start : start + 1000]
+        keys = {pk: f"licence-expiry:{pk}:{valid_to.isoformat()}" for pk, valid_to in chunk}
+        # One query per chunk finds the licences already warned about, so a rerun costs almost nothing.
+        done = set(
+            Notification.objects.filter(dedupe_key__in=[f"{k}:enterprise" for k in keys.values()]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        todo = [pk for pk, key in keys.items() if f"{key}:enterprise" not in done]
+        for licence in Licence.objects.filter(pk__in=todo).select_related("enterprise"):
+            sent += _warn(licence, keys[licence.pk])
+    return sent
+
+
+def _warn(licence: Licence, key: str) -> int:
+    """Push one licence's warning to the enterprise and its regulator, with its audit entry; 1 if sent now."""
+    title = _("Licence expires on %(date)s: %(type)s") % {
+        "date": licence.valid_to.isoformat(),
+        "type": licence.licence_type,
+    }
+    body = _("%(enterprise)s, %(type)s No. %(number)s: renew it before it expires.") % {
+        "enterprise": licence.enterprise.name,
+        "type": licence.licence_type,
+        "number": licence.number,
+    }
+    with transaction.atomic():
+        created = notification_send(
+            dedupe_key=f"{key}:enterprise",
+            enterprise=licence.enterprise,
+            title=title,
+            body=body,
+            kind=Notification.Kind.LICENCE_EXPIRY,
+            link="/enterprise/",
+        )
+        regulator = regulator_of(licence)
+        if regulator is not None:
+            notification_send(
+                dedupe_key=f"{key}:agency",
+                agency=regulator,
                 title=title,
                 body=body,
                 kind=Notification.Kind.LICENCE_EXPIRY,
-                link="/enterprise/",
+                link=f"/enterprises/{licence.enterprise.uscc}/",
             )
-            regulator = regulator_of(licence)
-            if regulator is not None:
-                notification_send(
-                    dedupe_key=f"{key}:agency",
-                    agency=regulator,
-                    title=title,
-                    body=body,
-                    kind=Notification.Kind.LICENCE_EXPIRY,
-                    link=f"/enterprises/{licence.enterprise.uscc}/",
-                )
-            if created is not None:
-                audit_record(
-                    actor=None,
-                    action="licence.expiry_warning",
-                    obj=licence,
-                    details={"valid_to": licence.valid_to, "regulator": regulator.code if regulator else None},
-                )
-                sent += 1
-    return sent
+        if created is None:
+            return 0
+        audit_record(
+            actor=None,
+            action="licence.expiry_warning",
+            obj=licence,
+            details={"valid_to": licence.valid_to, "regulator": regulator.code if regulator else None},
+        )
+        return 1

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,21 +486,27 @@ def _expire_invitations(*, today: dt.date) -> int:
 
 
 def _flag_short_notice() -> int:
+    """Plans whose fixed visit ended up less than PLAN_ADVANCE_DAYS after filing (responses to an invitation
+    excepted: they join a visit the lead agency filed ahead). The comparison runs in the database."""
     flagged = 0
     candidates = Plan.objects.filter(
-        urgent=False, short_notice=False, status__in=Plan.LIVE, joint_task__fixed=True
+        urgent=False,
+        short_notice=False,
+        status__in=Plan.LIVE,
+        joint_task__fixed=True,
+        invitation__isnull=True,
+        joint_task__visit_date__lt=F("filed_on") + dt.timedelta(days=settings.PLAN_ADVANCE_DAYS),
     ).select_related("joint_task")
     for plan in candidates:
-        if (plan.joint_task.visit_date - plan.filed_on).days < settings.PLAN_ADVANCE_DAYS and not plan.invitation_id:
-            with transaction.atomic():
-                if Plan.objects.filter(pk=plan.pk, short_notice=False).update(short_notice=True):
-                    audit_record(
-                        actor=None,
-                        action="plan.flag_short_notice",
-                        obj=plan,
-                        details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date},
-                    )
-                    flagged += 1
+        with transaction.atomic():
+            if Plan.objects.filter(pk=plan.pk, short_notice=False).update(short_notice=True):
+                audit_record(
+                    actor=None,
+                    action="plan.flag_short_notice",
+                    obj=plan,
+                    details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date},
+                )
+                flagged += 1
     return flagged
 
 

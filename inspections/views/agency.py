@@ -147,55 +147,55 @@ def record_detail(request, pk):
     )
 
 
-@agency_required
-@require_POST
-def record_item_set(request, pk):
+def _item_action(request, pk, form, action, done_message):
+    """The checklist item POSTs: parse the form, call the service, say what happened, back to the item."""
     item = _item_for_user(request, pk)
-    form = RecordItemForm(request.POST)
     if form.is_valid():
         try:
-            services.record_item_set(actor=request.user, item=item, **form.cleaned_data)
+            action(item, form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Saved: %(matter)s") % {"matter": item.matter.name})
+            messages.success(request, done_message % {"matter": item.matter.name})
     else:
         _form_errors(request, form)
     return _back_to_item(item)
+
+
+@agency_required
+@require_POST
+def record_item_set(request, pk):
+    return _item_action(
+        request,
+        pk,
+        RecordItemForm(request.POST),
+        lambda item, data: services.record_item_set(actor=request.user, item=item, **data),
+        _("Saved: %(matter)s"),
+    )
 
 
 @agency_required
 @require_POST
 def record_photo_add(request, pk):
-    item = _item_for_user(request, pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.photo_add(actor=request.user, item=item, upload=form.cleaned_data["photo"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Photo added: %(matter)s") % {"matter": item.matter.name})
-    else:
-        _form_errors(request, form)
-    return _back_to_item(item)
+    return _item_action(
+        request,
+        pk,
+        PhotoForm(request.POST, request.FILES),
+        lambda item, data: services.photo_add(actor=request.user, item=item, upload=data["photo"]),
+        _("Photo added: %(matter)s"),
+    )
 
 
 @agency_required
 @require_POST
 def record_finding_add(request, pk):
-    item = _item_for_user(request, pk)
-    form = FindingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.finding_add(actor=request.user, item=item, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Problem recorded: %(matter)s") % {"matter": item.matter.name})
-    else:
-        _form_errors(request, form)
-    return _back_to_item(item)
+    return _item_action(
+        request,
+        pk,
+        FindingForm(request.POST),
+        lambda item, data: services.finding_add(actor=request.user, item=item, **data),
+        _("Problem recorded: %(matter)s"),
+    )
 
 
 @agency_required
