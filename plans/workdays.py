@@ -8,21 +8,31 @@ A day is a working day when the State Council General Office's yearly notice
 * any other day is a working day from Monday to Friday.
 
 ``WorkdayCalendar`` holds that data explicitly: holiday dates and make-up working days (each with the
-festival's name), and the set of *known years* whose notice the data covers. The data comes from the
-``chinesecalendar`` package (import name ``chinese_calendar``) for the years it knows, plus the years
-listed in ``plans/data/holidays.json`` (filled in by the admin when a new notice is published).
+festival's name), and the set of *known years* whose notice the data covers. ``default_calendar`` builds it
+from three sources, the first that has a day wins:
 
-Years the data does not cover. The notice is published only in November or December of the year before,
-so plans filed late in a year often reach into a year nobody knows yet. We do not guess the 调休
-arrangement, which changes every year. The statutory holidays, however, are fixed by law (solar and lunar
-dates, see ``statutory_holidays``), so ``default_calendar`` keeps them off for the next years; every other
-date in an unknown year falls back to Monday-Friday (any day the data names explicitly still counts), and
-the calendar says so:
+1. ``plans/data/holidays.json``, the admin's file: a year listed there replaces every other source for that
+   year (filled in when a new notice is published before the packages are updated, or to correct one).
+2. The ``chinesecalendar`` package (import name ``chinese_calendar``) for the years it knows (2004-2026 in
+   1.11.0): the notices themselves, with their 调休 working days.
+3. The ``holidays`` package (``holidays.China``) for the later years. For a year whose notice it encodes (the
+   years of its substituted-day table, ``holidays_notice_years``; 2001-2026 in 0.109) it has the notice's days
+   off and 调休 working days, and the year is known. For a later year it computes what the law fixes ahead,
+   《全国年节及纪念日放假办法》 (as revised in 2024): the statutory holidays (元旦; 春节 除夕 to 正月初三; 清明;
+   劳动节 1-2 May; 端午; 中秋; 国庆 1-3 October) and, by its article 6, a rest day on the next working day
+   for each of them that falls on a Saturday or Sunday (补假). Those days are off, but the year stays unknown:
+   the bridging days and the 调休 working Saturdays that pay for them are only known from the notice.
+
+Years no notice covers. The notice is published only in November or December of the year before, so plans
+filed late in a year often reach into a year nobody knows yet. We do not guess the 调休 arrangement, which
+changes every year: in such a year the statutory holidays and their make-up rest days are off, every other
+day follows Monday-Friday, and the calendar says so:
 ``is_known(d)`` is False, ``unknown_years(start, end)`` lists the years a window reaches into, and
 ``is_workday(d, strict=True)`` raises ``CalendarUnknownYear``. Callers decide whether to warn (filing a
 plan) or refuse (fixing a visit date). The fallback is deliberately permissive rather than refusing, so
 that plans for next January can still be filed and matched in December; a visit scheduled on what turns
-out to be a holiday is re-optimised once the year is added, as long as it is not fixed.
+out to be a bridging day is re-optimised once the year is added (``rematch_visits``), as long as it is not
+fixed.
 """
 
 from __future__ import annotations
@@ -44,7 +54,8 @@ class CalendarUnknownYear(LookupError):
     def __init__(self, year: int):
         self.year = year
         super().__init__(
-            f"The official working-day calendar for {year} is not known yet; Monday-Friday is assumed. "
+            f"The official working-day calendar for {year} is not known yet: only its statutory holidays and "
+            f"their make-up rest days are, other days follow Monday-Friday. "
             f"Add the year from the State Council notice to {HOLIDAYS_FILE.name}."
         )
 
@@ -73,6 +84,43 @@ class WorkdayCalendar:
             holidays={d: chinese_names.get(n, n) for d, n in constants.holidays.items()},
             makeup_workdays={d: chinese_names.get(n, n) for d, n in constants.workdays.items()},
             known_years=range(min(years), max(years) + 1),
+        )
+
+    @classmethod
+    def from_holidays_package(cls, years: Iterable[int]) -> WorkdayCalendar:
+        """The ``holidays`` package's China calendar for ``years``.
+
+        Its days off are holidays: the statutory ones, the make-up rest days for those falling on a weekend
+        (补假), and, in a year whose notice it encodes, the notice's bridging days (休息日（由 … 调休）). Its
+        weekend working days (``weekend_workdays``, only known from a notice) are make-up working days. Known
+        years are those of ``years`` whose notice it encodes (``holidays_notice_years``); in the others only
+        the days fixed by law are listed.
+        """
+        import holidays
+
+        years = {int(y) for y in years}
+        china = holidays.country_holidays("CN", years=years, language="zh_CN")
+        return cls(
+            holidays={d: name for d, name in china.items() if d.year in years},
+            makeup_workdays={d: "调休上班" for d in china.weekend_workdays if d.year in years},
+            known_years=years & holidays_notice_years(),
+        )
+
+    def with_fallback(self, other: WorkdayCalendar) -> WorkdayCalendar:
+        """This calendar, with ``other``'s days for the years this one does not know.
+
+        Where this calendar knows a year, ``other`` adds nothing to it; elsewhere a day this calendar names
+        keeps its status and ``other`` fills in the rest. The years ``other`` knows become known.
+        """
+        named = self._holidays.keys() | self._makeup_workdays.keys()
+
+        def missing(days: dict[dt.date, str]) -> dict[dt.date, str]:
+            return {d: n for d, n in days.items() if d.year not in self._known_years and d not in named}
+
+        return WorkdayCalendar(
+            holidays=self._holidays | missing(other._holidays),
+            makeup_workdays=self._makeup_workdays | missing(other._makeup_workdays),
+            known_years=self._known_years | other._known_years,
         )
 
     def with_year(self, year: int, *, holidays: DayNames, makeup_workdays: DayNames) -> WorkdayCalendar:
@@ -169,46 +217,40 @@ class WorkdayCalendar:
 
 @functools.cache
 def default_calendar() -> WorkdayCalendar:
-    """The package's data plus ``plans/data/holidays.json``, built once per process; for the next years that
-    neither covers, the statutory holidays (``statutory_holidays``) are still off.
+    """The admin's ``plans/data/holidays.json`` over ``chinesecalendar`` over ``holidays`` (see the module
+    docstring), built once per process. The ``holidays`` package fills the years after ``chinesecalendar``'s
+    up to ``YEARS_AHEAD`` years past the current one (and any later year whose notice it encodes).
 
     Call ``default_calendar.cache_clear()`` after changing the file (or tests that patch it).
     """
-    calendar = WorkdayCalendar.from_chinese_calendar().with_years_file(HOLIDAYS_FILE)
-    first_unknown = max(calendar.known_years) + 1
-    this_year = dt.datetime.now(dt.UTC).year
-    for year in range(first_unknown, max(this_year, first_unknown) + STATUTORY_YEARS_AHEAD + 1):
-        if year not in calendar.known_years:
-            calendar = calendar.with_days(holidays=statutory_holidays(year))
-    return calendar
+    calendar = WorkdayCalendar.from_chinese_calendar()
+    first = max(calendar.known_years) + 1
+    last = max(dt.datetime.now(dt.UTC).year, first) + YEARS_AHEAD
+    years = set(range(first, last + 1)) | {y for y in holidays_notice_years() if y >= first}
+    calendar = calendar.with_fallback(WorkdayCalendar.from_holidays_package(years))
+    return calendar.with_years_file(HOLIDAYS_FILE)
 
 
-STATUTORY_YEARS_AHEAD = 3
+YEARS_AHEAD = 3
 
 
-def statutory_holidays(year: int) -> dict[dt.date, str]:
-    """The days off fixed by law, 《全国年节及纪念日放假办法》 (State Council, as revised in 2024, in force
-    from 2025): 元旦 1 January; 春节 除夕 to 正月初三 (lunar); 清明节 the 清明 solar term; 劳动节 1-2 May;
-    端午节 五月初五 (lunar); 中秋节 八月十五 (lunar); 国庆节 1-3 October.
+@functools.cache
+def holidays_notice_years() -> frozenset[int]:
+    """The years whose State Council notice the ``holidays`` package encodes: those with a substituted day off
+    (a ``(month, day, from_month, from_day[, from_year])`` entry of its ``special_public_holidays`` table; every
+    notice since 2001 swaps weekend days). For the other years it only computes the days fixed by law, so
+    they are not known years."""
+    import holidays
 
-    These are holidays whatever the yearly notice says; the notice adds only the bridging days and the
-    make-up working days (调休), which cannot be known ahead. So for a year the notice has not reached yet,
-    the statutory days are still off, and a visit is never scheduled on 春节 or 国庆 just because the notice
-    is late; the rest of the year follows Monday-Friday until the notice is loaded."""
-    from chinese_calendar import get_solar_terms
-    from lunardate import LunarDate
-
-    spring = LunarDate(year, 1, 1).to_solar_date()
-    days = {dt.date(year, 1, 1): "元旦"}
-    for offset in range(-1, 3):
-        days[spring + dt.timedelta(days=offset)] = "春节"
-    qingming = [d for d, name in get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10)) if name == "清明"]
-    days.update(dict.fromkeys(qingming, "清明节"))
-    days.update({dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节"})
-    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
-    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
-    days.update({dt.date(year, 10, d): "国庆节" for d in (1, 2, 3)})
-    return {d: name for d, name in days.items() if d.year == year}
+    table = getattr(holidays.country_holidays("CN"), "special_public_holidays", {})
+    years = set()
+    for year, entries in table.items():
+        # A year maps to one entry or to a tuple of entries.
+        if entries and not isinstance(entries[0], tuple):
+            entries = (entries,)
+        if any(len(entry) >= 4 for entry in entries):
+            years.add(int(year))
+    return frozenset(years)
 
 
 def load_years_file(path: Path) -> dict[int, tuple[dict[dt.date, str], dict[dt.date, str]]]:
