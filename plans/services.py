@@ -535,7 +535,7 @@ def calendar_warning(start: dt.date, end: dt.date) -> str | None:
     years = unknown_calendar_years(start, end)
     if years:
         return _(
-            "The official holiday calendar for %(years)s is not loaded yet; weekends are avoided, holidays "
-            "are not known."
+            "The State Council holiday notice for %(years)s is not loaded yet: statutory holidays and their "
+            "make-up rest days are avoided, but bridging days and make-up working days (调休) are not known."
         ) % {"years": "、".join(str(y) for y in years)}
     return None

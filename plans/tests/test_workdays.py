@@ -307,3 +307,14 @@ def test_the_admin_file_overrides_every_package(tmp_path, monkeypatch):
     finally:
         default_calendar.cache_clear()
 
+
+def test_the_filing_warning_says_what_is_known_of_an_unknown_year():
+    from django.utils import translation
+
+    from plans.services import calendar_warning
+
+    assert calendar_warning(D(2026, 11, 1), D(2026, 12, 31)) is None
+    with translation.override("zh-hans"):
+        warning = calendar_warning(D(2026, 12, 20), D(2027, 1, 20))
+    assert "2027" in warning
+    assert "补休" in warning and "调休" in warning
