@@ -31,6 +31,15 @@ def notification_send(
         return None
 
 
+def notifications_send_many(notifications) -> None:
+    """Create unsaved ``Notification`` objects in one INSERT; those whose ``dedupe_key`` already exists (a
+    rerun, or the same key twice in the list) are skipped by the database, as ``notification_send`` would."""
+    unique = {}
+    for notification in notifications:
+        unique.setdefault(notification.dedupe_key, notification)
+    Notification.objects.bulk_create(list(unique.values()), batch_size=1000, ignore_conflicts=True)
+
+
 def notifications_mark_read(*, user, ids=None) -> int:
     """Mark the reader's notifications read (all of them, or those in ``ids``). Reading is not a state change
     of the platform's business, so it is not audited; it only changes the reader's inbox."""

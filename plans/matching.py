@@ -17,6 +17,7 @@ from audit.services import audit_record
 from yantai_inspect.errors import DomainError
 
 from .calendar import visit_day_rule
+from .fixing import joint_tasks_fix
 from .models import JointTask, Plan
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, schedule
 
@@ -172,61 +173,8 @@ def lead_of(plans: list[Plan]):
 @transaction.atomic
 def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool:
     """Fix one visit: its date no longer moves and the enterprise is notified. Rerunnable: only the caller
-    whose conditional UPDATE flips ``fixed`` does the rest."""
-    from notifications.services import notification_send
-
-    now = timezone.now()
-    claimed = JointTask.objects.filter(pk=task_id, fixed=False, status=JointTask.Status.SCHEDULED).update(
-        fixed=True, fixed_at=now, status=JointTask.Status.FIXED
-    )
-    if not claimed:
-        return False
-    task = JointTask.objects.select_related("enterprise").get(pk=task_id)
-    agencies = "、".join(sorted({p.agency.name for p in task.plans.select_related("agency")}))
-    notification_send(
-        dedupe_key=f"joint-task-fixed:{task.pk}",
-        enterprise=task.enterprise,
-        title=_("Inspection visit fixed for %(date)s") % {"date": task.visit_date.isoformat()},
-        body=_("Agencies: %(agencies)s. The matters to be checked and their standards are in your portal.")
-        % {"agencies": agencies},
-        link=f"/enterprise/visits/{task.pk}/",
-    )
-    audit_record(
-        actor=actor, action="joint_task.fix", obj=task, details={"visit_date": task.visit_date, "agencies": agencies}
-    )
-    _warn_if_understaffed(task)
-    return True
-
-
-MIN_CERTIFIED_OFFICERS = 2
-
-
-def certified_officer_count(task: JointTask) -> int:
-    from accounts.models import User
-
-    return (
-        User.objects.filter(plans__joint_task=task, plans__status__in=Plan.LIVE, is_active=True)
-        .exclude(certificate_number="")
-        .distinct()
-        .count()
-    )
-
-
-def _warn_if_understaffed(task: JointTask) -> None:
-    """An on-site inspection needs two certified officers (行政处罚法 art. 42, 55): when a fixed visit has
-    fewer in total, its agencies are told to name another before the day (check-in enforces it on site)."""
-    from notifications.services import notification_send
-
-    if task.urgent or certified_officer_count(task) >= MIN_CERTIFIED_OFFICERS:
-        return
-    for plan in task.plans.filter(status__in=Plan.LIVE).select_related("agency"):
-        notification_send(
-            dedupe_key=f"joint-task-understaffed:{task.pk}:{plan.agency_id}",
-            agency=plan.agency,
-            title=_("Visit of %(date)s has fewer than two certified officers") % {"date": task.visit_date.isoformat()},
-            body=_("%(name)s: name a second officer on your plan before the visit.") % {"name": task.enterprise.name},
-            link=f"/agency/plans/{plan.pk}/",
-        )
+    whose conditional UPDATE flips ``fixed`` does the rest (``plans.fixing``, shared with the daily job)."""
+    return joint_tasks_fix(actor=actor, task_ids=[task_id]) == 1
 
 
 def fix_days_before() -> int:

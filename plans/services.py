@@ -22,7 +22,8 @@ from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
 
 from .calendar import blocked_days, unknown_calendar_years
-from .matching import enterprise_reschedule, joint_task_fix, lock_enterprise
+from .fixing import joint_tasks_fix_due
+from .matching import enterprise_reschedule, lock_enterprise
 from .models import Invitation, JointTask, Plan
 
 WEEKDAY_BLOCK_LABEL = {"holiday": "节假日", "weekend": "周末", "busy": "企业生产繁忙期"}
@@ -458,13 +459,7 @@ def plans_daily_checks(*, today: dt.date | None = None) -> dict:
     filing, remind agencies of invitations nearing their deadline, expire passed invitations.
     Every step is guarded so that running it twice does nothing the second time."""
     today = today or timezone.localdate()
-    fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
-    fixed = 0
-    for task_id in JointTask.objects.filter(
-        fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            fixed += joint_task_fix(actor=None, task_id=task_id, today=today)
+    fixed = joint_tasks_fix_due(today=today)
     flagged = _flag_short_notice()
     reminded = _remind_invitations(today=today)
     expired = _expire_invitations(today=today)

@@ -1,0 +1,116 @@
+"""Fixing visits in batches: the daily job's first step, set-based.
+
+A visit is fixed ``VISIT_FIX_DAYS_BEFORE`` days before its date: its date no longer moves, the enterprise is
+notified, and when it has fewer than two certified officers its agencies are told to name another. At city
+scale thousands of visits reach their fixing day together; each batch costs a fixed number of statements
+(claim, read, notify, audit), whatever its size, instead of some sixteen per visit.
+
+Rerunnable: a visit is claimed by a conditional UPDATE (``fixed=False`` → ``True``) under a row lock skipped
+by concurrent runs, and only the run that claimed it notifies and audits; notifications carry dedupe keys.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record_many
+from notifications.models import Notification
+from notifications.services import notifications_send_many
+
+from .models import JointTask, Plan
+
+FIX_BATCH_SIZE = 500
+MIN_CERTIFIED_OFFICERS = 2
+
+
+def joint_tasks_fix_due(*, today: dt.date, batch_size: int = FIX_BATCH_SIZE) -> int:
+    """Fix every scheduled visit dated up to ``VISIT_FIX_DAYS_BEFORE`` days after ``today``, a batch per
+    transaction. Returns how many this run fixed (0 on a rerun)."""
+    fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
+    fixed = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                JointTask.objects.select_for_update(skip_locked=True)
+                .filter(fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return fixed
+            fixed += joint_tasks_fix(actor=None, task_ids=ids)
+        if len(ids) < batch_size:
+            return fixed
+
+
+@transaction.atomic
+def joint_tasks_fix(*, actor, task_ids) -> int:
+    """Fix the given visits (those still scheduled and unfixed): claim them with one conditional UPDATE,
+    then notify each enterprise, audit each visit and warn the agencies of understaffed ones, in one
+    statement each. Returns how many were claimed by this call."""
+    now = timezone.now()
+    claimed = JointTask.objects.filter(pk__in=task_ids, fixed=False, status=JointTask.Status.SCHEDULED).update(
+        fixed=True, fixed_at=now, status=JointTask.Status.FIXED
+    )
+    if not claimed:
+        return 0
+    # ``fixed_at=now`` tells the rows this call claimed from those fixed meanwhile by another run.
+    tasks = list(JointTask.objects.filter(pk__in=task_ids, fixed_at=now).select_related("enterprise"))
+    ids = [t.pk for t in tasks]
+    agency_names = defaultdict(set)
+    live_plans = defaultdict(list)
+    for plan in Plan.objects.filter(joint_task_id__in=ids).select_related("agency").only(
+        "pk", "joint_task", "status", "agency", "agency__name"
+    ):
+        agency_names[plan.joint_task_id].add(plan.agency.name)
+        if plan.status in Plan.LIVE:
+            live_plans[plan.joint_task_id].append(plan)
+    certified = dict(
+        Plan.officers.through.objects.filter(
+            plan__joint_task_id__in=ids, plan__status__in=Plan.LIVE, user__is_active=True
+        )
+        .exclude(user__certificate_number="")
+        .values("plan__joint_task_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("plan__joint_task_id", "n")
+    )
+    notifications, audited = [], []
+    for task in tasks:
+        agencies = "、".join(sorted(agency_names[task.pk]))
+        notifications.append(
+            Notification(
+                dedupe_key=f"joint-task-fixed:{task.pk}",
+                enterprise=task.enterprise,
+                title=_("Inspection visit fixed for %(date)s") % {"date": task.visit_date.isoformat()},
+                body=_("Agencies: %(agencies)s. The matters to be checked and their standards are in your portal.")
+                % {"agencies": agencies},
+                link=f"/enterprise/visits/{task.pk}/",
+            )
+        )
+        audited.append((task, {"visit_date": task.visit_date, "agencies": agencies}))
+        notifications.extend(_understaffed_warnings(task, live_plans[task.pk], certified.get(task.pk, 0)))
+    notifications_send_many(notifications)
+    audit_record_many(actor=actor, action="joint_task.fix", entries=audited)
+    return len(tasks)
+
+
+def _understaffed_warnings(task: JointTask, live_plans: list[Plan], certified: int) -> list[Notification]:
+    """An on-site inspection needs two certified officers (行政处罚法 art. 42, 55): when a fixed visit has
+    fewer in total, its agencies are told to name another before the day (check-in enforces it on site)."""
+    if task.urgent or certified >= MIN_CERTIFIED_OFFICERS:
+        return []
+    return [
+        Notification(
+            dedupe_key=f"joint-task-understaffed:{task.pk}:{plan.agency_id}",
+            agency_id=plan.agency_id,
+            title=_("Visit of %(date)s has fewer than two certified officers") % {"date": task.visit_date.isoformat()},
+            body=_("%(name)s: name a second officer on your plan before the visit.") % {"name": task.enterprise.name},
+            link=f"/agency/plans/{plan.pk}/",
+        )
+        for plan in live_plans
+    ]
