@@ -1,11 +1,11 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .access import enterprise_for_user
 from .models import BusyPeriod, Enterprise, Licence
-from .selectors import enterprise_search
+from .selectors import SUGGESTIONS, enterprise_search, enterprise_suggestions
 from .services import busy_period_declare, busy_period_remove
 
 
@@ -88,6 +88,42 @@ class EnterpriseListApi(generics.ListAPIView):
             theme=params.get("theme", ""),
             whitelisted=_parse_bool(params.get("whitelisted")),
         ).prefetch_related("themes")
+
+
+class EnterpriseSuggestionSerializer(serializers.ModelSerializer):
+    whitelisted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "division", "whitelisted"]
+
+    def get_whitelisted(self, obj) -> bool:
+        credit = getattr(obj, "credit", None)
+        return bool(credit and credit.whitelisted)
+
+
+class EnterpriseSuggestionsApi(APIView):
+    """The filing form's typeahead: up to ``limit`` (at most 20) enterprises in the caller's scope whose name
+    contains ``q`` (two characters or more) or whose credit code starts with it, sorted by code, and
+    ``more`` when there are others (type more to narrow). Never counts."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="name fragment (2+ characters) or code prefix"),
+            OpenApiParameter("limit", int, description=f"1-{SUGGESTIONS}, default {SUGGESTIONS}"),
+        ],
+        responses=inline_serializer(
+            "EnterpriseSuggestions",
+            {"results": EnterpriseSuggestionSerializer(many=True), "more": serializers.BooleanField()},
+        ),
+    )
+    def get(self, request):
+        try:
+            limit = min(max(int(request.query_params.get("limit", SUGGESTIONS)), 1), SUGGESTIONS)
+        except ValueError:
+            limit = SUGGESTIONS
+        rows, more = enterprise_suggestions(user=request.user, query=request.query_params.get("q", ""), limit=limit)
+        return Response({"results": EnterpriseSuggestionSerializer(rows, many=True).data, "more": more})
 
 
 class EnterpriseDetailApi(generics.RetrieveAPIView):

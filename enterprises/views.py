@@ -1,7 +1,7 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.access import AGENCY, JUSTICE, portal_required
+from yantai_inspect.pagination import page_without_count
 
 from .access import enterprise_for_user
 from .forms import EnterpriseSearchForm
@@ -13,7 +13,7 @@ def enterprise_list(request):
     form = EnterpriseSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = enterprise_search(user=request.user, query=data.get("q", ""), division=data.get("division", ""))
-    page = Paginator(qs.select_related("credit"), 30).get_page(request.GET.get("page"))
+    page = page_without_count(qs.select_related("credit"), request.GET.get("page"), 30)
     return render(request, "enterprises/enterprise_list.html", {"form": form, "page": page})
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
@@ -61,13 +61,17 @@ def joint_tasks_for_user(*, user):
         return qs.none()
     if user.is_platform_admin:
         return qs
+    # EXISTS, not a join with DISTINCT: the database stops at the first plan and the list keeps its index order.
     if user.is_officer and user.agency_id:
-        return qs.filter(plans__agency_id=user.agency_id).distinct()
+        return qs.filter(Exists(Plan.objects.filter(joint_task=OuterRef("pk"), agency_id=user.agency_id)))
     if user.is_justice and user.agency_id:
         division = user.agency.division
         if division == CITY_CODE:
             return qs
-        return qs.filter(Q(enterprise__division=division) | Q(plans__agency__division=division)).distinct()
+        return qs.filter(
+            Q(enterprise__division=division)
+            | Exists(Plan.objects.filter(joint_task=OuterRef("pk"), agency__division=division))
+        )
     if user.is_enterprise:
         from enterprises.selectors import enterprise_of_user
 
@@ -136,7 +140,8 @@ def task_checklist(task) -> list:
 def upcoming_visits(*, user, today: dt.date | None = None):
     today = today or timezone.localdate()
     qs = joint_tasks_for_user(user=user).filter(visit_date__gte=today).exclude(status=JointTask.Status.CANCELLED)
-    return with_task_details(qs.filter(plans__status__in=Plan.LIVE).distinct()).order_by("visit_date", "id")
+    live = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.LIVE)
+    return with_task_details(qs.filter(Exists(live))).order_by("visit_date", "id")
 
 
 def findings_summary(*, task) -> list[dict]:

@@ -4,7 +4,6 @@ import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from enterprises.models import BusyPeriod
 from enterprises.selectors import enterprise_of_user
 from enterprises.services import busy_period_declare, busy_period_remove
 from yantai_inspect.errors import DomainError
+from yantai_inspect.pagination import page_without_count
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
@@ -41,7 +41,7 @@ def plan_list(request):
     qs = selectors.plan_list(
         user=request.user, status=data.get("status", ""), enterprise=data.get("enterprise", ""), urgent=urgent
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_without_count(qs, request.GET.get("page"), 30)
     return render(request, "plans/plan_list.html", {"form": form, "page": page})
 
 
@@ -165,7 +165,7 @@ def _task_list(request):
     qs = selectors.with_task_details(selectors.joint_tasks_for_user(user=request.user)).order_by("-visit_date", "id")
     if request.GET.get("upcoming", "1") == "1":
         qs = qs.filter(visit_date__gte=timezone.localdate()).order_by("visit_date", "id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_without_count(qs, request.GET.get("page"), 30)
     rows = [(t, selectors.task_agencies(t)) for t in page.object_list]
     return render(request, "plans/task_list.html", {"page": page, "rows": rows})
 

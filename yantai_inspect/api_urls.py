@@ -12,6 +12,11 @@ from plans import api as plans_api
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("enterprises/", enterprises_api.EnterpriseListApi.as_view(), name="api-enterprise-list"),
+    path(
+        "enterprises/suggestions/",
+        enterprises_api.EnterpriseSuggestionsApi.as_view(),
+        name="api-enterprise-suggestions",
+    ),
     path("enterprises/<str:uscc>/", enterprises_api.EnterpriseDetailApi.as_view(), name="api-enterprise-detail"),
     path("matters/", catalogue_api.MatterListApi.as_view(), name="api-matter-list"),
     path("themes/", catalogue_api.ThemeListApi.as_view(), name="api-theme-list"),

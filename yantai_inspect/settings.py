@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "yantai_inspect.pagination.LimitOffsetWithoutCount",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yantai_inspect.api_errors.exception_handler",
 }

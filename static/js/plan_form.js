@@ -23,20 +23,36 @@
 
   function text(el, value) { el.textContent = value; return el; }
 
+  // Typeahead: wait until typing pauses (250 ms) and the fragment has two characters, drop answers to
+  // fragments the user has typed past, and never ask for a count (the API returns 20 and "more").
+  let searchTimer = null, searchSeq = 0;
+  const SEARCH_MIN = 2, SEARCH_DEBOUNCE_MS = 250;
   enterprise.addEventListener("input", function () {
+    clearTimeout(searchTimer);
     const q = enterprise.value.trim();
-    if (q.length < 2 || q.length === 18) { refresh(); return; }
-    fetch(form.dataset.searchUrl + "?limit=10&q=" + encodeURIComponent(q), {credentials: "same-origin"})
+    if (q.length < SEARCH_MIN || q.length === 18) { options.innerHTML = ""; refresh(); return; }
+    searchTimer = setTimeout(function () { suggest(q); }, SEARCH_DEBOUNCE_MS);
+  });
+
+  function suggest(q) {
+    const seq = ++searchSeq;
+    fetch(form.dataset.searchUrl + "?limit=20&q=" + encodeURIComponent(q), {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {results: []}; })
       .then(function (data) {
+        if (seq !== searchSeq) return;
         options.innerHTML = "";
         (data.results || []).forEach(function (e) {
           const opt = document.createElement("option");
           opt.value = e.uscc; opt.label = e.name + (e.whitelisted ? " ★" : "");
           options.appendChild(opt);
         });
+        if (data.more && T.more) {
+          const opt = document.createElement("option");
+          opt.value = q; opt.label = T.more; opt.disabled = true;
+          options.appendChild(opt);
+        }
       });
-  });
+  }
   [enterprise, start, end].forEach(function (el) { el.addEventListener("change", refresh); });
 
   function refresh() {
