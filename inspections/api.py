@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 
 from enterprises.selectors import enterprise_of_user
 from plans.access import joint_task_for_user
+from yantai_inspect.pagination import LimitOffsetWithoutCount
 
 from . import qrtokens, selectors, services
 from .access import finding_for_user, photo_for_user, record_for_user, rectification_for_agency
@@ -194,7 +194,7 @@ class RecordListApi(APIView):
         qs = selectors.records_for_user(user=request.user).order_by("-started_at")
         if request.query_params.get("status"):
             qs = qs.filter(status=request.query_params["status"])
-        page = LimitOffsetPagination()
+        page = LimitOffsetWithoutCount()
         items = page.paginate_queryset(qs, request, view=self)
         return page.get_paginated_response(RecordBriefSerializer(items, many=True).data)
 

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from yantai_inspect.pagination import page_without_count
 
 from .selectors import notifications_for_user
 from .services import notifications_mark_read
@@ -9,7 +10,7 @@ from .services import notifications_mark_read
 
 @login_required
 def inbox(request):
-    page = Paginator(notifications_for_user(user=request.user), 30).get_page(request.GET.get("page"))
+    page = page_without_count(notifications_for_user(user=request.user), request.GET.get("page"), 30)
     return render(request, "notifications/inbox.html", {"page": page})
 
 

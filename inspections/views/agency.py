@@ -3,7 +3,6 @@ finalising, and the rectification queue. Thin: forms parse, the same services as
 functions fetch (another agency gets 404)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from plans.access import joint_task_for_user
 from plans.models import JointTask
 from plans.selectors import task_officers, task_with_details
 from yantai_inspect.errors import DomainError
+from yantai_inspect.pagination import page_without_count
 
 from .. import selectors, services
 from ..access import finding_for_user, record_for_user, rectification_for_agency
@@ -108,7 +108,7 @@ def record_list(request):
         .annotate(findings_count=Count("findings", distinct=True))
         .order_by("-started_at", "-id")
     )
-    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    page = page_without_count(records, request.GET.get("page"), 30)
     return render(request, "inspections/agency/record_list.html", {"page": page})
 
 

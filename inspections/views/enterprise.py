@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from plans.access import joint_task_for_user
 from plans.models import JointTask
 from plans.selectors import joint_tasks_for_user, task_agencies, task_with_details, with_task_details
 from yantai_inspect.errors import DomainError
+from yantai_inspect.pagination import page_without_count
 
 from .. import qrtokens, selectors, services, uploads
 from ..access import finding_for_user, record_for_user
@@ -122,7 +122,7 @@ def record_list(request):
         )
         .order_by("to_sign", "-task__visit_date", "-pk")
     )
-    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    page = page_without_count(records, request.GET.get("page"), 30)
     return render(request, "inspections/enterprise/record_list.html", {"page": page})
 
 
@@ -260,7 +260,7 @@ def history(request):
         )
         .order_by("-visit_date", "-id")
     )
-    page = Paginator(tasks, 20).get_page(request.GET.get("page"))
+    page = page_without_count(tasks, request.GET.get("page"), 20)
     rows = []
     for task in page.object_list:
         try:
