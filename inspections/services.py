@@ -18,6 +18,7 @@ from yantai_inspect.errors import DomainError
 
 from . import qrtokens, signing, uploads
 from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
+from .overdue import findings_overdue_flag
 
 MIN_OFFICERS = 2
 
@@ -547,37 +548,9 @@ def finding_schedule_recheck(
 
 
 def findings_overdue_check(*, today: dt.date | None = None) -> int:
-    """Daily: flag open findings past their deadline to the agency and the enterprise, once each."""
-    today = today or timezone.localdate()
-    flagged = 0
-    overdue = Finding.objects.filter(
-        status__in=[Finding.Status.OPEN, Finding.Status.RETURNED], deadline__lt=today, overdue_flagged_on__isnull=True
-    ).select_related("record__task__enterprise")
-    for finding in overdue:
-        with transaction.atomic():
-            if not Finding.objects.filter(pk=finding.pk, overdue_flagged_on__isnull=True).update(
-                overdue_flagged_on=today
-            ):
-                continue
-            enterprise = finding.record.task.enterprise
-            title = _("Rectification overdue since %(d)s") % {"d": finding.deadline.isoformat()}
-            notification_send(
-                dedupe_key=f"finding-overdue:{finding.pk}:agency",
-                agency=finding.agency,
-                title=title,
-                body=f"{enterprise.name}:{finding.description[:200]}",
-                link="/agency/rectifications/",
-            )
-            notification_send(
-                dedupe_key=f"finding-overdue:{finding.pk}:enterprise",
-                enterprise=enterprise,
-                title=title,
-                body=finding.description[:200],
-                link="/enterprise/findings/",
-            )
-            audit_record(actor=None, action="finding.overdue", obj=finding, details={"deadline": finding.deadline})
-            flagged += 1
-    return flagged
+    """Daily: flag open findings past their deadline to the agency and the enterprise, once each (in batches,
+    ``inspections.overdue``)."""
+    return findings_overdue_flag(today=today or timezone.localdate())
 
 
 def upload_limit_mb() -> int:
