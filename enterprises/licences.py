@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.divisions import CITY_CODE
 from accounts.models import Agency
-from audit.services import audit_record
+from audit.services import audit_record_many
 from notifications.models import Notification
-from notifications.services import notification_send
+from notifications.services import notifications_send_many
 
 from .models import Licence
 
@@ -38,72 +38,105 @@ def regulator_department(licence_type: str) -> str:
     return next((dept for keyword, dept in REGULATOR_BY_KEYWORD if keyword in licence_type), DEFAULT_DEPARTMENT)
 
 
-def regulator_of(licence: Licence) -> Agency | None:
-    """The agency of the licence's department in the enterprise's district, else the city-level one."""
+def regulator_of(licence: Licence, regulators: dict | None = None) -> Agency | None:
+    """The agency of the licence's department in the enterprise's district, else the city-level one.
+    ``regulators`` (from ``_regulators``) saves the query when called for many licences."""
     department = regulator_department(licence.licence_type)
-    agencies = Agency.objects.filter(department__code=department, is_justice_bureau=False, active=True)
-    return agencies.filter(division=licence.enterprise.division).first() or agencies.filter(division=CITY_CODE).first()
+    if regulators is None:
+        regulators = _regulators(department=department)
+    division = licence.enterprise.division
+    return regulators.get((department, division)) or regulators.get((department, CITY_CODE))
 
 
-def licence_expiry_warnings_send(*, today: dt.date | None = None) -> int:
+def _regulators(department: str | None = None) -> dict:
+    """{(department code, division): the first active agency of it}, in one query."""
+    agencies = Agency.objects.filter(is_justice_bureau=False, active=True, department__isnull=False)
+    if department:
+        agencies = agencies.filter(department__code=department)
+    found = {}
+    for agency in agencies.select_related("department").order_by("division", "code"):
+        found.setdefault((agency.department.code, agency.division), agency)
+    return found
+
+
+WARNING_BATCH_SIZE = 1000
+
+
+def licence_expiry_warnings_send(*, today: dt.date | None = None, batch_size: int = WARNING_BATCH_SIZE) -> int:
     """Warn about every licence that expires within LICENCE_WARNING_DAYS and has not been warned about for
     this expiry date. Rerunnable: the notification's key is the licence and its expiry date, so a rerun sends
-    nothing twice, and a renewed licence (new expiry date) is warned about again a month before it."""
+    nothing twice, and a renewed licence (new expiry date) is warned about again a month before it.
+
+    Set-based: a batch of licences costs a fixed number of statements whatever its size (lock the batch,
+    find those already warned, read the rest, one INSERT of notifications, one of audit entries). The lock
+    (skipping rows a concurrent run holds) makes the already-warned check exact, so two runs never audit
+    the same warning twice."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=settings.LICENCE_WARNING_DAYS)
-    sent = 0
-    licences = list(Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon).values_list("pk", "valid_to"))
-    for start in range(0, len(licences), 1000):
-        chunk = licences[start : start + 1000]
-        keys = {pk: f"licence-expiry:{pk}:{valid_to.isoformat()}" for pk, valid_to in chunk}
-        # One query per chunk finds the licences already warned about, so a rerun costs almost nothing.
-        done = set(
-            Notification.objects.filter(dedupe_key__in=[f"{k}:enterprise" for k in keys.values()]).values_list(
-                "dedupe_key", flat=True
+    regulators = _regulators()
+    sent, after = 0, 0
+    while True:
+        with transaction.atomic():
+            chunk = list(
+                Licence.objects.select_for_update(skip_locked=True)
+                .filter(valid_to__gte=today, valid_to__lte=horizon, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", "valid_to")[:batch_size]
             )
-        )
-        todo = [pk for pk, key in keys.items() if f"{key}:enterprise" not in done]
-        for licence in Licence.objects.filter(pk__in=todo).select_related("enterprise"):
-            sent += _warn(licence, keys[licence.pk])
-    return sent
+            if not chunk:
+                return sent
+            after = chunk[-1][0]
+            keys = {pk: f"licence-expiry:{pk}:{valid_to.isoformat()}" for pk, valid_to in chunk}
+            done = set(
+                Notification.objects.filter(dedupe_key__in=[f"{k}:enterprise" for k in keys.values()]).values_list(
+                    "dedupe_key", flat=True
+                )
+            )
+            todo = [pk for pk, key in keys.items() if f"{key}:enterprise" not in done]
+            if todo:
+                licences = list(Licence.objects.filter(pk__in=todo).select_related("enterprise"))
+                sent += _warn_all(licences, keys, regulators)
+        if len(chunk) < batch_size:
+            return sent
 
 
-def _warn(licence: Licence, key: str) -> int:
-    """Push one licence's warning to the enterprise and its regulator, with its audit entry; 1 if sent now."""
-    title = _("Licence expires on %(date)s: %(type)s") % {
-        "date": licence.valid_to.isoformat(),
-        "type": licence.licence_type,
-    }
-    body = _("%(enterprise)s, %(type)s No. %(number)s: renew it before it expires.") % {
-        "enterprise": licence.enterprise.name,
-        "type": licence.licence_type,
-        "number": licence.number,
-    }
-    with transaction.atomic():
-        created = notification_send(
-            dedupe_key=f"{key}:enterprise",
-            enterprise=licence.enterprise,
-            title=title,
-            body=body,
-            kind=Notification.Kind.LICENCE_EXPIRY,
-            link="/enterprise/",
-        )
-        regulator = regulator_of(licence)
-        if regulator is not None:
-            notification_send(
-                dedupe_key=f"{key}:agency",
-                agency=regulator,
+def _warn_all(licences: list[Licence], keys: dict, regulators: dict) -> int:
+    """Push each licence's warning to the enterprise and its regulator, with its audit entry."""
+    notifications, audited = [], []
+    for licence in licences:
+        key = keys[licence.pk]
+        title = _("Licence expires on %(date)s: %(type)s") % {
+            "date": licence.valid_to.isoformat(),
+            "type": licence.licence_type,
+        }
+        body = _("%(enterprise)s, %(type)s No. %(number)s: renew it before it expires.") % {
+            "enterprise": licence.enterprise.name,
+            "type": licence.licence_type,
+            "number": licence.number,
+        }
+        notifications.append(
+            Notification(
+                dedupe_key=f"{key}:enterprise",
+                enterprise=licence.enterprise,
                 title=title,
                 body=body,
                 kind=Notification.Kind.LICENCE_EXPIRY,
-                link=f"/enterprises/{licence.enterprise.uscc}/",
+                link="/enterprise/",
             )
-        if created is None:
-            return 0
-        audit_record(
-            actor=None,
-            action="licence.expiry_warning",
-            obj=licence,
-            details={"valid_to": licence.valid_to, "regulator": regulator.code if regulator else None},
         )
-        return 1
+        regulator = regulator_of(licence, regulators)
+        if regulator is not None:
+            notifications.append(
+                Notification(
+                    dedupe_key=f"{key}:agency",
+                    agency=regulator,
+                    title=title,
+                    body=body,
+                    kind=Notification.Kind.LICENCE_EXPIRY,
+                    link=f"/enterprises/{licence.enterprise.uscc}/",
+                )
+            )
+        audited.append((licence, {"valid_to": licence.valid_to, "regulator": regulator.code if regulator else None}))
+    notifications_send_many(notifications)
+    audit_record_many(actor=None, action="licence.expiry_warning", entries=audited)
+    return len(licences)

@@ -34,3 +34,37 @@ def test_a_renewed_licence_is_warned_about_again_before_its_new_expiry():
     licence.valid_to = TODAY + dt.timedelta(days=400)
     licence.save()
     assert licence_expiry_warnings_send(today=TODAY + dt.timedelta(days=375)) == 1
+
+
+def _warn_counted(**kwargs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sent = licence_expiry_warnings_send(today=TODAY, **kwargs)
+    return sent, len(queries)
+
+
+def test_a_batch_of_warnings_costs_the_same_statements_for_two_licences_as_for_twelve():
+    from audit.models import AuditEntry
+
+    AgencyFactory(department=DepartmentFactory(code="market"), division="370600")
+    LicenceFactory.create_batch(2, valid_to=TODAY + dt.timedelta(days=5))
+    small = _warn_counted()
+    Notification.objects.all().delete()
+    LicenceFactory.create_batch(10, valid_to=TODAY + dt.timedelta(days=5))
+    large = _warn_counted()
+    assert (small[0], large[0]) == (2, 12)
+    assert small[1] == large[1] <= 8
+    assert Notification.objects.filter(kind="licence_expiry", agency__isnull=False).count() == 12
+    assert AuditEntry.objects.filter(action="licence.expiry_warning").count() == 14
+
+
+def test_warnings_go_out_in_several_batches_and_a_rerun_sends_and_audits_nothing():
+    from audit.models import AuditEntry
+
+    LicenceFactory.create_batch(7, valid_to=TODAY + dt.timedelta(days=5))
+    assert licence_expiry_warnings_send(today=TODAY, batch_size=3) == 7
+    before = (Notification.objects.count(), AuditEntry.objects.count())
+    assert licence_expiry_warnings_send(today=TODAY, batch_size=3) == 0
+    assert (Notification.objects.count(), AuditEntry.objects.count()) == before
