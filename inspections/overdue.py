@@ -8,12 +8,12 @@ one INSERT of audit entries. Rerunnable: only the run that claimed a finding not
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record_many
 from notifications.models import Notification
 from notifications.services import notifications_send_many
+from yantai_inspect.batches import in_locked_batches
 
 from .models import Finding
 
@@ -22,24 +22,10 @@ OVERDUE_BATCH_SIZE = 500
 
 def findings_overdue_flag(*, today: dt.date, batch_size: int = OVERDUE_BATCH_SIZE) -> int:
     """Flag every open finding whose deadline passed before ``today``; returns how many this run flagged."""
-    flagged = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                Finding.objects.select_for_update(skip_locked=True)
-                .filter(
-                    status__in=[Finding.Status.OPEN, Finding.Status.RETURNED],
-                    deadline__lt=today,
-                    overdue_flagged_on__isnull=True,
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                return flagged
-            flagged += _flag(ids, today=today)
-        if len(ids) < batch_size:
-            return flagged
+    overdue = Finding.objects.filter(
+        status__in=[Finding.Status.OPEN, Finding.Status.RETURNED], deadline__lt=today, overdue_flagged_on__isnull=True
+    )
+    return in_locked_batches(overdue, lambda ids: _flag(ids, today=today), batch_size=batch_size)
 
 
 def _flag(ids: list[int], *, today: dt.date) -> int:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record_many
 from notifications.models import Notification
 from notifications.services import notifications_send_many
+from yantai_inspect.batches import in_locked_batches
 
 from .models import JointTask, Plan
 
@@ -32,20 +33,8 @@ def joint_tasks_fix_due(*, today: dt.date, batch_size: int = FIX_BATCH_SIZE) -> 
     """Fix every scheduled visit dated up to ``VISIT_FIX_DAYS_BEFORE`` days after ``today``, a batch per
     transaction. Returns how many this run fixed (0 on a rerun)."""
     fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
-    fixed = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                JointTask.objects.select_for_update(skip_locked=True)
-                .filter(fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                return fixed
-            fixed += joint_tasks_fix(actor=None, task_ids=ids)
-        if len(ids) < batch_size:
-            return fixed
+    due = JointTask.objects.filter(fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until)
+    return in_locked_batches(due, lambda ids: joint_tasks_fix(actor=None, task_ids=ids), batch_size=batch_size)
 
 
 @transaction.atomic

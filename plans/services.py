@@ -23,6 +23,7 @@ from yantai_inspect.errors import DomainError
 
 from .calendar import blocked_days, unknown_calendar_years
 from .fixing import joint_tasks_fix_due
+from .invitation_checks import invitations_expire_due, invitations_remind_due
 from .matching import enterprise_reschedule, lock_enterprise
 from .models import Invitation, JointTask, Plan
 
@@ -461,23 +462,9 @@ def plans_daily_checks(*, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     fixed = joint_tasks_fix_due(today=today)
     flagged = _flag_short_notice()
-    reminded = _remind_invitations(today=today)
-    expired = _expire_invitations(today=today)
+    reminded = invitations_remind_due(today=today)
+    expired = invitations_expire_due(today=today)
     return {"fixed": fixed, "short_notice": flagged, "reminded": reminded, "expired": expired}
-
-
-def _expire_invitations(*, today: dt.date) -> int:
-    expired = 0
-    for invitation in Invitation.objects.filter(status=Invitation.Status.OPEN, deadline__lt=today):
-        with transaction.atomic():
-            if Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.OPEN).update(
-                status=Invitation.Status.EXPIRED
-            ):
-                audit_record(
-                    actor=None, action="invitation.expire", obj=invitation, details={"deadline": invitation.deadline}
-                )
-                expired += 1
-    return expired
 
 
 def _flag_short_notice() -> int:
@@ -503,26 +490,6 @@ def _flag_short_notice() -> int:
                 )
                 flagged += 1
     return flagged
-
-
-def _remind_invitations(*, today: dt.date) -> int:
-    remind_from = today + dt.timedelta(days=settings.INVITATION_REMIND_DAYS_BEFORE)
-    reminded = 0
-    for invitation in Invitation.objects.filter(
-        status=Invitation.Status.OPEN, reminded_at__isnull=True, deadline__gte=today, deadline__lte=remind_from
-    ).select_related("lead_plan__enterprise"):
-        with transaction.atomic():
-            if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
-                notification_send(
-                    dedupe_key=f"invitation-reminder:{invitation.pk}",
-                    agency=invitation.agency,
-                    title=_("Invitation deadline approaching: %(name)s")
-                    % {"name": invitation.lead_plan.enterprise.name},
-                    body=_("Respond by %(deadline)s.") % {"deadline": invitation.deadline},
-                    link="/agency/invitations/",
-                )
-                reminded += 1
-    return reminded
 
 
 def calendar_warning(start: dt.date, end: dt.date) -> str | None:
