@@ -34,7 +34,12 @@ class JointTask(models.Model):
         verbose_name = _("joint inspection task")
         verbose_name_plural = _("joint inspection tasks")
         ordering = ["visit_date", "id"]
-        indexes = [models.Index(fields=["enterprise", "visit_date"]), models.Index(fields=["fixed", "visit_date"])]
+        indexes = [
+            models.Index(fields=["enterprise", "visit_date"]),
+            models.Index(fields=["fixed", "visit_date"]),
+            # Every visit list sorts by (visit_date, id), up or down.
+            models.Index(fields=["visit_date", "id"], name="jointtask_visit_date_id"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.visit_date:%Y-%m-%d}"
@@ -150,7 +155,18 @@ class Plan(models.Model):
         verbose_name = _("inspection plan")
         verbose_name_plural = _("inspection plans")
         ordering = ["-filed_at", "-id"]
-        indexes = [models.Index(fields=["enterprise", "status"]), models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["enterprise", "status"]),
+            models.Index(fields=["agency", "status"]),
+            # The plan lists: an agency's newest first, and the justice bureau's and admin's across agencies.
+            models.Index(fields=["agency", "-filed_at", "-id"], name="plan_agency_filed"),
+            models.Index(fields=["-filed_at", "-id"], name="plan_filed"),
+            # "Does this agency take part in this visit?": the EXISTS of every officer's visit list.
+            models.Index(fields=["joint_task", "agency"], name="plan_task_agency"),
+            # The review queues, in their order.
+            models.Index(fields=["status", "window_start", "id"], name="plan_status_window"),
+            models.Index(fields=["post_review", "filed_at"], name="plan_post_review_filed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(window_end__gte=models.F("window_start")), name="plan_window_ordered"
