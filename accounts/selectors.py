@@ -1,3 +1,4 @@
+from .divisions import CITY_CODE, DIVISION_CODES
 from .models import Agency, User
 
 
@@ -5,10 +6,40 @@ def agency_officers(*, agency: Agency):
     return User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True).order_by("username")
 
 
+def justice_bureau_for_division(division: str) -> Agency | None:
+    """The justice bureau responsible for a division (同级司法局): the division's own active bureau, or the
+    city's when the division has none (a functional zone, or a district whose bureau is not registered or
+    is inactive). Plans are reviewed by the bureau of their agency's division; an enterprise's objections go
+    to the bureau of the enterprise's division. ``divisions_supervised_by`` is the same rule read backwards."""
+    bureaus = {
+        a.division: a
+        for a in Agency.objects.filter(is_justice_bureau=True, active=True, division__in={division, CITY_CODE})
+    }
+    return bureaus.get(division) or bureaus.get(CITY_CODE)
+
+
+def divisions_supervised_by(justice_bureau: Agency) -> list[str]:
+    """The divisions a justice bureau is responsible for: its own, and for the city's bureau also every
+    division without an active bureau of its own (see ``justice_bureau_for_division``)."""
+    if not (justice_bureau.is_justice_bureau and justice_bureau.active):
+        return []
+    if justice_bureau.division != CITY_CODE:
+        return [justice_bureau.division]
+    own = set(
+        Agency.objects.filter(is_justice_bureau=True, active=True).exclude(division=CITY_CODE).values_list(
+            "division", flat=True
+        )
+    )
+    return sorted(DIVISION_CODES - own)
+
+
 def agencies_supervised_by(*, justice_bureau: Agency):
-    """A justice bureau supervises the agencies of its own level and division (a city bureau: the city's)."""
+    """A justice bureau supervises the agencies of the divisions it is responsible for (a city bureau: the
+    city's, and those of divisions without a bureau of their own)."""
     return (
-        Agency.objects.filter(division=justice_bureau.division, is_justice_bureau=False, active=True)
+        Agency.objects.filter(
+            division__in=divisions_supervised_by(justice_bureau), is_justice_bureau=False, active=True
+        )
         .select_related("department")
         .order_by("code")
     )

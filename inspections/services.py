@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from notifications.services import notification_send
 from outbox.services import outbox_enqueue
@@ -358,12 +359,7 @@ def record_refuse(*, actor, record: InspectionRecord, objection: str) -> Signatu
     if not (objection or "").strip():
         raise DomainError(_("Write your objection."), field="objection")
     signature = _sign(actor=actor, record=record, refused=True, objection=objection.strip())
-    from accounts.models import Agency
-
-    bureau = (
-        Agency.objects.filter(is_justice_bureau=True, division=record.task.enterprise.division).first()
-        or Agency.objects.filter(is_justice_bureau=True, division="370600").first()
-    )
+    bureau = justice_bureau_for_division(record.task.enterprise.division)
     if bureau:
         notification_send(
             dedupe_key=f"record-refused:{record.pk}",

@@ -7,14 +7,16 @@ from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
 from accounts.models import User
+from accounts.selectors import divisions_supervised_by
 from catalogue.models import Matter
 
 from .models import Invitation, JointTask, Plan
 
 
 def plans_for_user(*, user):
-    """An officer sees the plans of the agency; a justice bureau those of agencies of its level (the city
-    bureau: the city-level agencies; a district bureau: its district's); admins all; enterprises none
+    """An officer sees the plans of the agency; a justice bureau those it is responsible for
+    (``accounts.selectors.divisions_supervised_by``: a district bureau its district's agencies, the city
+    bureau the city-level agencies and those of divisions without a bureau); admins all; enterprises none
     (they see visits, not the plans behind them)."""
     qs = Plan.objects.select_related("agency", "enterprise", "theme", "joint_task", "filed_by")
     if not user.is_authenticated:
@@ -24,7 +26,7 @@ def plans_for_user(*, user):
     if user.is_officer and user.agency_id:
         return qs.filter(agency_id=user.agency_id)
     if user.is_justice and user.agency_id:
-        return qs.filter(agency__division=user.agency.division)
+        return qs.filter(agency__division__in=divisions_supervised_by(user.agency))
     return qs.none()
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
+from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from catalogue.models import Matter, Theme
 from enterprises.models import Enterprise
@@ -268,12 +269,8 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
     audit_record(actor=actor, action="joint_task.green_channel", obj=task, details={"plan": plan.pk})
 
 
-def _justice_bureau_for(agency: Agency) -> Agency | None:
-    return Agency.objects.filter(is_justice_bureau=True, division=agency.division, active=True).first()
-
-
 def _notify_justice(plan: Plan, *, key: str, title: str) -> None:
-    bureau = _justice_bureau_for(plan.agency)
+    bureau = justice_bureau_for_division(plan.agency.division)
     if bureau is not None:
         notification_send(
             dedupe_key=f"plan-{key}:{plan.pk}",
@@ -402,9 +399,11 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
 
 
 def _require_same_level_justice(actor, plan: Plan) -> None:
+    """同级司法局: only staff of the bureau responsible for the plan's agency (the one notified) review it."""
     if not (actor and actor.is_authenticated and actor.is_justice and actor.agency_id):
         raise DomainError(_("Only the justice bureau can review plans."))
-    if actor.agency.division != plan.agency.division:
+    bureau = justice_bureau_for_division(plan.agency.division)
+    if bureau is None or bureau.pk != actor.agency_id:
         raise DomainError(_("Plans are reviewed by the justice bureau of the same level."))
 
 
