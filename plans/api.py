@@ -124,6 +124,10 @@ class PlanSerializer(serializers.ModelSerializer):
     theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     visit_date = serializers.DateField(source="joint_task.visit_date", default=None)
+    editable = serializers.BooleanField(
+        source="is_editable", read_only=True, help_text=_("The filing agency may still change the officers")
+    )
+    can_withdraw = serializers.BooleanField(read_only=True, help_text=_("The filing agency may still withdraw it"))
 
     class Meta:
         model = Plan
@@ -148,6 +152,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "visit_date",
             "short_notice",
             "campaign",
+            "editable",
+            "can_withdraw",
         ]
 
 

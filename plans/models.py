@@ -70,6 +70,9 @@ class Plan(models.Model):
         UNJUSTIFIED = "unjustified", _("Not justified")
 
     LIVE = (Status.FILED, Status.APPROVED)
+    # The statuses in which the filing agency may still change its plan (officers) or withdraw it: every
+    # status before the plan is decided against (rejected), given up (withdrawn) or carried out (done).
+    EDITABLE = (Status.PENDING_REVIEW, Status.FILED, Status.APPROVED)
 
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans"
@@ -179,6 +182,17 @@ class Plan(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_editable(self) -> bool:
+        """The filing agency may still change the plan's officers (``plan_officers_set``)."""
+        return self.status in self.EDITABLE
+
+    @property
+    def can_withdraw(self) -> bool:
+        """The filing agency may still withdraw the plan (``plan_withdraw``): editable, and its visit, if
+        any, not yet fixed (the enterprise has been notified of a fixed visit)."""
+        return self.is_editable and not (self.joint_task_id and self.joint_task.fixed)
 
 
 class Invitation(models.Model):

@@ -182,5 +182,5 @@ def invitations_for_user(*, user):
     if not (user.is_authenticated and user.is_officer and user.agency_id):
         return Invitation.objects.none()
     return Invitation.objects.filter(agency_id=user.agency_id).select_related(
-        "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme"
+        "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme", "lead_plan__joint_task"
     )

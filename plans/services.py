@@ -362,9 +362,9 @@ def plan_withdraw(*, actor, plan: Plan, reason: str = "") -> Plan:
     plan = Plan.objects.select_related("joint_task").get(pk=plan.pk)
     if plan.agency_id != agency.pk:
         raise DomainError(_("Only the filing agency can withdraw its plan."))
-    if plan.status not in (Plan.Status.PENDING_REVIEW, Plan.Status.FILED, Plan.Status.APPROVED):
+    if not plan.is_editable:
         raise DomainError(_("This plan can no longer be withdrawn."))
-    if plan.joint_task_id and plan.joint_task.fixed:
+    if not plan.can_withdraw:
         raise DomainError(_("The visit is already fixed; the plan can no longer be withdrawn."))
     before = plan.status
     plan.status, plan.withdrawn_at, plan.joint_task = Plan.Status.WITHDRAWN, timezone.now(), None
@@ -382,7 +382,7 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.agency_id != agency.pk:
         raise DomainError(_("Only the filing agency can change the officers of its plan."))
-    if plan.status not in (Plan.Status.PENDING_REVIEW, Plan.Status.FILED, Plan.Status.APPROVED):
+    if not plan.is_editable:
         raise DomainError(_("The officers of this plan can no longer be changed."))
     if not officers:
         raise DomainError(_("Name at least one officer."), field="officers")
