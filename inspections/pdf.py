@@ -114,7 +114,7 @@ def render_notice_pdf(task) -> bytes:
     check against which standard and legal basis, and its rights. Only a fixed visit has a notice: before
     that its date and agencies may still change."""
     task = JointTask.objects.get(pk=task.pk)
-    if not task.fixed or task.status == JointTask.Status.CANCELLED:
+    if not task.has_notice:
         raise DomainError(_("The inspection notice is issued once the visit is fixed."))
     with _official():
         return _html_to_pdf("pdf/notice.html", notice_context(task))

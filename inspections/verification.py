@@ -14,9 +14,7 @@ def inspection_verification(token: str) -> dict:
     except qrtokens.TokenError:
         return {"registered": False}
     task = with_task_details(
-        JointTask.objects.filter(pk=task_id, fixed=True)
-        .exclude(status=JointTask.Status.CANCELLED)
-        .select_related("enterprise", "lead_agency")
+        JointTask.objects.with_notice().filter(pk=task_id).select_related("enterprise", "lead_agency")
     ).first()
     if task is None:
         return {"registered": False}

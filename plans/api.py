@@ -179,6 +179,9 @@ class JointTaskSerializer(serializers.ModelSerializer):
     plans = serializers.SerializerMethodField()
     officers = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
+    has_notice = serializers.BooleanField(
+        read_only=True, help_text=_("The enterprise has the inspection notice of this visit (fixed, not cancelled)")
+    )
 
     class Meta:
         model = JointTask
@@ -188,6 +191,7 @@ class JointTaskSerializer(serializers.ModelSerializer):
             "enterprise_name",
             "visit_date",
             "fixed",
+            "has_notice",
             "status",
             "urgent",
             "lead_agency",

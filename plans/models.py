@@ -3,6 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class JointTaskQuerySet(models.QuerySet):
+    def with_notice(self):
+        """The visits that have an inspection notice: the query form of ``JointTask.has_notice``."""
+        return self.filter(fixed=True).exclude(status=JointTask.Status.CANCELLED)
+
+
 class JointTask(models.Model):
     """联合检查任务: one visit to one enterprise on one day, serving one or more plans."""
 
@@ -30,6 +36,8 @@ class JointTask(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = JointTaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("joint inspection task")
         verbose_name_plural = _("joint inspection tasks")
@@ -43,6 +51,13 @@ class JointTask(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.visit_date:%Y-%m-%d}"
+
+    @property
+    def has_notice(self) -> bool:
+        """检查告知书: a visit has a notice the enterprise can see (page, PDF, inspection code) once it is fixed,
+        unless it was cancelled; before that its date and agencies may still change. The query form is
+        ``JointTask.objects.with_notice()``."""
+        return self.fixed and self.status != self.Status.CANCELLED
 
 
 class Plan(models.Model):

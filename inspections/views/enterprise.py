@@ -95,7 +95,7 @@ def enterprise_qr(request):
 @enterprise_required
 def visit_notice_pdf(request, pk):
     task = joint_task_for_user(user=request.user, task_id=pk)
-    if not task.fixed or task.status == JointTask.Status.CANCELLED:
+    if not task.has_notice:
         raise Http404
     from ..pdf import render_notice_pdf  # WeasyPrint is heavy: only this view pays for the import
 
