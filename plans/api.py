@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from catalogue.models import Matter, Theme
 from enterprises.access import enterprise_for_user
+from yantai_inspect.errors import DomainError
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
@@ -77,15 +78,19 @@ class CampaignInputSerializer(PlanInputSerializer):
     enterprises = serializers.ListField(
         child=serializers.CharField(max_length=18),
         allow_empty=False,
-        max_length=500,
-        help_text=_("Unified social credit codes"),
+        help_text=_("Unified social credit codes (at most CAMPAIGN_MAX_ENTERPRISES distinct ones, 500 by default)"),
     )
     invitation = None
 
     def validate(self, data):
         user = self.context["request"].user
+        codes = list(dict.fromkeys(c.strip().upper() for c in data["enterprises"]))
+        try:
+            services.campaign_size_check(len(codes))  # the service's rule, before any code is looked up
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.as_dict()) from exc
         found, unknown = [], []
-        for code in dict.fromkeys(c.strip().upper() for c in data["enterprises"]):
+        for code in codes:
             try:
                 found.append(enterprise_for_user(user=user, uscc=code))
             except Exception:

@@ -48,10 +48,8 @@ class PlanForm(forms.Form):
 
     def clean_campaign_enterprises(self):
         text = self.cleaned_data.get("campaign_enterprises") or ""
-        codes = [c.strip() for c in text.replace(",", "\n").replace("，", "\n").split() if c.strip()]
-        if len(codes) > 500:
-            raise forms.ValidationError(_("A campaign may list at most 500 enterprises."))
-        return codes
+        # Parsing only: how many enterprises a campaign may list is the service's rule (campaign_size_check).
+        return [c.strip() for c in text.replace(",", "\n").replace("，", "\n").split() if c.strip()]
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)

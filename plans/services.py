@@ -235,12 +235,27 @@ def plan_file(
     return plan
 
 
+def campaign_size_check(count: int) -> None:
+    """A campaign lists at most ``CAMPAIGN_MAX_ENTERPRISES`` distinct enterprises. ``plan_file_campaign``
+    enforces it; the page and the API call it on the distinct codes they parsed, so that an oversized list
+    is answered before any code is looked up."""
+    limit = settings.CAMPAIGN_MAX_ENTERPRISES
+    if count > limit:
+        raise DomainError(
+            _("A campaign may list at most %(n)d enterprises; this one lists %(count)d.")
+            % {"n": limit, "count": count},
+            field="enterprises",
+        )
+
+
 @transaction.atomic
 def plan_file_campaign(*, actor, enterprises, **kwargs) -> list[Plan]:
-    """A campaign fans out to one plan per enterprise; if one is refused, none is filed."""
-    enterprises = list(enterprises)
+    """A campaign fans out to one plan per distinct enterprise, at most ``CAMPAIGN_MAX_ENTERPRISES``
+    (``campaign_size_check``); if one is refused, none is filed."""
+    enterprises = list(dict.fromkeys(enterprises))
     if not enterprises:
         raise DomainError(_("Choose at least one enterprise."), field="enterprises")
+    campaign_size_check(len(enterprises))
     campaign = uuid.uuid4().hex[:12]
     plans = []
     for enterprise in enterprises:

@@ -66,8 +66,14 @@ def plan_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         codes = [data["enterprise"], *data.get("campaign_enterprises", [])] if not invitation else [data["enterprise"]]
+        codes = list(dict.fromkeys(c.upper() for c in codes))
+        try:
+            services.campaign_size_check(len(codes))  # answered before any code is looked up
+        except DomainError as exc:
+            form.add_error("campaign_enterprises", str(exc.message))
+            return render(request, "plans/plan_form.html", {"form": form, "invitation": invitation})
         enterprises, unknown = [], []
-        for code in dict.fromkeys(c.upper() for c in codes):
+        for code in codes:
             try:
                 enterprises.append(enterprise_for_user(user=request.user, uscc=code))
             except Http404:

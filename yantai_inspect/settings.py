@@ -243,6 +243,8 @@ PLAN_ADVANCE_DAYS = env_int("PLAN_ADVANCE_DAYS", 7)
 VISIT_FIX_DAYS_BEFORE = env_int("VISIT_FIX_DAYS_BEFORE", 3)
 PLAN_WINDOW_MAX_DAYS = env_int("PLAN_WINDOW_MAX_DAYS", 60)
 INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
+# A campaign files one plan per enterprise, all or none, in one transaction: at most this many enterprises.
+CAMPAIGN_MAX_ENTERPRISES = env_int("CAMPAIGN_MAX_ENTERPRISES", 500)
 
 # The address printed in QR codes (verification pages); the platform's own public URL in production.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
