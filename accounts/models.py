@@ -108,3 +108,16 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_certified_officer(self) -> bool:
+        """持证执法人员: may carry out an on-site inspection (行政处罚法 art. 42, 55): an active enforcement
+        officer with a certificate number. The query form is ``certified_officers_q``."""
+        return self.is_officer and self.is_active and bool(self.certificate_number)
+
+
+def certified_officers_q(prefix: str = "") -> Q:
+    """The query form of ``User.is_certified_officer``; ``prefix`` is the path to the user from the queried
+    model (``"officer"`` on check-ins, ``""`` on users)."""
+    path = f"{prefix}__" if prefix else ""
+    return Q(**{f"{path}role": User.Role.OFFICER, f"{path}is_active": True}) & ~Q(**{f"{path}certificate_number": ""})

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import certified_officers_q
 from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from notifications.services import notification_send
@@ -20,9 +21,6 @@ from yantai_inspect.errors import DomainError
 from . import qrtokens, signing, uploads
 from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
 from .overdue import findings_overdue_flag
-
-MIN_OFFICERS = 2
-
 
 # -- check-in ---------------------------------------------------------------------------------------------
 
@@ -79,7 +77,7 @@ def check_in(
         )
     if actor not in task_officers(task):
         _refuse_check_in(**refuse, message=_("You are not an officer on this inspection."))
-    if not actor.certificate_number:
+    if not actor.is_certified_officer:
         _refuse_check_in(**refuse, message=_("Officers without an enforcement certificate cannot inspect."))
     with transaction.atomic():
         JointTask.objects.select_for_update().get(pk=task.pk)
@@ -102,13 +100,15 @@ def check_in(
         )
         if task.status == JointTask.Status.FIXED:
             JointTask.objects.filter(pk=task.pk).update(status=JointTask.Status.IN_PROGRESS)
-        if checked_in_count(task) >= MIN_OFFICERS:
+        if checked_in_count(task) >= JointTask.MIN_CERTIFIED_OFFICERS:
             _open_record(actor=actor, task=task)
     return attempt
 
 
 def checked_in_count(task) -> int:
-    return CheckIn.objects.filter(task=task, accepted=True).exclude(officer__certificate_number="").count()
+    """The certified officers (``User.is_certified_officer``) checked in on the visit: the record opens, and
+    can be filled, once there are ``JointTask.MIN_CERTIFIED_OFFICERS``."""
+    return CheckIn.objects.filter(certified_officers_q("officer"), task=task, accepted=True).count()
 
 
 def _open_record(*, actor, task) -> InspectionRecord:
@@ -127,7 +127,7 @@ def _require_on_site(actor, record: InspectionRecord) -> None:
         raise DomainError(_("The record is finalised and can no longer be changed."))
     if not CheckIn.objects.filter(task=record.task_id, officer=actor, accepted=True).exists():
         raise DomainError(_("Check in by scanning the enterprise's QR code first."))
-    if checked_in_count(record.task) < MIN_OFFICERS:
+    if checked_in_count(record.task) < JointTask.MIN_CERTIFIED_OFFICERS:
         raise DomainError(_("At least two certified officers must check in before the record can be filled."))
 
 

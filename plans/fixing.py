@@ -14,7 +14,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +23,9 @@ from notifications.services import notifications_send_many
 from yantai_inspect.batches import in_locked_batches
 
 from .models import JointTask, Plan
+from .selectors import tasks_certified_officer_counts, understaffed
 
 FIX_BATCH_SIZE = 500
-MIN_CERTIFIED_OFFICERS = 2
 
 
 def joint_tasks_fix_due(*, today: dt.date, batch_size: int = FIX_BATCH_SIZE) -> int:
@@ -59,15 +58,7 @@ def joint_tasks_fix(*, actor, task_ids) -> int:
         agency_names[plan.joint_task_id].add(plan.agency.name)
         if plan.status in Plan.LIVE:
             live_plans[plan.joint_task_id].append(plan)
-    certified = dict(
-        Plan.officers.through.objects.filter(
-            plan__joint_task_id__in=ids, plan__status__in=Plan.LIVE, user__is_active=True
-        )
-        .exclude(user__certificate_number="")
-        .values("plan__joint_task_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("plan__joint_task_id", "n")
-    )
+    certified = tasks_certified_officer_counts(ids)
     notifications, audited = [], []
     for task in tasks:
         agencies = "、".join(sorted(agency_names[task.pk]))
@@ -91,7 +82,7 @@ def joint_tasks_fix(*, actor, task_ids) -> int:
 def _understaffed_warnings(task: JointTask, live_plans: list[Plan], certified: int) -> list[Notification]:
     """An on-site inspection needs two certified officers (行政处罚法 art. 42, 55): when a fixed visit has
     fewer in total, its agencies are told to name another before the day (check-in enforces it on site)."""
-    if task.urgent or certified >= MIN_CERTIFIED_OFFICERS:
+    if not understaffed(task, certified=certified):
         return []
     return [
         Notification(

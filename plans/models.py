@@ -38,6 +38,10 @@ class JointTask(models.Model):
 
     objects = JointTaskQuerySet.as_manager()
 
+    # An on-site inspection is carried out by at least two certified officers (行政处罚法 art. 42, 55):
+    # counted over the visit's live plans (plans.selectors.task_certified_officers), on site over check-ins.
+    MIN_CERTIFIED_OFFICERS = 2
+
     class Meta:
         verbose_name = _("joint inspection task")
         verbose_name_plural = _("joint inspection tasks")

@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
-from accounts.models import User
+from accounts.models import User, certified_officers_q
 from accounts.selectors import divisions_supervised_by
 from catalogue.models import Matter
 
@@ -106,11 +106,13 @@ def task_with_details(task_id: int) -> JointTask:
 
 
 def task_context(task) -> dict:
-    """What the visit summary template shows: agencies (lead first), officers, the combined checklist."""
+    """What the visit summary template shows: agencies (lead first), officers, whether the visit is short of
+    certified officers, the combined checklist."""
     return {
         "task": task,
         "agencies": task_agencies(task),
         "officers": task_officers(task),
+        "understaffed": task_understaffed(task),
         "checklist": task_checklist(task),
     }
 
@@ -128,6 +130,35 @@ def task_officers(task) -> list:
         for officer in plan.officers.all():
             seen.setdefault(officer.pk, officer)
     return list(seen.values())
+
+
+def task_certified_officers(task) -> list:
+    """The officers of a visit who may inspect (``User.is_certified_officer``): the visit's staffing for the
+    two-officer rule, counted the same way by its pages, the warning at fixing and ``plan_officers_set``."""
+    return [officer for officer in task_officers(task) if officer.is_certified_officer]
+
+
+def tasks_certified_officer_counts(task_ids) -> dict[int, int]:
+    """``len(task_certified_officers(task))`` for many visits in one query (the daily fixing job), by id;
+    visits without a certified officer are absent."""
+    return dict(
+        Plan.officers.through.objects.filter(
+            certified_officers_q("user"), plan__joint_task_id__in=task_ids, plan__status__in=Plan.LIVE
+        )
+        .values("plan__joint_task_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("plan__joint_task_id", "n")
+    )
+
+
+def understaffed(task, *, certified: int) -> bool:
+    """A visit still ahead with fewer than ``JointTask.MIN_CERTIFIED_OFFICERS`` certified officers."""
+    ahead = task.status in (JointTask.Status.SCHEDULED, JointTask.Status.FIXED)
+    return ahead and certified < JointTask.MIN_CERTIFIED_OFFICERS
+
+
+def task_understaffed(task) -> bool:
+    return understaffed(task, certified=len(task_certified_officers(task)))
 
 
 def task_checklist(task) -> list:

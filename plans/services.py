@@ -27,6 +27,7 @@ from .fixing import joint_tasks_fix_due
 from .invitation_checks import invitations_expire_due, invitations_remind_due
 from .matching import enterprise_reschedule, lock_enterprise
 from .models import Invitation, JointTask, Plan
+from .selectors import task_certified_officers
 
 WEEKDAY_BLOCK_LABEL = {"holiday": "节假日", "weekend": "周末", "busy": "企业生产繁忙期"}
 
@@ -70,7 +71,7 @@ def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
 
 
 def _check_officers(*, agency: Agency, actor, officers, include_actor: bool = True) -> list[User]:
-    officers = list(officers or [actor])
+    officers = list(dict.fromkeys(officers or [actor]))
     if include_actor and actor not in officers:
         officers.insert(0, actor)
     for officer in officers:
@@ -78,7 +79,7 @@ def _check_officers(*, agency: Agency, actor, officers, include_actor: bool = Tr
             raise DomainError(
                 _("%(name)s is not an active officer of your agency.") % {"name": officer}, field="officers"
             )
-        if not officer.certificate_number:
+        if not officer.is_certified_officer:
             raise DomainError(
                 _("%(name)s holds no enforcement certificate and cannot inspect.") % {"name": officer}, field="officers"
             )
@@ -164,7 +165,7 @@ def plan_file(
     _check_theme(agency=agency, theme=theme)
     matters = _check_matters(agency=agency, theme=theme, matters=matters)
     officers = _check_officers(agency=agency, actor=actor, officers=officers)
-    if urgent and len(officers) < 2:
+    if urgent and len(officers) < JointTask.MIN_CERTIFIED_OFFICERS:
         # Nobody joins a green-channel visit: its own agency must send the two officers the law requires.
         raise DomainError(
             _("A green-channel inspection is carried out at once: name at least two certified officers."),
@@ -391,10 +392,18 @@ def plan_withdraw(*, actor, plan: Plan, reason: str = "") -> Plan:
 
 @transaction.atomic
 def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
-    """The filing agency names the certified officers who will inspect, until the visit is carried out (an
-    on-site inspection needs at least two certified officers in total; the joint visit pools them)."""
+    """The filing agency names the certified officers who will inspect, while the plan is editable.
+
+    An on-site inspection needs at least ``JointTask.MIN_CERTIFIED_OFFICERS`` certified officers in total,
+    pooled over the visit's live plans (``plans.selectors.task_certified_officers``). Once the visit is fixed
+    (the enterprise has its notice; a green-channel visit is fixed at filing and has only its own plan, which
+    filing required to name two) a change is refused when it leaves the visit with fewer than that and
+    with fewer than it had: a visit already short may swap officers or add one, never lose one. Before
+    fixing the visit may still gain other agencies' plans, so any certified officer of the agency will do;
+    the visit's agencies are warned at fixing if it is short."""
     agency = _require_officer(actor)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    lock_enterprise(plan.enterprise_id)
+    plan = Plan.objects.select_for_update().select_related("joint_task").get(pk=plan.pk)
     if plan.agency_id != agency.pk:
         raise DomainError(_("Only the filing agency can change the officers of its plan."))
     if not plan.is_editable:
@@ -402,8 +411,22 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
     if not officers:
         raise DomainError(_("Name at least one officer."), field="officers")
     officers = _check_officers(agency=agency, actor=actor, officers=officers, include_actor=False)
+    task = plan.joint_task
+    staffed_before = len(task_certified_officers(task)) if task is not None and task.fixed else None
     before = sorted(plan.officers.values_list("username", flat=True))
     plan.officers.set(officers)
+    if staffed_before is not None:
+        staffed = len(task_certified_officers(task))
+        if staffed < min(JointTask.MIN_CERTIFIED_OFFICERS, staffed_before):
+            # Raised inside the transaction: the officers set above is rolled back.
+            raise DomainError(
+                _(
+                    "The visit of %(date)s is fixed: it would be left with %(n)d certified officer(s), fewer "
+                    "than the %(min)d an on-site inspection needs."
+                )
+                % {"date": task.visit_date.isoformat(), "n": staffed, "min": JointTask.MIN_CERTIFIED_OFFICERS},
+                field="officers",
+            )
     audit_record(
         actor=actor,
         action="plan.officers_set",

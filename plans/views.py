@@ -123,16 +123,13 @@ def _plan_detail(request, pk):
         request,
         "plans/plan_detail.html",
         {
+            **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
-            "task": task,
             "reason_form": ReasonForm(),
             "officers_form": PlanOfficersForm(agency=plan.agency, initial={"officers": list(plan.officers.all())})
             if request.user.is_officer
             else None,
             "earlier": selectors.earlier_records(enterprise_id=plan.enterprise_id),
-            "agencies": selectors.task_agencies(task) if task else [],
-            "officers": selectors.task_officers(task) if task else [],
-            "checklist": selectors.task_checklist(task) if task else [],
         },
     )
 

@@ -77,7 +77,7 @@ def task_site(request, pk):
             "open_for_check_in": task.status in (JointTask.Status.FIXED, JointTask.Status.IN_PROGRESS),
             "is_visit_day": task.visit_date == timezone.localdate(),
             "record": InspectionRecord.objects.filter(task=task).first(),
-            "min_officers": services.MIN_OFFICERS,
+            "min_officers": JointTask.MIN_CERTIFIED_OFFICERS,
         },
     )
 
