@@ -51,7 +51,7 @@ def check_in(
         raise DomainError(_("Only enforcement officers check in."))
     today = today or timezone.localdate()
     refuse = {"actor": actor, "task": task, "token": token, "latitude": latitude, "longitude": longitude}
-    if task.status not in (JointTask.Status.FIXED, JointTask.Status.IN_PROGRESS):
+    if not task.is_open_for_check_in:
         _refuse_check_in(
             **refuse,
             message=_("This inspection is not open for check-in (it is %(s)s).") % {"s": task.get_status_display()},

@@ -41,6 +41,8 @@ class JointTask(models.Model):
     # An on-site inspection is carried out by at least two certified officers (行政处罚法 art. 42, 55):
     # counted over the visit's live plans (plans.selectors.task_certified_officers), on site over check-ins.
     MIN_CERTIFIED_OFFICERS = 2
+    # Officers check in (扫码入企) on a fixed visit, and on one already under way.
+    OPEN_FOR_CHECK_IN = (Status.FIXED, Status.IN_PROGRESS)
 
     class Meta:
         verbose_name = _("joint inspection task")
@@ -55,6 +57,10 @@ class JointTask(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.visit_date:%Y-%m-%d}"
+
+    @property
+    def is_open_for_check_in(self) -> bool:
+        return self.status in self.OPEN_FOR_CHECK_IN
 
     @property
     def has_notice(self) -> bool:

@@ -74,7 +74,7 @@ def task_site(request, pk):
             "officers": [(officer, check_ins.get(officer.pk)) for officer in officers],
             "checked_in": check_ins.get(request.user.pk),
             "on_task": any(officer.pk == request.user.pk for officer in officers),
-            "open_for_check_in": task.status in (JointTask.Status.FIXED, JointTask.Status.IN_PROGRESS),
+            "open_for_check_in": task.is_open_for_check_in,
             "is_visit_day": task.visit_date == timezone.localdate(),
             "record": InspectionRecord.objects.filter(task=task).first(),
             "min_officers": JointTask.MIN_CERTIFIED_OFFICERS,

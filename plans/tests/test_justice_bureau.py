@@ -25,6 +25,13 @@ def zone_officer(city):
     return OfficerFactory(agency=agency, username="zone-market1")
 
 
+def whitelist_plan(city, officer, enterprise):
+    city.whitelist(enterprise)
+    return plan_file(
+        actor=officer, enterprise=enterprise, matters=[city.market_matter], window_start=days(8), window_end=days(9)
+    )
+
+
 def test_a_division_with_its_own_bureau_is_its_responsibility(city):
     fushan = JusticeBureauFactory(code="fs-justice", name="福山区司法局", level="district", division=FUSHAN)
     assert justice_bureau_for_division(FUSHAN) == fushan
@@ -64,11 +71,7 @@ def test_the_city_bureau_supervises_the_agencies_of_a_zone_without_a_bureau(city
 def test_a_whitelist_plan_of_a_zone_agency_reaches_the_city_bureau_which_can_approve_it(city, frozen):
     # Old code: nobody was notified, the plan was in no bureau's queue and the city bureau was refused.
     officer = zone_officer(city)
-    enterprise = EnterpriseFactory(division=ZONE)
-    city.whitelist(enterprise)
-    plan = plan_file(
-        actor=officer, enterprise=enterprise, matters=[city.market_matter], window_start=days(8), window_end=days(9)
-    )
+    plan = whitelist_plan(city, officer, EnterpriseFactory(division=ZONE))
     assert Notification.objects.filter(agency=city.justice_bureau, link=f"/justice/plans/{plan.pk}/").exists()
     reviewer = JusticeUserFactory(agency=city.justice_bureau)
     assert list(review_queue(user=reviewer)) == [plan]
@@ -76,14 +79,7 @@ def test_a_whitelist_plan_of_a_zone_agency_reaches_the_city_bureau_which_can_app
 
 
 def test_the_bureau_of_another_district_cannot_review(city, frozen):
-    city.whitelist(city.enterprise)
-    plan = plan_file(
-        actor=city.market_officer,
-        enterprise=city.enterprise,
-        matters=[city.market_matter],
-        window_start=days(8),
-        window_end=days(9),
-    )
+    plan = whitelist_plan(city, city.market_officer, city.enterprise)
     fushan = JusticeBureauFactory(code="fs-justice", name="福山区司法局", level="district", division=FUSHAN)
     outsider = JusticeUserFactory(agency=fushan)
     assert plan not in plans_for_user(user=outsider)
