@@ -67,12 +67,12 @@ def joint_tasks_for_user(*, user):
     if user.is_officer and user.agency_id:
         return qs.filter(Exists(Plan.objects.filter(joint_task=OuterRef("pk"), agency_id=user.agency_id)))
     if user.is_justice and user.agency_id:
-        division = user.agency.division
-        if division == CITY_CODE:
+        if user.agency.division == CITY_CODE:
             return qs
+        divisions = divisions_supervised_by(user.agency)  # its district's, none once the bureau is inactive
         return qs.filter(
-            Q(enterprise__division=division)
-            | Exists(Plan.objects.filter(joint_task=OuterRef("pk"), agency__division=division))
+            Q(enterprise__division__in=divisions)
+            | Exists(Plan.objects.filter(joint_task=OuterRef("pk"), agency__division__in=divisions))
         )
     if user.is_enterprise:
         from enterprises.selectors import enterprise_of_user

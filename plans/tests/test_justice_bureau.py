@@ -107,3 +107,23 @@ def test_an_inactive_bureau_can_no_longer_review_its_old_division(city, frozen):
         plan_post_review(actor=JusticeUserFactory(agency=fushan), plan=plan, justified=True)
     reviewed = plan_post_review(actor=JusticeUserFactory(agency=city.justice_bureau), plan=plan, justified=True)
     assert reviewed.post_review == "justified"
+
+
+def test_the_staff_of_an_inactive_bureau_see_neither_its_plans_nor_its_visits(city, frozen):
+    from plans.selectors import joint_tasks_for_user
+
+    fushan = JusticeBureauFactory(code="fs-justice", name="福山区司法局", level="district", division=FUSHAN)
+    agency = AgencyFactory(code="fs-market", level="district", division=FUSHAN, department=city.market_dept)
+    plan = plan_file(
+        actor=OfficerFactory(agency=agency),
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(9),
+    )
+    staff = JusticeUserFactory(agency=fushan)
+    assert list(plans_for_user(user=staff)) == [plan]
+    assert list(joint_tasks_for_user(user=staff)) == [plan.joint_task]
+    Agency.objects.filter(pk=fushan.pk).update(active=False)
+    staff.agency.refresh_from_db()
+    assert not plans_for_user(user=staff).exists() and not joint_tasks_for_user(user=staff).exists()
