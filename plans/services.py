@@ -403,7 +403,7 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
     the visit's agencies are warned at fixing if it is short."""
     agency = _require_officer(actor)
     lock_enterprise(plan.enterprise_id)
-    plan = Plan.objects.select_for_update().select_related("joint_task").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("joint_task").get(pk=plan.pk)
     if plan.agency_id != agency.pk:
         raise DomainError(_("Only the filing agency can change the officers of its plan."))
     if not plan.is_editable:
