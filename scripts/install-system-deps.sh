@@ -4,10 +4,14 @@
 #   fonts-noto-cjk   a CJK font, so WeasyPrint PDFs and screenshots show Chinese text
 #   gettext          msgfmt, for compilemessages
 #   libpango*        WeasyPrint's text layout
+#   wrk              only with --bench: the HTTP load generator of bench/loadtest.py
 # Idempotent: when everything is present it changes nothing and prints one line.
 # Recommends are installed too: that is how Chromium was proven to run headless here (mesa, fonts).
 # Needs root to install; otherwise it prints what is missing and carries on.
 set -euo pipefail
+
+bench=false
+[[ "${1:-}" == "--bench" ]] && bench=true
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
@@ -19,8 +23,12 @@ if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0'; then
     missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 
+if $bench && ! command -v wrk >/dev/null 2>&1; then
+    missing+=(wrk)
+fi
+
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "system deps: ok (chromium, fonts-noto-cjk, gettext, pango)"
+    echo "system deps: ok (chromium, fonts-noto-cjk, gettext, pango$($bench && echo ", wrk"))"
     exit 0
 fi
 
