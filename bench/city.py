@@ -40,6 +40,7 @@ import itertools
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -922,7 +923,7 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0,
                         help="fraction of the city's enterprises and plans (agencies stay; officers >= 2 per agency)")
     parser.add_argument("--rebuild", action="store_true", help="drop and recreate the database first")
-    parser.add_argument("--signable", type=int, default=3000,
+    parser.add_argument("--signable", type=int, default=300,
                         help="records awaiting a signature given their real content hash (the load test signs them)")
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="the password of every generated user")
     options = parser.parse_args()
@@ -994,6 +995,9 @@ def main():
     for label, s in STEPS:
         print(f"   {label:62} {s:7.1f} s")
     print(f"   {'total':62} {seconds:7.1f} s")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"   (this process used {usage.ru_utime + usage.ru_stime:.0f} s of CPU; on a shared machine the wall time "
+          f"above also counts the waiting: load average now {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -614,7 +614,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=60, help="wrk's per-request timeout, seconds")
     parser.add_argument("--slow", type=float, default=2.0,
                         help="an action whose probe request takes longer is timed sequentially, not with wrk")
-    parser.add_argument("--sequential", type=int, default=3, help="requests of a sequentially timed action")
+    parser.add_argument("--sequential", type=int, default=2, help="requests of a sequentially timed action")
     parser.add_argument("--only", default="", help="comma-separated action names")
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
@@ -683,13 +683,16 @@ def main():
                 continue
             probe = None
             if requests[0][0] == "GET":
-                # Two probes (two users): the faster decides whether 16 connections make sense.
+                # Up to two probes (two users): the faster decides whether 16 connections make sense; a first
+                # probe slower than --slow is not repeated (it is the first sequential sample).
                 probes = []
                 for _method, path, headers, _body in requests[:2]:
                     status, seconds, _ = get(path, options.port, headers, timeout=options.timeout * 5)
                     probes.append(seconds)
                     if not 200 <= status <= 299:
                         log(f"   {name}: probe of {path} answered {status}")
+                    if seconds > options.slow:
+                        break
                 probe = min(probes)
                 settle(options.port)
             bare = run_wrk(port=options.port, requests=[("GET", BARE, {}, None)], one_shot=False, seconds=duration,
@@ -718,7 +721,7 @@ def main():
             jobs = daily_jobs(today, options.job_timeout)
         if not options.skip_memory:
             log("\n== memory of one statistics request (city justice bureau, whole year; child process)")
-            memory = memory_probe(env, timeout=options.job_timeout)
+            memory = memory_probe(env, timeout=min(options.job_timeout, 300))
             log(f"   {json.dumps(memory)}")
 
         print_table(rows, bare_runs)
