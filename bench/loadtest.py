@@ -42,6 +42,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -460,7 +461,7 @@ def run_sequential(*, port: int, requests: list, count: int, timeout: float, pro
             errors += 1
             statuses.add(str(status))
     times.sort()
-    return {"rps": 1000 / (sum(times) / len(times)), "requests": len(times), "p50": times[len(times) // 2],
+    return {"rps": 1000 / (sum(times) / len(times)), "requests": len(times), "p50": statistics.median(times),
             "p95": times[-1], "p99": times[-1], "max": times[-1], "errors": errors, "statuses": " ".join(statuses),
             "how": f"{len(times)} sequential"}
 
@@ -619,6 +620,7 @@ def main():
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--job-timeout", type=float, default=600, help="seconds allowed per daily job")
+    parser.add_argument("--collectstatic", action="store_true", help="collect the static files even if up to date")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s per wrk run, smaller samples")
     options = parser.parse_args()
@@ -630,7 +632,8 @@ def main():
         sys.exit("the load test runs against a bench database (its name must contain 'bench'), see bench/city.py")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (or: bash scripts/install-system-deps.sh --bench)")
-    static_root = tempfile.mkdtemp(prefix="yantai-bench-static-")
+    # Kept between runs: collecting and compressing the static files takes minutes on a busy machine.
+    static_root = str(Path(tempfile.gettempdir()) / "yantai-bench-static")
     workdir = Path(tempfile.mkdtemp(prefix="yantai-bench-wrk-"))
     env = child_env(database_url, static_root)
     os.environ.update(env)
@@ -663,9 +666,14 @@ def main():
         log(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
             f"PostgreSQL {pg_version}; today {today}")
 
-        log("\n== collectstatic (production storage needs the manifest)")
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=BASE_DIR,
-                       check=True)
+        manifest = Path(static_root) / "staticfiles.json"
+        newest = max((f.stat().st_mtime for f in (BASE_DIR / "static").rglob("*") if f.is_file()), default=0)
+        if options.collectstatic or not manifest.exists() or manifest.stat().st_mtime < newest:
+            log(f"\n== collectstatic into {static_root} (production storage needs the manifest)")
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env,
+                           cwd=BASE_DIR, check=True)
+        else:
+            log(f"\n== static files: {static_root} is up to date with static/ (--collectstatic to redo it)")
         log("\n== sample users and requests")
         day = Day(rng=random.Random(options.seed + int(time.time()) // 86400), today=today, sample=sample,
                   sign_pool=60 if options.quick else 300, filings=600 if options.quick else 4000)
@@ -744,7 +752,6 @@ def main():
             load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs."""))
     finally:
         stop_all()
-        shutil.rmtree(static_root, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
