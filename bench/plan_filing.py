@@ -334,9 +334,10 @@ def load_plans(target: int, *, today: dt.date, officers, matters, themes_of) -> 
     agencies = [(agency_id, staff, staff[0].agency.department_id) for agency_id, staff in by_agency.items()]
     next_id = (Plan.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     now = timezone.now()
+    ahead_from = Plan.ahead_from_for(filed_on=today, urgent=False)
     plan_columns = ["id", "window_start", "window_end", "filed_at", "filed_on", "campaign", "urgent",
                     "urgent_category", "urgent_reason", "status", "review_note", "post_review", "post_review_note",
-                    "short_notice", "agency_id", "enterprise_id", "filed_by_id", "theme_id"]
+                    "ahead_from", "agency_id", "enterprise_id", "filed_by_id", "theme_id"]
     for first in range(0, len(per_plan), CHUNK_ROWS):
         plan_rows, matter_rows, officer_rows = [], [], []
         for enterprise_id in per_plan[first:first + CHUNK_ROWS]:
@@ -347,7 +348,7 @@ def load_plans(target: int, *, today: dt.date, officers, matters, themes_of) -> 
             end = start + dt.timedelta(days=lengths[offset, length] - 1)
             theme = rng.choice(themes_of[department_id]) if rng.random() < THEMED_SHARE else None
             plan_rows.append((next_id, start, end, now, today, "", False, "", "", Plan.Status.FILED.value, "", "",
-                              "", False, agency_id, enterprise_id, officer.pk, theme.pk if theme else None))
+                              "", ahead_from, agency_id, enterprise_id, officer.pk, theme.pk if theme else None))
             matter_rows.append((next_id, rng.choice(matters[department_id]).pk))
             officer_rows.append((next_id, officer.pk))
             next_id += 1

@@ -34,7 +34,7 @@ class PlanAdmin(ReadOnlyModelAdmin):
         "joint_task",
         "filed_on",
     ]
-    list_filter = ["status", "urgent", "post_review", "short_notice", "agency", "theme"]
+    list_filter = ["status", "urgent", "post_review", "agency", "theme"]
     search_fields = ["enterprise__name", "enterprise__uscc", "agency__name", "urgent_reason", "campaign"]
     date_hierarchy = "filed_on"
     list_select_related = ["agency", "enterprise", "joint_task"]

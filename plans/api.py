@@ -133,6 +133,11 @@ class PlanSerializer(serializers.ModelSerializer):
         source="is_editable", read_only=True, help_text=_("The filing agency may still change the officers")
     )
     can_withdraw = serializers.BooleanField(read_only=True, help_text=_("The filing agency may still withdraw it"))
+    filed_ahead = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Whether the visit counts as filed 7 days ahead (none until matched)"),
+    )
 
     class Meta:
         model = Plan
@@ -155,7 +160,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "post_review_note",
             "joint_task",
             "visit_date",
-            "short_notice",
+            "ahead_from",
+            "filed_ahead",
             "campaign",
             "editable",
             "can_withdraw",

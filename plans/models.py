@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +100,8 @@ class Plan(models.Model):
     # The statuses in which the filing agency may still change its plan (officers) or withdraw it: every
     # status before the plan is decided against (rejected), given up (withdrawn) or carried out (done).
     EDITABLE = (Status.PENDING_REVIEW, Status.FILED, Status.APPROVED)
+    # Plans a visit serves (or served): the ones the statistics count.
+    SERVED = (Status.FILED, Status.APPROVED, Status.DONE)
 
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans"
@@ -172,10 +176,14 @@ class Plan(models.Model):
         on_delete=models.SET_NULL,
         related_name="response_plans",
     )
-    short_notice = models.BooleanField(
-        _("visit less than 7 days after filing"),
-        default=False,
-        help_text=_("Set by the daily check when the visit date ended up less than 7 days after filing."),
+    ahead_from = models.DateField(
+        _("earliest visit filed 7 days ahead"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A visit on or after this day counts as filed 7 days ahead: the filing day plus 7, or the lead "
+            "plan's for a response to an invitation; empty for a green-channel plan."
+        ),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -218,6 +226,31 @@ class Plan(models.Model):
         """The filing agency may still withdraw the plan (``plan_withdraw``): editable, and its visit, if
         any, not yet fixed (the enterprise has been notified of a fixed visit)."""
         return self.is_editable and not (self.joint_task_id and self.joint_task.fixed)
+    # -- filed 7 days ahead (提前7天报备): the one definition, used by the filing check, the statistics and
+    # every page or endpoint that shows it. A routine plan counts from its own filing day; a response to an
+    # invitation from the lead plan's, since it joins a visit the lead agency filed ahead; a green-channel
+    # plan is never filed ahead. The day is stored at filing so that the statistics compare two columns.
+
+    @staticmethod
+    def ahead_from_for(*, filed_on: dt.date, urgent: bool, lead_plan: "Plan | None" = None) -> dt.date | None:
+        """The earliest visit date that counts as filed ahead for a plan filed on ``filed_on``."""
+        if urgent:
+            return None
+        if lead_plan is not None:
+            return lead_plan.ahead_from
+        return filed_on + dt.timedelta(days=settings.PLAN_ADVANCE_DAYS)
+
+    @staticmethod
+    def filed_ahead_q() -> models.Q:
+        """The plans whose visit counts as filed 7 days ahead, as a filter over plans (SQL)."""
+        return models.Q(ahead_from__isnull=False, joint_task__visit_date__gte=models.F("ahead_from"))
+
+    @property
+    def filed_ahead(self) -> bool | None:
+        """Whether this plan's visit counts as filed 7 days ahead; None while it has no visit."""
+        if self.joint_task_id is None:
+            return None
+        return self.ahead_from is not None and self.joint_task.visit_date >= self.ahead_from
 
 
 class Invitation(models.Model):

@@ -9,7 +9,6 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +92,7 @@ def _check_window(
     end: dt.date,
     today: dt.date,
     urgent: bool,
-    earliest_from: dt.date | None = None,
+    lead_plan: Plan | None = None,
 ) -> None:
     if end < start:
         raise DomainError(_("The latest visit date is before the earliest."), field="window_end")
@@ -105,7 +104,7 @@ def _check_window(
         if start < today:
             raise DomainError(_("A green-channel visit cannot be dated in the past."), field="window_start")
         return
-    earliest = (earliest_from or today) + dt.timedelta(days=settings.PLAN_ADVANCE_DAYS)
+    earliest = Plan.ahead_from_for(filed_on=today, urgent=False, lead_plan=lead_plan)
     if start < earliest:
         raise DomainError(
             _("A routine plan must be filed at least %(n)d days ahead: the earliest visit date allowed is %(date)s.")
@@ -150,12 +149,12 @@ def plan_file(
     today = today or timezone.localdate()
     if not enterprises_for_user(user=actor).filter(pk=enterprise.pk).exists():
         raise DomainError(_("This enterprise is outside your agency's area."), field="enterprise")
-    earliest_from = None
+    lead_plan = None
     if invitation is not None:
         invitation = _check_invitation(invitation=invitation, agency=agency, enterprise=enterprise, today=today)
         window_start, window_end = invitation.lead_plan.window_start, invitation.lead_plan.window_end
         theme = theme or invitation.lead_plan.theme
-        earliest_from = invitation.lead_plan.filed_on
+        lead_plan = invitation.lead_plan
         urgent = False
     if urgent:
         if urgent_category not in Plan.UrgentCategory.values:
@@ -178,7 +177,7 @@ def plan_file(
         end=window_end,
         today=today,
         urgent=urgent,
-        earliest_from=earliest_from,
+        lead_plan=lead_plan,
     )
 
     whitelisted = bool(getattr(getattr(enterprise, "credit", None), "whitelisted", False))
@@ -196,6 +195,7 @@ def plan_file(
         window_start=window_start,
         window_end=window_end,
         filed_on=today,
+        ahead_from=Plan.ahead_from_for(filed_on=today, urgent=urgent, lead_plan=lead_plan),
         urgent=urgent,
         urgent_category=urgent_category if urgent else "",
         urgent_reason=(urgent_reason or "").strip() if urgent else "",
@@ -493,40 +493,16 @@ def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> P
 
 
 def plans_daily_checks(*, today: dt.date | None = None) -> dict:
-    """The daily job: fix the visits that reach their fixing day, flag plans visited less than 7 days after
-    filing, remind agencies of invitations nearing their deadline, expire passed invitations.
-    Every step is guarded so that running it twice does nothing the second time."""
+    """The daily job: fix the visits that reach their fixing day, remind agencies of invitations nearing their
+    deadline, expire passed invitations. Every step is guarded so that running it twice does nothing the
+    second time. (No step flags short notice: a visit always lies in its plan's window, and the filing check
+    puts the window on or after ``Plan.ahead_from``, so a served routine plan is filed ahead by construction;
+    ``plans.tests.test_filed_ahead`` holds that.)"""
     today = today or timezone.localdate()
     fixed = joint_tasks_fix_due(today=today)
-    flagged = _flag_short_notice()
     reminded = invitations_remind_due(today=today)
     expired = invitations_expire_due(today=today)
-    return {"fixed": fixed, "short_notice": flagged, "reminded": reminded, "expired": expired}
-
-
-def _flag_short_notice() -> int:
-    """Plans whose fixed visit ended up less than PLAN_ADVANCE_DAYS after filing (responses to an invitation
-    excepted: they join a visit the lead agency filed ahead). The comparison runs in the database."""
-    flagged = 0
-    candidates = Plan.objects.filter(
-        urgent=False,
-        short_notice=False,
-        status__in=Plan.LIVE,
-        joint_task__fixed=True,
-        invitation__isnull=True,
-        joint_task__visit_date__lt=F("filed_on") + dt.timedelta(days=settings.PLAN_ADVANCE_DAYS),
-    ).select_related("joint_task")
-    for plan in candidates:
-        with transaction.atomic():
-            if Plan.objects.filter(pk=plan.pk, short_notice=False).update(short_notice=True):
-                audit_record(
-                    actor=None,
-                    action="plan.flag_short_notice",
-                    obj=plan,
-                    details={"filed_on": plan.filed_on, "visit_date": plan.joint_task.visit_date},
-                )
-                flagged += 1
-    return flagged
+    return {"fixed": fixed, "reminded": reminded, "expired": expired}
 
 
 def calendar_warning(start: dt.date, end: dt.date) -> str | None:

@@ -3,15 +3,14 @@
 - joint share: plans served by a visit with two or more agencies / plans served (联合检查比例)
 - visits avoided: plans served - visits (减少入企次数); in a breakdown each plan of a visit serving k plans
   is credited (k - 1) / k, so the groups add up to the total
-- 7-day rate: routine plans whose visit is at least 7 days after filing / all plans served (提前7天备案率);
-  green-channel plans count as not filed ahead
+- 7-day rate: plans filed 7 days ahead (``Plan.ahead_from``, the filing check's rule) / all plans served
+  (提前7天备案率); green-channel plans count as not filed ahead
 - green channel: urgent plans, and how many were found justified after the fact
 """
 
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Count, F, Q
 
 from .models import JointTask, Plan
@@ -33,7 +32,7 @@ def plan_statistics(
         "id",
         "joint_task_id",
         "urgent",
-        "filed_on",
+        "ahead_from",
         "post_review",
         "agency__name",
         "theme__name",
@@ -84,9 +83,8 @@ def _figures(rows, agencies_per_task, plans_per_task) -> dict:
     avoided = sum((plans_per_task[r["joint_task_id"]] - 1) / plans_per_task[r["joint_task_id"]] for r in rows)
     visits = len({r["joint_task_id"] for r in rows})
     joint = sum(1 for r in rows if agencies_per_task.get(r["joint_task_id"], 0) >= 2)
-    ahead = sum(
-        1 for r in rows if not r["urgent"] and (r["visit_date"] - r["filed_on"]).days >= settings.PLAN_ADVANCE_DAYS
-    )
+    # Plan.filed_ahead_q, on rows already loaded (this module computes in Python until it moves to SQL)
+    ahead = sum(1 for r in rows if r["ahead_from"] is not None and r["visit_date"] >= r["ahead_from"])
     urgent = [r for r in rows if r["urgent"]]
     return {
         "plans": served,

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 
 from notifications.models import Notification
-from plans.models import Invitation, JointTask, Plan
+from plans.models import Invitation, JointTask
 from plans.services import invitation_decline, plan_file, plan_withdraw, plans_daily_checks
 from yantai_inspect.errors import DomainError
 
-from .conftest import SHANGHAI, TODAY, days, freeze
+from .conftest import SHANGHAI, days, freeze
 
 pytestmark = pytest.mark.django_db
 
@@ -140,21 +140,6 @@ def test_invitations_near_their_deadline_are_reminded_once_and_expire_after(city
     from audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="invitation.expire", object_id=str(invitation.pk)).count() == 1
-
-
-def test_the_daily_check_flags_a_visit_less_than_seven_days_after_filing(city, frozen):
-    plan = plan_file(
-        actor=city.market_officer,
-        enterprise=city.enterprise,
-        matters=[city.market_matter],
-        window_start=days(8),
-        window_end=days(8),
-    )
-    # Simulate a plan whose visit ended up too soon (e.g. moved by an administrator): the check must catch it.
-    JointTask.objects.filter(pk=plan.joint_task_id).update(visit_date=days(5), fixed=True, status="fixed")
-    assert plans_daily_checks(today=TODAY)["short_notice"] == 1
-    assert plans_daily_checks(today=TODAY)["short_notice"] == 0
-    assert Plan.objects.get(pk=plan.pk).short_notice is True
 
 
 def test_a_fixed_visit_with_one_certified_officer_warns_its_agency_once(city, frozen):
