@@ -15,6 +15,8 @@ from .access import (
     portal_of,
 )
 
+SUPERVISED_SHOWN = 20
+
 PORTAL_HOME = {
     AGENCY: "agency-dashboard",
     JUSTICE: "justice-dashboard",
@@ -34,7 +36,7 @@ def home(request):
 
 @agency_required
 def agency_dashboard(request):
-    from plans.selectors import invitations_for_user, upcoming_visits
+    from plans.selectors import capped_count, invitations_for_user, upcoming_visits
 
     agency = request.user.agency
     return render(
@@ -43,7 +45,7 @@ def agency_dashboard(request):
         {
             "agency": agency,
             "upcoming": upcoming_visits(user=request.user)[:8],
-            "open_invitations": invitations_for_user(user=request.user).filter(status="open").count(),
+            "open_invitations": capped_count(invitations_for_user(user=request.user).filter(status="open")),
             "colleagues": selectors.agency_officers(agency=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
         },
@@ -52,19 +54,22 @@ def agency_dashboard(request):
 
 @justice_required
 def justice_dashboard(request):
-    from plans.selectors import plans_for_user, post_review_queue, review_queue
+    from plans.selectors import capped_count, plans_for_user, post_review_queue, review_queue
     from plans.statistics import plan_statistics
 
     agency = request.user.agency
+    supervised = selectors.agencies_supervised_by(justice_bureau=agency)
     return render(
         request,
         "accounts/justice_dashboard.html",
         {
             "agency": agency,
-            "pending_reviews": review_queue(user=request.user).count(),
-            "pending_post_reviews": post_review_queue(user=request.user).count(),
+            "pending_reviews": capped_count(review_queue(user=request.user)),
+            "pending_post_reviews": capped_count(post_review_queue(user=request.user)),
             "figures": plan_statistics(plans_qs=plans_for_user(user=request.user)),
-            "supervised_agencies": selectors.agencies_supervised_by(justice_bureau=agency),
+            # The city bureau supervises hundreds of agencies: the dashboard names the first few.
+            "supervised_agencies": supervised[:SUPERVISED_SHOWN],
+            "supervised_total": supervised.count(),
             "notifications": notifications_for_user(user=request.user)[:10],
         },
     )

@@ -9,7 +9,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,9 @@ from .calendar import visit_day_rule
 from .fixing import joint_tasks_fix
 from .models import JointTask, Plan
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, schedule
+
+# The visits whose plans can still change (a visit under way or carried out keeps its plans).
+OPEN_STATUSES = (JointTask.Status.SCHEDULED, JointTask.Status.FIXED)
 
 
 def lock_enterprise(enterprise_id: int):
@@ -49,8 +53,23 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     plans, visits = compute_schedule(enterprise_id=enterprise_id, today=today)
     if not plans:
         _drop_empty_unfixed(enterprise_id, keep=set())
-        return []
-    return _apply(actor=actor, enterprise_id=enterprise_id, plans=plans, visits=visits)
+        touched = []
+    else:
+        touched = _apply(actor=actor, enterprise_id=enterprise_id, plans=plans, visits=visits)
+    joint_task_counts_refresh(JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES))
+    return touched
+
+
+def joint_task_counts_refresh(tasks) -> int:
+    """Recount, for each visit of the queryset ``tasks``, the served plans and their distinct agencies (the
+    per-visit figures the statistics read: a visit serving k plans avoids k - 1 visits; it is joint when two
+    agencies or more take part). One UPDATE; run it in the transaction that changed the visits' plans, so
+    the stored figures always equal a recount (``tests/test_statistics_recount.py`` holds that)."""
+    served = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.SERVED).order_by().values("joint_task")
+    return tasks.update(
+        n_plans=Coalesce(Subquery(served.annotate(n=Count("pk")).values("n")), 0),
+        n_agencies=Coalesce(Subquery(served.annotate(n=Count("agency", distinct=True)).values("n")), 0),
+    )
 
 
 def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra: PlanWindow | None = None):

@@ -35,6 +35,10 @@ class JointTask(models.Model):
     theme = models.ForeignKey(
         "catalogue.Theme", verbose_name=_("theme"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The visit's own figures for the statistics, stored by ``plans.matching.joint_task_counts_refresh``
+    # in the transaction that changes which plans it serves (a recount of the served plans on the visit).
+    n_plans = models.PositiveIntegerField(_("plans served"), default=0, editable=False)
+    n_agencies = models.PositiveIntegerField(_("agencies served"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from enterprises.models import BusyPeriod, Enterprise
 
-from .matching import fix_days_before
+from .matching import OPEN_STATUSES, fix_days_before, joint_task_counts_refresh
 from .models import JointTask, Plan
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, make_is_allowed, schedule
 from .workdays import default_calendar
@@ -168,6 +168,7 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     if stale:
         Plan.objects.filter(joint_task__in=stale).update(joint_task=None)
         JointTask.objects.filter(pk__in=stale).delete()
+    joint_task_counts_refresh(JointTask.objects.filter(enterprise_id__in=enterprise_ids, status__in=OPEN_STATUSES))
     counts = {
         "enterprises": len(plans_by_enterprise),
         "plans": served,

@@ -45,6 +45,16 @@ def plan_list(*, user, status: str = "", enterprise: str = "", urgent=None, date
     return qs.prefetch_related("matters")
 
 
+QUEUE_COUNT_CAP = 99
+
+
+def capped_count(qs, *, cap: int = QUEUE_COUNT_CAP) -> int | str:
+    """A queue's size for a dashboard: exact up to ``cap``, then "99+". The count stops after cap + 1 rows,
+    so a city-sized queue costs what a small one does."""
+    n = qs.select_related(None).order_by()[: cap + 1].count()
+    return f"{cap}+" if n > cap else n
+
+
 def review_queue(*, user):
     """Plans on whitelisted enterprises waiting for this justice bureau."""
     return plans_for_user(user=user).filter(status=Plan.Status.PENDING_REVIEW).order_by("window_start", "id")

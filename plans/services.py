@@ -278,6 +278,8 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
         urgent=True,
         lead_agency=plan.agency,
         theme=plan.theme,
+        n_plans=1,  # the urgent plan alone: nobody joins a green-channel visit
+        n_agencies=1,
     )
     plan.joint_task = task
     plan.save(update_fields=["joint_task"])

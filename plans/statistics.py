@@ -1,103 +1,111 @@
-"""The platform's headline figures, computed from the plans and visits themselves.
+"""The platform's headline figures, computed in the database from the plans and visits themselves.
 
 - joint share: plans served by a visit with two or more agencies / plans served (联合检查比例)
 - visits avoided: plans served - visits (减少入企次数); in a breakdown each plan of a visit serving k plans
   is credited (k - 1) / k, so the groups add up to the total
-- 7-day rate: plans filed 7 days ahead (``Plan.ahead_from``, the filing check's rule) / all plans served
+- 7-day rate: plans filed 7 days ahead (``Plan.filed_ahead_q``, the filing check's rule) / all plans served
   (提前7天备案率); green-channel plans count as not filed ahead
 - green channel: urgent plans, and how many were found justified after the fact
+- missed: visits that did not take place (the enterprise was closed, nobody came ...)
+
+A plan is *served* when it is on a visit and live or carried out (``Plan.SERVED``). The per-visit figures
+(k plans, how many agencies) are stored on the visit by the writers (``JointTask.n_plans``, ``n_agencies``),
+so each call is one GROUP BY over the plans in the reader's scope joined to their visits: no row comes back
+to Python but one per group. docs/performance.md ("Statistics at city scale") has the measurements.
 """
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, TruncMonth
 
-from .models import JointTask, Plan
+from accounts.divisions import division_name
+
+from .models import Plan
 
 DIMENSIONS = ("agency", "theme", "district", "month")
+
+# A visit nobody carried out; its plans are closed as not carried out. Named by value so the statistics
+# count it as soon as the status exists (``JointTask.Status.MISSED``).
+MISSED = "missed"
+
+_GROUP_FIELD = {
+    "agency": F("agency__name"),
+    "theme": F("theme__name"),
+    "district": F("enterprise__division"),
+    "month": TruncMonth("joint_task__visit_date"),
+}
 
 
 def plan_statistics(
     *, plans_qs, by: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> dict:
     """Figures over the plans of ``plans_qs`` (already scoped to the reader), overall or grouped ``by`` one of
-    agency, theme, district (of the enterprise) or month (of the visit)."""
-    qs = plans_qs.filter(joint_task__isnull=False, status__in=[*Plan.LIVE, Plan.Status.DONE])
+    agency, theme, district (of the enterprise) or month (of the visit). One query either way."""
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(by)
+    qs = plans_qs.select_related(None).prefetch_related(None).order_by().filter(joint_task__isnull=False)
     if date_from:
         qs = qs.filter(joint_task__visit_date__gte=date_from)
     if date_to:
         qs = qs.filter(joint_task__visit_date__lte=date_to)
-    rows = qs.values(
-        "id",
-        "joint_task_id",
-        "urgent",
-        "ahead_from",
-        "post_review",
-        "agency__name",
-        "theme__name",
-        "enterprise__division",
-        visit_date=F("joint_task__visit_date"),
+    if by is None:
+        return _figures(qs.aggregate(**_aggregates()))
+    rows = qs.annotate(key=_GROUP_FIELD[by]).values("key").annotate(**_aggregates())
+    groups = [{"key": _label(by, row.pop("key")), **_figures(row)} for row in rows]
+    groups = [g for g in groups if g["plans"] or g["missed"]]
+    return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"]))}
+
+
+def _aggregates() -> dict:
+    served = Q(status__in=Plan.SERVED)
+    urgent = served & Q(urgent=True)
+    k = F("joint_task__n_plans")
+    # (k - 1) / k for the plan's visit; a visit's stored k is at least 1 for a served plan.
+    credit = Case(
+        When(served & Q(joint_task__n_plans__gt=0), then=Cast(k - 1, FloatField()) / Cast(k, FloatField())),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
-    task_ids = {r["joint_task_id"] for r in rows}
-    served = Q(plans__status__in=[*Plan.LIVE, Plan.Status.DONE])
-    per_task = JointTask.objects.filter(pk__in=task_ids).annotate(
-        n_agencies=Count("plans__agency", filter=served, distinct=True),
-        n_plans=Count("plans", filter=served, distinct=True),
-    )
-    agencies_per_task, plans_per_task = {}, {}
-    for pk, n_agencies, n_plans in per_task.values_list("pk", "n_agencies", "n_plans"):
-        agencies_per_task[pk], plans_per_task[pk] = n_agencies, n_plans
-    groups = defaultdict(list)
-    for r in rows:
-        groups[_key(r, by)].append(r)
-    result = {
-        key: _figures(items, agencies_per_task, plans_per_task)
-        for key, items in sorted(groups.items(), key=lambda kv: str(kv[0]))
+    return {
+        "plans": Count("pk", filter=served),
+        "visits": Count("joint_task", filter=served, distinct=True),
+        "credit": Sum(credit),
+        "joint_plans": Count("pk", filter=served & Q(joint_task__n_agencies__gte=2)),
+        "filed_ahead": Count("pk", filter=served & Plan.filed_ahead_q()),
+        "green_channel": Count("pk", filter=urgent),
+        "green_channel_justified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
+        "green_channel_unjustified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
+        "green_channel_pending": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
+        "missed": Count("joint_task", filter=Q(joint_task__status=MISSED), distinct=True),
     }
-    if by is None:
-        return result.get("all", _figures([], {}, {}))
-    return {"by": by, "groups": [{"key": k, **v} for k, v in result.items()]}
 
 
-def _key(row, by):
-    if by is None:
-        return "all"
-    if by == "agency":
-        return row["agency__name"]
+def _label(by: str, key):
     if by == "theme":
-        return row["theme__name"] or "—"
+        return key or "—"
     if by == "district":
-        from accounts.divisions import division_name
-
-        return division_name(row["enterprise__division"])
+        return division_name(key)
     if by == "month":
-        return row["visit_date"].strftime("%Y-%m")
-    raise ValueError(by)
+        return key.strftime("%Y-%m")
+    return key
 
 
-def _figures(rows, agencies_per_task, plans_per_task) -> dict:
-    served = len(rows)
-    # A visit serving k plans avoids k - 1 visits; each of its plans is credited (k - 1) / k of that, so the
-    # groups (by agency, theme ...) add up to the total.
-    avoided = sum((plans_per_task[r["joint_task_id"]] - 1) / plans_per_task[r["joint_task_id"]] for r in rows)
-    visits = len({r["joint_task_id"] for r in rows})
-    joint = sum(1 for r in rows if agencies_per_task.get(r["joint_task_id"], 0) >= 2)
-    # Plan.filed_ahead_q, on rows already loaded (this module computes in Python until it moves to SQL)
-    ahead = sum(1 for r in rows if r["ahead_from"] is not None and r["visit_date"] >= r["ahead_from"])
-    urgent = [r for r in rows if r["urgent"]]
+def _figures(row: dict) -> dict:
+    served = row["plans"]
     return {
         "plans": served,
-        "visits": visits,
-        "visits_avoided": _tidy(avoided),
-        "joint_plans": joint,
-        "joint_share": round(joint / served, 4) if served else None,
-        "filed_ahead": ahead,
-        "filed_ahead_rate": round(ahead / served, 4) if served else None,
-        "green_channel": len(urgent),
-        "green_channel_justified": sum(1 for r in urgent if r["post_review"] == "justified"),
-        "green_channel_unjustified": sum(1 for r in urgent if r["post_review"] == "unjustified"),
-        "green_channel_pending": sum(1 for r in urgent if r["post_review"] == "pending"),
+        "visits": row["visits"],
+        "visits_avoided": _tidy(row["credit"] or 0),
+        "joint_plans": row["joint_plans"],
+        "joint_share": round(row["joint_plans"] / served, 4) if served else None,
+        "filed_ahead": row["filed_ahead"],
+        "filed_ahead_rate": round(row["filed_ahead"] / served, 4) if served else None,
+        "green_channel": row["green_channel"],
+        "green_channel_justified": row["green_channel_justified"],
+        "green_channel_unjustified": row["green_channel_unjustified"],
+        "green_channel_pending": row["green_channel_pending"],
+        "missed": row["missed"],
     }
 
 

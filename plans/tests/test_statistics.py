@@ -1,0 +1,217 @@
+"""The statistics computed in the database: figures, breakdowns, filters, the reader's scope, missed visits,
+and the pages and endpoint that show them in a number of queries that does not grow with the plans."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Agency
+from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
+from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from plans.models import JointTask, Plan
+from plans.selectors import capped_count, plans_for_user
+from plans.services import plan_file
+from plans.statistics import MISSED, plan_statistics
+
+from .conftest import days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def file(city, officer, enterprise=None, start=8, end=12, **extra):
+    return plan_file(
+        actor=officer,
+        enterprise=enterprise or city.enterprise,
+        matters=[city.matter_of(officer)],
+        window_start=days(start),
+        window_end=days(end),
+        **extra,
+    )
+
+
+def joint_visit_and_a_lone_one(city):
+    """Three agencies on one visit of city.enterprise, the market regulator alone at another enterprise."""
+    for officer in (city.market_officer, city.ecology_officer, city.emergency_officer):
+        file(city, officer)
+    file(city, city.market_officer, enterprise=EnterpriseFactory(division="370602"), start=42, end=42)
+
+
+def test_the_figures_overall_and_by_each_dimension(city, frozen):
+    joint_visit_and_a_lone_one(city)
+    qs = Plan.objects.all()
+    overall = plan_statistics(plans_qs=qs)
+    assert (overall["plans"], overall["visits"], overall["visits_avoided"]) == (4, 2, 2)
+    assert (overall["joint_plans"], overall["joint_share"], overall["filed_ahead_rate"]) == (3, 0.75, 1.0)
+    assert overall["missed"] == 0 and overall["green_channel"] == 0
+    by_agency = {g["key"]: g for g in plan_statistics(plans_qs=qs, by="agency")["groups"]}
+    market = by_agency[city.market.name]
+    assert (market["plans"], market["visits"], market["joint_plans"], market["visits_avoided"]) == (2, 2, 1, 0.67)
+    assert sum(g["visits_avoided"] for g in by_agency.values()) == pytest.approx(2, abs=0.02)
+    by_district = {g["key"]: g["plans"] for g in plan_statistics(plans_qs=qs, by="district")["groups"]}
+    assert by_district["Zhifu District"] == 1 and sum(by_district.values()) == 4
+    by_month = plan_statistics(plans_qs=qs, by="month")["groups"]
+    assert [g["key"] for g in by_month] == ["2026-06", "2026-07"]
+    assert [g["plans"] for g in by_month] == [3, 1]
+    assert {g["key"] for g in plan_statistics(plans_qs=qs, by="theme")["groups"]} == {"—"}
+
+
+def test_date_filters_bound_the_visits(city, frozen):
+    joint_visit_and_a_lone_one(city)
+    qs = Plan.objects.all()
+    assert plan_statistics(plans_qs=qs, date_from=days(30))["plans"] == 1
+    assert plan_statistics(plans_qs=qs, date_to=days(30))["plans"] == 3
+    empty = plan_statistics(plans_qs=qs, date_from=days(43))
+    assert (empty["plans"], empty["visits"], empty["joint_share"], empty["visits_avoided"]) == (0, 0, None, 0)
+
+
+def test_each_reader_counts_only_the_plans_in_its_scope(city, frozen):
+    joint_visit_and_a_lone_one(city)
+    district_agency = AgencyFactory(level=Agency.Level.DISTRICT, division="370602")
+    district_officer = OfficerFactory(agency=district_agency)
+    from catalogue.tests.factories import MatterFactory
+
+    matter = MatterFactory(department=district_agency.department)
+    plan_file(
+        actor=district_officer,
+        enterprise=EnterpriseFactory(division="370602"),
+        matters=[matter],
+        window_start=days(8),
+        window_end=days(8),
+    )
+    city_bureau = JusticeUserFactory(agency=city.justice_bureau)
+    district_bureau = JusticeUserFactory(
+        agency=JusticeBureauFactory(code="zf-justice", division="370602", level=Agency.Level.DISTRICT)
+    )
+    other_district = JusticeUserFactory(
+        agency=JusticeBureauFactory(code="fs-justice", division="370611", level=Agency.Level.DISTRICT)
+    )
+    figures = {
+        who: plan_statistics(plans_qs=plans_for_user(user=user))["plans"]
+        for who, user in {
+            "city": city_bureau,
+            "district": district_bureau,
+            "other district": other_district,
+            "market": city.market_officer,
+            "district officer": district_officer,
+            "enterprise": enterprise_user(city.enterprise),
+        }.items()
+    }
+    assert figures == {
+        "city": 4,
+        "district": 1,
+        "other district": 0,
+        "market": 2,
+        "district officer": 1,
+        "enterprise": 0,
+    }
+
+
+def test_green_channel_plans_and_their_reviews_after_the_fact_are_counted(city, frozen):
+    from plans.services import plan_post_review
+
+    urgent = file(
+        city,
+        city.market_officer,
+        start=0,
+        end=0,
+        urgent=True,
+        urgent_category="public_report",
+        urgent_reason="群众举报",
+        officers=[city.market_officer, city.market_officer2],
+    )
+    file(city, city.ecology_officer)
+    figures = plan_statistics(plans_qs=Plan.objects.all())
+    assert (figures["green_channel"], figures["green_channel_pending"], figures["filed_ahead"]) == (1, 1, 1)
+    assert figures["joint_plans"] == 0 and figures["visits"] == 2
+    plan_post_review(actor=JusticeUserFactory(agency=city.justice_bureau), plan=urgent, justified=False, note="不急")
+    figures = plan_statistics(plans_qs=Plan.objects.all())
+    assert (figures["green_channel_unjustified"], figures["green_channel_pending"]) == (1, 0)
+
+
+def test_a_missed_visit_is_counted_and_its_plans_are_not_served(city, frozen):
+    joint_visit_and_a_lone_one(city)
+    lone = Plan.objects.exclude(enterprise=city.enterprise).get()
+    # The missed-visit service is another change (JointTask.Status.MISSED, Plan.Status.NOT_CARRIED_OUT); the
+    # statistics read the stored values, which is what is written here.
+    JointTask.objects.filter(pk=lone.joint_task_id).update(status=MISSED)
+    Plan.objects.filter(pk=lone.pk).update(status="not_carried_out")
+    figures = plan_statistics(plans_qs=Plan.objects.all())
+    assert (figures["missed"], figures["plans"], figures["visits"]) == (1, 3, 1)
+    by_agency = {g["key"]: g for g in plan_statistics(plans_qs=Plan.objects.all(), by="agency")["groups"]}
+    assert by_agency[city.market.name]["missed"] == 1 and by_agency[city.ecology.name]["missed"] == 0
+
+
+def test_a_dashboard_queue_count_stops_at_its_cap(city, frozen):
+    for start in (8, 23, 42):
+        file(city, city.market_officer, start=start, end=start)
+    assert capped_count(Plan.objects.all(), cap=5) == 3
+    assert capped_count(Plan.objects.all(), cap=2) == "2+"
+
+
+def grow(city, n):
+    for _ in range(n):
+        enterprise = EnterpriseFactory()
+        for officer in (city.market_officer, city.ecology_officer):
+            file(city, officer, enterprise=enterprise)
+
+
+PAGES = [
+    ("justice", "/justice/", 9),
+    ("justice", "/justice/statistics/?by=agency", 5),
+    ("officer", "/agency/statistics/?by=month", 5),
+    ("officer", "/agency/", 10),
+]
+
+
+@pytest.mark.parametrize("who,url,queries", PAGES)
+def test_the_pages_with_statistics_take_a_fixed_number_of_queries(
+    client, city, frozen, django_assert_num_queries, who, url, queries
+):
+    user = JusticeUserFactory(agency=city.justice_bureau) if who == "justice" else city.market_officer
+    client.force_login(user)
+    grow(city, 2)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    grow(city, 4)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{}, {"by": "district"}, {"by": "month", "from": "2026-06-01", "to": "2026-12-31"}])
+def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, frozen, django_assert_num_queries, params):
+    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    grow(city, 2)
+    with django_assert_num_queries(1):
+        assert api.get("/api/v1/statistics/", params).status_code == 200
+    grow(city, 3)
+    with django_assert_num_queries(1):
+        figures = api.get("/api/v1/statistics/", params).json()["figures"]
+    assert (figures if not params else figures["groups"][0])["plans"] == 10
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_odd_dates_give_empty_figures(api, city, frozen, value):
+    grow(city, 1)
+    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    response = api.get("/api/v1/statistics/", {"from": value, "to": value})
+    assert response.status_code == 200 and response.json()["figures"]["plans"] == 0
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "abc\x00", "99999-01-01", "1" * 400])
+def test_bad_dates_are_refused(api, city, frozen, value):
+    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    assert api.get("/api/v1/statistics/", {"from": value}).status_code == 400
+
+
+def test_the_statistics_are_refused_to_enterprises_and_anonymous_readers(api, client, city, frozen):
+    grow(city, 1)
+    assert api.get("/api/v1/statistics/").status_code in (401, 403)
+    api.force_authenticate(enterprise_user(city.enterprise))
+    assert api.get("/api/v1/statistics/").status_code == 403
+    client.force_login(enterprise_user(city.enterprise))
+    assert client.get("/justice/statistics/").status_code == 403
+    assert client.get("/agency/statistics/").status_code == 403

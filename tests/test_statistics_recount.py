@@ -1,0 +1,250 @@
+"""The stored per-visit figures (``JointTask.n_plans``, ``n_agencies``) and the statistics computed from them
+equal a recount from scratch, after a seeded random mix of filings (routine, thematic, invitation
+responses, green channel, whitelisted), withdrawals, reviews, reviews after the fact, re-matches and visits
+carried out. The recount is the statistics' former implementation: every served plan loaded into Python.
+
+It also holds the invariant that made the short-notice flag dead: every served routine plan is filed ahead.
+"""
+
+import datetime as dt
+import random
+from collections import Counter, defaultdict
+
+import pytest
+
+from accounts.tests.factories import JusticeUserFactory, OfficerFactory
+from enterprises.tests.factories import EnterpriseFactory
+from inspections import qrtokens
+from inspections.models import InspectionRecord
+from inspections.services import check_in, record_finalise, record_item_set
+from plans.models import Invitation, JointTask, Plan
+from plans.rematch import rematch_all
+from plans.services import plan_file, plan_post_review, plan_review, plan_withdraw, plans_daily_checks
+from plans.statistics import DIMENSIONS, plan_statistics
+from plans.tests.conftest import SHANGHAI, TODAY, City, freeze
+from yantai_inspect.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+def recount_tasks() -> dict:
+    served = defaultdict(list)
+    for task_id, agency_id in Plan.objects.filter(status__in=Plan.SERVED, joint_task__isnull=False).values_list(
+        "joint_task_id", "agency_id"
+    ):
+        served[task_id].append(agency_id)
+    return {pk: (len(served[pk]), len(set(served[pk]))) for pk in JointTask.objects.values_list("pk", flat=True)}
+
+
+def recount_statistics(by=None, date_from=None, date_to=None):
+    """The figures from scratch, plan by plan (the statistics' former implementation)."""
+    from accounts.divisions import division_name
+
+    rows = list(
+        Plan.objects.filter(joint_task__isnull=False, status__in=Plan.SERVED).select_related(
+            "agency", "theme", "enterprise", "joint_task"
+        )
+    )
+    if date_from:
+        rows = [p for p in rows if p.joint_task.visit_date >= date_from]
+    if date_to:
+        rows = [p for p in rows if p.joint_task.visit_date <= date_to]
+    per_task = defaultdict(list)
+    for p in Plan.objects.filter(joint_task__isnull=False, status__in=Plan.SERVED):
+        per_task[p.joint_task_id].append(p.agency_id)
+    key = {
+        None: lambda p: "all",
+        "agency": lambda p: p.agency.name,
+        "theme": lambda p: p.theme.name if p.theme_id else "—",
+        "district": lambda p: division_name(p.enterprise.division),
+        "month": lambda p: p.joint_task.visit_date.strftime("%Y-%m"),
+    }[by]
+    groups = defaultdict(list)
+    for p in rows:
+        groups[key(p)].append(p)
+
+    def figures(plans):
+        n = len(plans)
+        ahead = sum(1 for p in plans if p.ahead_from and p.joint_task.visit_date >= p.ahead_from)
+        joint = sum(1 for p in plans if len(set(per_task[p.joint_task_id])) >= 2)
+        urgent = Counter(p.post_review for p in plans if p.urgent)
+        return {
+            "plans": n,
+            "visits": len({p.joint_task_id for p in plans}),
+            "visits_avoided": sum((len(per_task[p.joint_task_id]) - 1) / len(per_task[p.joint_task_id]) for p in plans),
+            "joint_plans": joint,
+            "joint_share": round(joint / n, 4) if n else None,
+            "filed_ahead": ahead,
+            "filed_ahead_rate": round(ahead / n, 4) if n else None,
+            "green_channel": sum(urgent.values()),
+            "green_channel_justified": urgent["justified"],
+            "green_channel_unjustified": urgent["unjustified"],
+            "green_channel_pending": urgent["pending"],
+            "missed": 0,
+        }
+
+    if by is None:
+        return figures(rows)
+    return {"by": by, "groups": [{"key": k, **figures(v)} for k, v in sorted(groups.items(), key=lambda kv: kv[0])]}
+
+
+def assert_equal_figures(stored, recounted):
+    assert stored.pop("visits_avoided") == pytest.approx(recounted.pop("visits_avoided"), abs=0.005)
+    assert stored == recounted
+
+
+def assert_statistics_equal_a_recount(day):
+    assert {t.pk: (t.n_plans, t.n_agencies) for t in JointTask.objects.all()} == recount_tasks()
+    everything = Plan.objects.all()
+    window = {"date_from": day, "date_to": day + dt.timedelta(days=10)}
+    for kwargs in ({}, window):
+        assert_equal_figures(plan_statistics(plans_qs=everything, **kwargs), recount_statistics(**kwargs))
+        for by in DIMENSIONS:
+            stored, recounted = plan_statistics(plans_qs=everything, by=by, **kwargs), recount_statistics(by, **kwargs)
+            assert [g["key"] for g in stored["groups"]] == [g["key"] for g in recounted["groups"]]
+            for s, r in zip(stored["groups"], recounted["groups"], strict=True):
+                assert_equal_figures(s, r)
+    # The short-notice flag could never fire: a served routine plan is always filed ahead.
+    assert (
+        not Plan.objects.filter(status__in=Plan.SERVED, urgent=False, joint_task__isnull=False)
+        .exclude(Plan.filed_ahead_q())
+        .exists()
+    )
+
+
+class Simulation:
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.city = City()
+        c = self.city
+        self.officers = {
+            c.market: [c.market_officer, c.market_officer2],
+            c.ecology: [c.ecology_officer, OfficerFactory(agency=c.ecology, username="ecology2")],
+            c.emergency: [c.emergency_officer, OfficerFactory(agency=c.emergency, username="emergency2")],
+        }
+        self.justice = JusticeUserFactory(agency=c.justice_bureau)
+        self.enterprises = [c.enterprise, *(EnterpriseFactory() for _ in range(3))]
+        c.whitelist(self.enterprises[3])
+        self.done = Counter()
+
+    def officer(self, agency=None):
+        agency = agency or self.rng.choice(list(self.officers))
+        return self.rng.choice(self.officers[agency])
+
+    def attempt(self, kind, action):
+        try:
+            action()
+        except DomainError:
+            self.done[f"{kind} refused"] += 1
+        else:
+            self.done[kind] += 1
+
+    def step(self, day):
+        rng, c = self.rng, self.city
+        kind = rng.choices(
+            ["file", "theme", "respond", "urgent", "withdraw", "review", "post_review", "rematch"],
+            weights=[8, 3, 3, 1, 2, 2, 1, 1],
+        )[0]
+        if kind in ("file", "theme"):
+            officer = c.market_officer if kind == "theme" else self.officer()
+            start = day + dt.timedelta(days=rng.randint(7, 16))
+            self.attempt(
+                kind,
+                lambda: plan_file(
+                    actor=officer,
+                    enterprise=rng.choice(self.enterprises),
+                    matters=[c.matter_of(officer)],
+                    theme=c.theme if kind == "theme" else None,
+                    window_start=start,
+                    window_end=start + dt.timedelta(days=rng.randint(0, 6)),
+                    officers=self.officers[officer.agency],
+                ),
+            )
+        elif kind == "respond":
+            invitation = Invitation.objects.filter(status="open", deadline__gte=day).order_by("?").first()
+            if invitation is not None:
+                officer = self.officer(invitation.agency)
+                lead = invitation.lead_plan
+                self.attempt(
+                    kind,
+                    lambda: plan_file(
+                        actor=officer,
+                        enterprise=lead.enterprise,
+                        matters=[c.matter_of(officer)],
+                        window_start=lead.window_start,
+                        window_end=lead.window_end,
+                        invitation=invitation,
+                        officers=self.officers[officer.agency],
+                    ),
+                )
+        elif kind == "urgent":
+            officer = self.officer()
+            self.attempt(
+                kind,
+                lambda: plan_file(
+                    actor=officer,
+                    enterprise=rng.choice(self.enterprises),
+                    matters=[c.matter_of(officer)],
+                    window_start=day,
+                    window_end=day,
+                    urgent=True,
+                    urgent_category="public_report",
+                    urgent_reason="群众举报",
+                    officers=self.officers[officer.agency],
+                ),
+            )
+        elif kind == "withdraw":
+            plan = Plan.objects.filter(status__in=Plan.LIVE, urgent=False).order_by("?").first()
+            if plan is not None:
+                self.attempt(kind, lambda: plan_withdraw(actor=self.officer(plan.agency), plan=plan))
+        elif kind == "review":
+            plan = Plan.objects.filter(status="pending_review").order_by("?").first()
+            if plan is not None:
+                approve = rng.random() < 0.7
+                self.attempt(
+                    kind,
+                    lambda: plan_review(actor=self.justice, plan=plan, approve=approve, note="" if approve else "否"),
+                )
+        elif kind == "post_review":
+            plan = Plan.objects.filter(urgent=True, post_review="pending").order_by("?").first()
+            if plan is not None:
+                justified = rng.random() < 0.7
+                self.attempt(
+                    kind,
+                    lambda: plan_post_review(
+                        actor=self.justice, plan=plan, justified=justified, note="" if justified else "不紧急"
+                    ),
+                )
+        else:
+            rematch_all(today=day, batch_size=2)
+            self.done[kind] += 1
+
+    def carry_out_visits(self, day):
+        """Two certified officers of every agency on the visit check in; the record is filled and finalised."""
+        for task in JointTask.objects.filter(visit_date=day, status="fixed"):
+            if self.rng.random() < 0.3:
+                continue
+            officers = [o for p in task.plans.filter(status__in=Plan.LIVE) for o in p.officers.all()]
+            for officer in dict.fromkeys(officers):
+                check_in(actor=officer, task=task, token=qrtokens.enterprise_token(task.enterprise.uscc), today=day)
+            record = InspectionRecord.objects.get(task=task)
+            for item in record.items.all():
+                record_item_set(actor=officers[0], item=item, result="compliant")
+            record_finalise(actor=officers[0], record=record)
+            self.done["visit"] += 1
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_the_stored_visit_figures_and_the_statistics_equal_a_recount(seed):
+    sim = Simulation(seed)
+    for n in range(24):
+        day = TODAY + dt.timedelta(days=n)
+        with freeze(dt.datetime.combine(day, dt.time(9, 0), tzinfo=SHANGHAI)):
+            plans_daily_checks(today=day)
+            for _ in range(sim.rng.randint(2, 6)):
+                sim.step(day)
+            sim.carry_out_visits(day)
+            assert_statistics_equal_a_recount(day)
+    for kind in ("file", "theme", "respond", "urgent", "withdraw", "review", "post_review", "rematch", "visit"):
+        assert sim.done[kind] >= 1, (kind, sim.done)
+    assert JointTask.objects.filter(n_agencies__gte=2).exists()
