@@ -82,7 +82,7 @@ bench: venv
 
 messages: venv
 	@mkdir -p locale
-	$(MANAGE) makemessages -l zh_Hans -l en --ignore='$(VENV)' --ignore=var \
+	$(MANAGE) makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore='$(VENV)' --ignore=var \
 		--ignore=staticfiles --ignore=htmlcov --ignore=node_modules
 	$(MANAGE) compilemessages --ignore='$(VENV)'
 

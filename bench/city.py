@@ -455,12 +455,13 @@ class City:
         rng = self.rng
         c = self.copy
         c.table("plans_jointtask", ["id", "enterprise_id", "visit_date", "status", "fixed", "fixed_at", "urgent",
-                                    "lead_agency_id", "theme_id", "created_at", "updated_at"])
+                                    "lead_agency_id", "theme_id", "created_at", "updated_at", "n_plans",
+                                    "n_agencies"])
         c.table("plans_plan", ["id", "agency_id", "filed_by_id", "enterprise_id", "theme_id", "window_start",
                                "window_end", "filed_at", "filed_on", "campaign", "urgent", "urgent_category",
                                "urgent_reason", "status", "review_note", "reviewed_by_id", "reviewed_at",
                                "post_review", "post_review_note", "post_reviewed_by_id", "post_reviewed_at",
-                               "joint_task_id", "invitation_id", "short_notice", "withdrawn_at"])
+                               "joint_task_id", "invitation_id", "ahead_from", "withdrawn_at"])
         c.table("plans_plan_officers", ["plan_id", "user_id"])
         c.table("plans_plan_matters", ["plan_id", "matter_id"])
         c.table("plans_invitation", ["id", "lead_plan_id", "agency_id", "deadline", "status", "reminded_at",
@@ -551,7 +552,7 @@ class City:
                       end.isoformat(), filed_at, filed_on.isoformat(), "", urgent, category, reason, status,
                       review_note,
                       reviewer, reviewed_at, post_review, "", post_reviewer, post_reviewed_at, task_id, invitation_id,
-                      False, withdrawn_at)
+                      None, withdrawn_at)  # ahead_from: set in SQL after the load, by Plan.ahead_from_for's rule
         for officer in officers:
             self.copy.add("plans_plan_officers", plan_id, officer)
         for matter_id, _code in matters:
@@ -641,7 +642,7 @@ class City:
                 self.copy.add("plans_invitation", self.new_id("plans_invitation"), lead_plan, invited,
                               deadline.isoformat(), state, None, ts(filed_days[0], 10))
         self.copy.add("plans_jointtask", task_id, enterprise_id, day.isoformat(), status, fixed, fixed_at, False,
-                      lead, theme_id, ts(created), fixed_at or ts(created))
+                      lead, theme_id, ts(created), fixed_at or ts(created), 0, 0)
         self.stats["visits"] += 1
         if len(agencies) > 1:
             self.stats["joint_plans"] += len(agencies)
@@ -675,7 +676,7 @@ class City:
             post_review=post_review, post_reviewed=post_reviewed)
         status = "done" if past else "fixed"
         self.copy.add("plans_jointtask", task_id, enterprise_id, day.isoformat(), status, True, ts(day, 8), True,
-                      agency_id, None, ts(day, 8), ts(day, 8))
+                      agency_id, None, ts(day, 8), ts(day, 8), 0, 0)
         bureau = self.justice_of[self.agencies[agency_id][0]]
         self.copy.add("notifications_notification", self.new_id("notifications_notification"), "general", bureau,
                       None, "绿色通道检查待事后审查", f"plan {plan_id}", f"/justice/plans/{plan_id}/",
@@ -875,6 +876,20 @@ class City:
         print(f"   {n:,} busy periods")
 
 
+def derived_columns() -> None:
+    """What the writers store beside the rows (plans.models.Plan.ahead_from_for, plans.matching's counts),
+    computed in three set-based statements after the load."""
+    from django.conf import settings
+
+    sql("UPDATE plans_plan SET ahead_from = filed_on + %s WHERE NOT urgent AND invitation_id IS NULL",
+        [settings.PLAN_ADVANCE_DAYS])
+    sql("UPDATE plans_plan p SET ahead_from = l.ahead_from FROM plans_invitation i JOIN plans_plan l "
+        "ON l.id = i.lead_plan_id WHERE p.invitation_id = i.id AND NOT p.urgent")
+    sql("UPDATE plans_jointtask t SET n_plans = c.n, n_agencies = c.a FROM (SELECT joint_task_id, COUNT(*) n, "
+        "COUNT(DISTINCT agency_id) a FROM plans_plan WHERE status IN ('filed', 'approved', 'done') "
+        "AND joint_task_id IS NOT NULL GROUP BY joint_task_id) c WHERE c.joint_task_id = t.id")
+
+
 def check_references() -> None:
     """An anti-join per single-column foreign key of the loaded tables: a dangling reference stops the build."""
     rows = sql(
@@ -970,6 +985,8 @@ def main():
     with step("sequences"):
         for table in city.next_id:
             sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+    with step("derived columns: plans' 7-day reference day, visits' served counts"):
+        derived_columns()
     sql("SET session_replication_role = DEFAULT")
     with step("recreate secondary indexes"):
         for definition in indexes:
