@@ -25,12 +25,16 @@ def divisions_supervised_by(justice_bureau: Agency) -> list[str]:
         return []
     if justice_bureau.division != CITY_CODE:
         return [justice_bureau.division]
-    own = set(
-        Agency.objects.filter(is_justice_bureau=True, active=True).exclude(division=CITY_CODE).values_list(
-            "division", flat=True
+    # Read once per loaded bureau (a request's user.agency): a page's selectors all ask the same question.
+    cached = getattr(justice_bureau, "_divisions_supervised", None)
+    if cached is None:
+        own = set(
+            Agency.objects.filter(is_justice_bureau=True, active=True)
+            .exclude(division=CITY_CODE)
+            .values_list("division", flat=True)
         )
-    )
-    return sorted(DIVISION_CODES - own)
+        cached = justice_bureau._divisions_supervised = sorted(DIVISION_CODES - own)
+    return list(cached)
 
 
 def agencies_supervised_by(*, justice_bureau: Agency):
