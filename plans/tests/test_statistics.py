@@ -184,12 +184,15 @@ def test_the_pages_with_statistics_take_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("params", [{}, {"by": "district"}, {"by": "month", "from": "2026-06-01", "to": "2026-12-31"}])
 def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, frozen, django_assert_num_queries, params):
-    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    user = JusticeUserFactory(agency=city.justice_bureau)
     grow(city, 2)
-    # 2: the districts the city bureau answers for (divisions_supervised_by), then the figures in one query
+    # 2: the districts the city bureau answers for (divisions_supervised_by), then the figures in one query;
+    # each request gets the user freshly loaded, as a real one does
+    api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
     with django_assert_num_queries(2):
         assert api.get("/api/v1/statistics/", params).status_code == 200
     grow(city, 3)
+    api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
     with django_assert_num_queries(2):
         figures = api.get("/api/v1/statistics/", params).json()["figures"]
     assert (figures if not params else figures["groups"][0])["plans"] == 10
