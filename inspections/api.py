@@ -1,8 +1,8 @@
 """The officer app's and the enterprise app's API for the visit itself and what follows it."""
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -12,12 +12,15 @@ from rest_framework.views import APIView
 
 from enterprises.selectors import enterprise_of_user
 from plans.access import joint_task_for_user
+from plans.api import JointTaskSerializer
+from plans.selectors import task_with_details
 from yantai_inspect.pagination import LimitOffsetWithoutCount
 
 from . import qrtokens, selectors, services
 from .access import finding_for_user, photo_for_user, record_for_user, rectification_for_agency
 from .models import Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
 from .uploads import private_file
+from .verification import inspection_code
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -208,8 +211,6 @@ class RecordDetailApi(APIView):
 def _item_for_officer(request, pk) -> RecordItem:
     item = RecordItem.objects.select_related("record").filter(pk=pk).first()
     if item is None:
-        from django.http import Http404
-
         raise Http404
     record_for_user(user=request.user, record_id=item.record_id)
     _officer(request)
@@ -449,6 +450,37 @@ class EnterpriseQrApi(APIView):
         if enterprise is None:
             raise PermissionDenied
         return Response({"uscc": enterprise.uscc, "token": qrtokens.enterprise_token(enterprise.uscc)})
+
+
+class InspectionCodeSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    verify_url = serializers.URLField()
+    qr_png = serializers.CharField(help_text=_("The QR code as a data: URI (PNG)"))
+
+
+class VisitNoticeSerializer(JointTaskSerializer):
+    inspection_code = serializers.SerializerMethodField()
+
+    class Meta(JointTaskSerializer.Meta):
+        fields = [*JointTaskSerializer.Meta.fields, "inspection_code"]
+
+    @extend_schema_field(InspectionCodeSerializer)
+    def get_inspection_code(self, task) -> dict:
+        code = inspection_code(task)
+        return {"token": code.token, "verify_url": code.verify_url, "qr_png": code.qr_png_data_uri()}
+
+
+class VisitNoticeApi(APIView):
+    """检查告知书 for the enterprise app: what the portal's notice page and PDF show, the visit's inspection code
+    included. Only the visited enterprise reads it, and only once the visit is fixed (else 404)."""
+
+    @extend_schema(responses=VisitNoticeSerializer)
+    def get(self, request, pk):
+        _enterprise(request)
+        task = joint_task_for_user(user=request.user, task_id=pk)
+        if not task.has_notice:
+            raise Http404
+        return Response(VisitNoticeSerializer(task_with_details(task.pk)).data)
 
 
 class InspectionVerifyApi(APIView):

@@ -25,6 +25,7 @@ from yantai_inspect.errors import DomainError
 
 from . import qrtokens, uploads
 from .models import Finding, InspectionRecord, RecordItem, Signature
+from .verification import inspection_code, site_url
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +45,6 @@ SEVERITY_LABELS = {
 SIGNATURE_METHOD_LABELS = {Signature.Method.DRAWN: "手写签名", Signature.Method.TYPED: "输入姓名确认"}
 
 
-def site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
-def task_verify_url(task) -> str:
-    return f"{site_url()}/verify/inspection/{qrtokens.task_token(task.pk)}/"
-
-
 def record_verify_url(record) -> str:
     return f"{site_url()}/verify/record/{qrtokens.record_token(record.pk, record.content_hash)}/"
 
@@ -61,7 +54,7 @@ def _data_uri(data: bytes, content_type: str) -> str:
 
 
 def _qr_data_uri(url: str) -> str:
-    return _data_uri(qrtokens.qr_png(url), "image/png")
+    return qrtokens.qr_png_data_uri(url)
 
 
 def _html_to_pdf(template: str, context: dict) -> bytes:
@@ -96,15 +89,15 @@ def notice_context(task) -> dict:
     ]
     rank = {agency.pk: n for n, agency in enumerate(agencies)}  # the lead agency's officers first
     officers = sorted(task_officers(task), key=lambda o: (rank.get(o.agency_id, len(rank)), str(o)))
-    verify_url = task_verify_url(task)
+    code = inspection_code(task)
     return {
         "task": task,
         "enterprise": task.enterprise,
         "agencies": agencies,
         "officers": officers,
         "checklist": checklist,
-        "verify_url": verify_url,
-        "qr": _qr_data_uri(verify_url),
+        "verify_url": code.verify_url,
+        "qr": code.qr_png_data_uri(),
         "notified_on": timezone.localtime(task.fixed_at).date() if task.fixed_at else timezone.localdate(),
     }
 

@@ -77,3 +77,10 @@ def qr_png(data: str) -> bytes:
     buffer = io.BytesIO()
     qrcode.make(data, box_size=6, border=2).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def qr_png_data_uri(data: str) -> str:
+    """The PNG QR code inlined as a data: URI (the PDF fetches nothing; an app shows it as is)."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(qr_png(data)).decode("ascii")

@@ -1,9 +1,38 @@
-"""What the public verification pages show: whether an inspection is registered, whether a record is intact."""
+"""What the public verification pages show: whether an inspection is registered, whether a record is intact;
+and the inspection code a fixed visit carries, the same on the portal page, the notice PDF and the API."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
 
 from plans.models import JointTask
 from plans.selectors import task_agencies, task_checklist, task_officers, with_task_details
 
 from . import qrtokens
+
+
+def site_url() -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+@dataclass(frozen=True)
+class InspectionCode:
+    """The visit's inspection code: a signed token, and the public address its QR code opens."""
+
+    token: str
+    verify_url: str
+
+    def qr_svg(self) -> str:
+        return qrtokens.qr_svg(self.verify_url)
+
+    def qr_png_data_uri(self) -> str:
+        return qrtokens.qr_png_data_uri(self.verify_url)
+
+
+def inspection_code(task) -> InspectionCode:
+    """The one source of a visit's inspection code, for the portal page, the notice PDF and the API."""
+    token = qrtokens.task_token(task.pk)
+    return InspectionCode(token=token, verify_url=f"{site_url()}/verify/inspection/{token}/")
 
 
 def inspection_verification(token: str) -> dict:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("notifications/read/", notifications_api.NotificationMarkReadApi.as_view(), name="api-notifications-read"),
     path("my-enterprise/qr/", inspections_api.EnterpriseQrApi.as_view(), name="api-enterprise-qr"),
     path("joint-tasks/<int:pk>/check-in/", inspections_api.CheckInApi.as_view(), name="api-check-in"),
+    path("joint-tasks/<int:pk>/notice/", inspections_api.VisitNoticeApi.as_view(), name="api-visit-notice"),
     path("joint-tasks/<int:pk>/record/", inspections_api.TaskRecordApi.as_view(), name="api-task-record"),
     path("records/", inspections_api.RecordListApi.as_view(), name="api-record-list"),
     path("records/<int:pk>/", inspections_api.RecordDetailApi.as_view(), name="api-record-detail"),

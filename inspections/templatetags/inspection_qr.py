@@ -3,19 +3,18 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from inspections import qrtokens
-from inspections.pdf import task_verify_url
+from inspections.verification import inspection_code
 
 register = template.Library()
 
 
 @register.simple_tag
 def task_code_url(task) -> str:
-    """The address the visit's inspection code points to: the same one the printed notice carries."""
-    return task_verify_url(task)
+    """The address the visit's inspection code points to: the same one the printed notice and the API carry."""
+    return inspection_code(task).verify_url
 
 
 @register.simple_tag
 def task_code_svg(task) -> str:
     # The SVG is built by the qrcode library from a URL made of the site address and a signed token.
-    return mark_safe(qrtokens.qr_svg(task_verify_url(task)))
+    return mark_safe(inspection_code(task).qr_svg())
