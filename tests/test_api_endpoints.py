@@ -1,0 +1,696 @@
+"""Every endpoint under /api/v1/, walked from the URL resolver: each (route, method) has a happy-path case and
+is refused to another agency's officer, another enterprise's account, an anonymous caller and, where the
+justice bureau acts, the justice bureau of another district. A refusal is 401/403/404 (or the field error
+that says the enterprise is outside the caller's area) and leaves the database and the stored files exactly
+as they were. A new endpoint without a case here fails ``test_every_api_endpoint_has_a_case``.
+
+"Scoped" endpoints (lists, the inbox, the caller's own QR code) answer everyone signed in with the caller's
+own rows: for them the refusal is that the owner's rows are absent and nothing changes."""
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+from rest_framework.test import APIClient
+
+from accounts.models import Agency
+from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
+from audit.models import AuditEntry
+from enterprises.models import BusyPeriod
+from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from inspections import qrtokens, uploads
+from inspections.models import Finding, InspectionRecord, Photo, RecordItem, Rectification
+from inspections.services import (
+    check_in,
+    finding_add,
+    photo_add,
+    record_finalise,
+    record_item_set,
+    rectification_submit,
+)
+from notifications.services import notification_send
+from plans.matching import joint_task_fix
+from plans.models import Invitation, Plan
+from plans.services import plan_file
+from plans.tests.conftest import SHANGHAI, City
+
+pytestmark = pytest.mark.django_db
+
+VISIT_DAY = dt.date(2026, 6, 9)  # a Tuesday
+FILED_AT = dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)
+ON_SITE = dt.datetime(2026, 6, 9, 9, 30, tzinfo=SHANGHAI)
+LATER = (dt.date(2026, 6, 22), dt.date(2026, 6, 26))  # a window more than 7 days after the visit day
+
+SAFE = {401, 403, 404}
+OUTSIDE_AREA = {400, 401, 403, 404}  # a filing refused because the enterprise is not in the caller's area
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+class World:
+    """The city, a fixed joint visit of the market regulator and the ecology bureau at 烟台金海药业 on its
+    visit day, and the strangers who must be refused. Everything else is built on demand."""
+
+    def __init__(self):
+        self.city = city = City()
+        self.market, self.ecology = city.market_officer, city.ecology_officer
+        self.account = enterprise_user(city.enterprise, full_name="邹德志")
+        self.justice = JusticeUserFactory(agency=city.justice_bureau)
+        laizhou = AgencyFactory(
+            code="laizhou-market", name="莱州市市场监督管理局", level=Agency.Level.DISTRICT, division="370683"
+        )
+        self.strangers = {
+            "other_agency": OfficerFactory(agency=laizhou),
+            "other_enterprise": enterprise_user(EnterpriseFactory(division="370683")),
+            "other_justice": JusticeUserFactory(
+                agency=JusticeBureauFactory(
+                    code="laizhou-justice", name="莱州市司法局", level=Agency.Level.DISTRICT, division="370683"
+                )
+            ),
+            "anonymous": None,
+        }
+        self.clock = time_machine.travel(FILED_AT, tick=False)
+        coordinates = self.clock.start()
+        for officer in (self.market, self.ecology):
+            plan = plan_file(
+                actor=officer,
+                enterprise=city.enterprise,
+                matters=[city.matter_of(officer)],
+                window_start=VISIT_DAY,
+                window_end=VISIT_DAY,
+            )
+        self.market_plan = Plan.objects.get(agency=city.market)
+        joint_task_fix(actor=None, task_id=plan.joint_task_id)
+        self.visit = plan.joint_task
+        self.visit.refresh_from_db()
+        coordinates.move_to(ON_SITE)
+
+    def stop(self):
+        self.clock.stop()
+
+    # -- the visit and its record --
+
+    @cached_property
+    def draft(self) -> InspectionRecord:
+        for officer in (self.market, self.ecology):
+            check_in(actor=officer, task=self.visit, token=qrtokens.enterprise_token(self.city.enterprise.uscc))
+        return InspectionRecord.objects.get(task=self.visit)
+
+    def item(self, matter) -> RecordItem:
+        return self.draft.items.get(matter=matter)
+
+    def checked(self) -> InspectionRecord:
+        """Every matter checked: the market's compliant with a photo, the ecology's not, with a minor finding
+        and, on the market's second look, a serious one."""
+        record_item_set(actor=self.market, item=self.item(self.city.market_matter), result="compliant")
+        photo_add(actor=self.market, item=self.item(self.city.market_matter), upload=self._upload())
+        bad = record_item_set(
+            actor=self.ecology, item=self.item(self.city.ecology_matter), result="non_compliant", note="废气未收集"
+        )
+        finding_add(
+            actor=self.ecology,
+            item=bad,
+            description="废气收集设施未运行",
+            severity="minor",
+            deadline=VISIT_DAY + dt.timedelta(days=15),
+        )
+        finding_add(
+            actor=self.ecology,
+            item=bad,
+            description="危险废物贮存场所无防渗",
+            severity="serious",
+            deadline=VISIT_DAY + dt.timedelta(days=30),
+        )
+        return self.draft
+
+    @cached_property
+    def final(self) -> InspectionRecord:
+        self.checked()
+        return record_finalise(actor=self.market, record=self.draft, summary="企业配合检查")
+
+    def finding(self, severity) -> Finding:
+        self.final  # noqa: B018
+        return Finding.objects.get(severity=severity)
+
+    @cached_property
+    def rectification(self) -> Rectification:
+        return rectification_submit(actor=self.account, finding=self.finding("minor"), note="已修复并恢复运行")
+
+    @property
+    def photo(self) -> Photo:
+        self.checked()
+        return Photo.objects.get()
+
+    def stored_pdf(self) -> InspectionRecord:
+        record = self.final
+        stored = uploads.store_bytes(b"%PDF-1.4 test", folder="pdf", ext="pdf", content_type="application/pdf")
+        InspectionRecord.objects.filter(pk=record.pk).update(pdf_path=stored.path)
+        return record
+
+    @staticmethod
+    def _upload():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile("site.jpg", jpeg(), content_type="image/jpeg")
+
+    # -- plans --
+
+    def later_plan(self, officer=None, enterprise=None, **extra) -> Plan:
+        officer = officer or self.market
+        return plan_file(
+            actor=officer,
+            enterprise=enterprise or self.city.enterprise,
+            matters=[self.city.matter_of(officer)],
+            window_start=LATER[0],
+            window_end=LATER[1],
+            **extra,
+        )
+
+    @cached_property
+    def whitelist_plan(self) -> Plan:
+        whitelisted = EnterpriseFactory(name="烟台白名单企业有限公司")
+        self.city.whitelist(whitelisted)
+        plan = self.later_plan(enterprise=whitelisted)
+        assert plan.status == Plan.Status.PENDING_REVIEW
+        return plan
+
+    @cached_property
+    def urgent_plan(self) -> Plan:
+        return plan_file(
+            actor=self.market,
+            enterprise=EnterpriseFactory(),
+            matters=[self.city.market_matter],
+            window_start=VISIT_DAY,
+            window_end=VISIT_DAY,
+            urgent=True,
+            urgent_category="public_report",
+            urgent_reason="群众举报夜间偷排",
+            officers=[self.market, self.city.market_officer2],
+        )
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        lead = self.later_plan(theme=self.city.theme, enterprise=EnterpriseFactory())
+        return Invitation.objects.get(lead_plan=lead, agency=self.city.ecology)
+
+    @cached_property
+    def busy_period(self) -> BusyPeriod:
+        from enterprises.services import busy_period_declare
+
+        return busy_period_declare(
+            actor=self.account,
+            enterprise=self.city.enterprise,
+            start=dt.date(2026, 7, 1),
+            end=dt.date(2026, 7, 3),
+            reason="年中盘点",
+        )
+
+    @cached_property
+    def notification(self):
+        return notification_send(dedupe_key="walk-test", title="测试通知", agency=self.city.market)
+
+
+@pytest.fixture
+def world():
+    w = World()
+    yield w
+    w.stop()
+
+
+def _ids(response) -> set:
+    data = response.json()
+    rows = data["results"] if isinstance(data, dict) and "results" in data else data
+    return {row.get("id", row.get("uscc")) for row in rows}
+
+
+@dataclass
+class Case:
+    """One (route name, method): who may call it, how to build the call, what the happy path returns."""
+
+    name: str
+    method: str
+    owner: str  # attribute of World: market, ecology, account, justice
+    call: Callable  # world -> (path kwargs, body) ; body None for GET/DELETE
+    ok: int = 200
+    kind: str = "object"  # object | scoped | catalogue | public
+    justice: bool = False  # the justice bureau acts here: another district's bureau is refused too
+    happy: Callable | None = None  # (world, response) -> None, extra assertions on the happy path
+    absent: Callable | None = None  # scoped: (world, response) -> True when the owner's rows are not shown
+    refused: set = field(default_factory=lambda: SAFE)
+    fmt: str = "json"
+    skip: tuple = ()  # strangers for whom the call means something else (their own enterprise's data)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}:{self.method}"
+
+
+def listed(key):
+    return lambda w, r: key(w) not in _ids(r)
+
+
+CASES = [
+    Case(
+        "api-token",
+        "post",
+        "market",
+        lambda w: ({}, {"username": w.market.username, "password": "pass-12345"}),
+        kind="public",
+        happy=lambda w, r: r.json()["token"],
+    ),
+    Case(
+        "api-enterprise-list",
+        "get",
+        "market",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: w.city.enterprise.uscc in _ids(r),
+        absent=listed(lambda w: w.city.enterprise.uscc),
+    ),
+    Case("api-enterprise-detail", "get", "market", lambda w: ({"uscc": w.city.enterprise.uscc}, None)),
+    Case("api-matter-list", "get", "market", lambda w: ({}, None), kind="catalogue"),
+    Case("api-theme-list", "get", "market", lambda w: ({}, None), kind="catalogue"),
+    Case(
+        "api-plan-list",
+        "get",
+        "market",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: w.market_plan.pk in _ids(r),
+        absent=listed(lambda w: w.market_plan.pk),
+    ),
+    Case(
+        "api-plan-list",
+        "post",
+        "market",
+        lambda w: (
+            {},
+            {
+                "enterprise": w.city.enterprise.uscc,
+                "matters": [w.city.market_matter.code],
+                "window_start": "2026-06-22",
+                "window_end": "2026-06-26",
+            },
+        ),
+        ok=201,
+        refused=OUTSIDE_AREA,
+    ),
+    Case(
+        "api-plan-campaign",
+        "post",
+        "market",
+        lambda w: (
+            {},
+            {
+                "enterprises": [w.city.enterprise.uscc],
+                "matters": [w.city.market_matter.code],
+                "window_start": "2026-06-22",
+                "window_end": "2026-06-26",
+            },
+        ),
+        ok=201,
+        refused=OUTSIDE_AREA,
+    ),
+    Case(
+        "api-plan-preview",
+        "get",
+        "market",
+        lambda w: (
+            {},
+            {"enterprise": w.city.enterprise.uscc, "window_start": "2026-06-22", "window_end": "2026-06-26"},
+        ),
+    ),
+    Case("api-plan-detail", "get", "market", lambda w: ({"pk": w.market_plan.pk}, None)),
+    Case(
+        "api-plan-withdraw",
+        "post",
+        "market",
+        lambda w: ({"pk": w.later_plan().pk}, {"note": "企业已停业"}),
+        happy=lambda w, r: r.json()["status"] == "withdrawn",
+    ),
+    Case(
+        "api-plan-officers",
+        "post",
+        "market",
+        lambda w: ({"pk": w.later_plan().pk}, {"officers": [w.city.market_officer2.username]}),
+    ),
+    Case(
+        "api-plan-review",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.whitelist_plan.pk}, {"decision": "approve", "note": "确有必要"}),
+        justice=True,
+        happy=lambda w, r: Plan.objects.get(pk=w.whitelist_plan.pk).status != Plan.Status.PENDING_REVIEW,
+    ),
+    Case(
+        "api-plan-post-review",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.urgent_plan.pk}, {"decision": "justified"}),
+        justice=True,
+        happy=lambda w, r: r.json()["post_review"] == "justified",
+    ),
+    Case(
+        "api-review-queue",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.whitelist_plan else None,
+        kind="scoped",
+        justice=True,
+        happy=lambda w, r: w.whitelist_plan.pk in _ids(r),
+        absent=listed(lambda w: w.whitelist_plan.pk),
+    ),
+    Case(
+        "api-joint-task-list",
+        "get",
+        "market",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: w.visit.pk in _ids(r),
+        absent=listed(lambda w: w.visit.pk),
+    ),
+    Case("api-joint-task-detail", "get", "market", lambda w: ({"pk": w.visit.pk}, None)),
+    Case(
+        "api-invitation-list",
+        "get",
+        "ecology",
+        lambda w: ({}, None) if w.invitation else None,
+        kind="scoped",
+        happy=lambda w, r: w.invitation.pk in _ids(r),
+        absent=listed(lambda w: w.invitation.pk),
+    ),
+    Case(
+        "api-invitation-decline",
+        "post",
+        "ecology",
+        lambda w: ({"pk": w.invitation.pk}, {"note": "本月已检查"}),
+        happy=lambda w, r: Invitation.objects.get(pk=w.invitation.pk).status == "declined",
+    ),
+    Case(
+        "api-statistics",
+        "get",
+        "market",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: r.json()["figures"]["plans"] == 1,
+        absent=lambda w, r: r.json()["figures"]["plans"] == 0,
+    ),
+    Case(
+        "api-busy-periods",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.busy_period else None,
+        kind="scoped",
+        happy=lambda w, r: w.busy_period.pk in _ids(r),
+        absent=listed(lambda w: w.busy_period.pk),
+    ),
+    Case(
+        "api-busy-periods",
+        "post",
+        "account",
+        lambda w: ({}, {"start": "2026-07-01", "end": "2026-07-03", "reason": "年中盘点"}),
+        ok=201,
+        skip=("other_enterprise",),  # another enterprise declares its own busy days
+    ),
+    Case("api-busy-period", "delete", "account", lambda w: ({"pk": w.busy_period.pk}, None), ok=204),
+    Case(
+        "api-notifications",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.notification else None,
+        kind="scoped",
+        happy=lambda w, r: w.notification.pk in _ids(r),
+        absent=listed(lambda w: w.notification.pk),
+    ),
+    Case(
+        "api-notifications-read",
+        "post",
+        "market",
+        lambda w: ({}, {"ids": [w.notification.pk]}),
+        kind="scoped",
+        happy=lambda w, r: r.json()["marked"] == 1,
+        absent=lambda w, r: r.json()["marked"] == 0,
+    ),
+    Case(
+        "api-enterprise-qr",
+        "get",
+        "account",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: qrtokens.read_enterprise_token(r.json()["token"]) == w.city.enterprise.uscc,
+        absent=lambda w, r: qrtokens.read_enterprise_token(r.json()["token"]) != w.city.enterprise.uscc,
+    ),
+    Case(
+        "api-check-in",
+        "post",
+        "market",
+        lambda w: ({"pk": w.visit.pk}, {"token": qrtokens.enterprise_token(w.city.enterprise.uscc)}),
+        ok=201,
+    ),
+    Case(
+        "api-visit-notice",
+        "get",
+        "account",
+        lambda w: ({"pk": w.visit.pk}, None),
+        happy=lambda w, r: qrtokens.read_task_token(r.json()["inspection_code"]["token"]) == w.visit.pk,
+    ),
+    Case("api-task-record", "get", "market", lambda w: ({"pk": w.draft.task_id}, None)),
+    Case(
+        "api-record-list",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.draft else None,
+        kind="scoped",
+        happy=lambda w, r: w.draft.pk in _ids(r),
+        absent=listed(lambda w: w.draft.pk),
+    ),
+    Case("api-record-detail", "get", "market", lambda w: ({"pk": w.draft.pk}, None)),
+    Case(
+        "api-record-finalise",
+        "post",
+        "market",
+        lambda w: ({"pk": w.checked().pk}, {"summary": "企业配合检查"}),
+        happy=lambda w, r: r.json()["status"] == "final" and r.json()["content_hash"],
+    ),
+    Case(
+        "api-record-sign",
+        "post",
+        "account",
+        lambda w: ({"pk": w.final.pk}, {"method": "typed", "typed_name": "邹德志", "confirmed": True}),
+        ok=201,
+        happy=lambda w, r: InspectionRecord.objects.get(pk=w.final.pk).status == "signed",
+    ),
+    Case(
+        "api-record-refuse",
+        "post",
+        "account",
+        lambda w: ({"pk": w.final.pk}, {"objection": "检查人员未出示执法证"}),
+        ok=201,
+        happy=lambda w, r: InspectionRecord.objects.get(pk=w.final.pk).status == "refused",
+    ),
+    Case(
+        "api-record-pdf",
+        "get",
+        "market",
+        lambda w: ({"pk": w.stored_pdf().pk}, None),
+        happy=lambda w, r: b"".join(r.streaming_content).startswith(b"%PDF"),
+    ),
+    Case(
+        "api-record-item",
+        "patch",
+        "market",
+        lambda w: ({"pk": w.item(w.city.market_matter).pk}, {"result": "compliant", "note": "许可证已公示"}),
+        happy=lambda w, r: RecordItem.objects.get(pk=r.json()["id"]).result == "compliant",
+    ),
+    Case(
+        "api-item-photos",
+        "post",
+        "market",
+        lambda w: ({"pk": w.item(w.city.market_matter).pk}, {"photo": w._upload()}),
+        ok=201,
+        fmt="multipart",
+        happy=lambda w, r: Photo.objects.filter(pk=r.json()["id"]).exists(),
+    ),
+    Case(
+        "api-item-findings",
+        "post",
+        "ecology",
+        lambda w: (
+            {"pk": record_item_set(actor=w.ecology, item=w.item(w.city.ecology_matter), result="non_compliant").pk},
+            {"description": "危废台账缺失", "severity": "minor", "deadline": "2026-06-24"},
+        ),
+        ok=201,
+        happy=lambda w, r: Finding.objects.filter(pk=r.json()["id"], description="危废台账缺失").exists(),
+    ),
+    Case(
+        "api-photo",
+        "get",
+        "market",
+        lambda w: ({"pk": w.photo.pk}, None),
+        happy=lambda w, r: b"".join(r.streaming_content).startswith(b"\xff\xd8"),
+    ),
+    Case(
+        "api-finding-list",
+        "get",
+        "ecology",
+        lambda w: ({}, None) if w.final else None,
+        kind="scoped",
+        happy=lambda w, r: w.finding("minor").pk in _ids(r),
+        absent=listed(lambda w: w.finding("minor").pk),
+    ),
+    Case(
+        "api-rectification-submit",
+        "post",
+        "account",
+        lambda w: ({"pk": w.finding("minor").pk}, {"note": "已修复并恢复运行"}),
+        ok=201,
+        fmt="multipart",
+    ),
+    Case(
+        "api-finding-recheck",
+        "post",
+        "ecology",
+        lambda w: ({"pk": w.finding("serious").pk}, {"window_start": "2026-06-22", "window_end": "2026-06-26"}),
+        ok=201,
+        happy=lambda w, r: Finding.objects.get(severity="serious").recheck_plan_id == r.json()["plan"],
+    ),
+    Case(
+        "api-rectification-accept",
+        "post",
+        "ecology",
+        lambda w: ({"pk": w.rectification.pk}, {}),
+        happy=lambda w, r: Finding.objects.get(severity="minor").status == "accepted",
+    ),
+    Case(
+        "api-rectification-return",
+        "post",
+        "ecology",
+        lambda w: ({"pk": w.rectification.pk}, {"reason": "请补充运行记录照片"}),
+        happy=lambda w, r: Finding.objects.get(severity="minor").status == "returned",
+    ),
+    Case(
+        "api-verify-inspection",
+        "get",
+        "account",
+        lambda w: ({"token": qrtokens.task_token(w.visit.pk)}, None),
+        kind="public",
+        happy=lambda w, r: r.json()["registered"] is True,
+    ),
+]
+CASE_OF = {case.id: case for case in CASES}
+STRANGERS = ("other_agency", "other_enterprise", "other_justice", "anonymous")
+
+
+def api_endpoints(resolver=None, prefix=""):
+    """(route name, method) of every view under /api/v1/, from the URL resolver."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from api_endpoints(entry, route)
+        elif isinstance(entry, URLPattern) and route.startswith("api/v1/"):
+            view = getattr(entry.callback, "view_class", None) or getattr(entry.callback, "cls", None)
+            if view is None:  # a function view (obtain_auth_token is an APIView instance's as_view)
+                view = entry.callback
+            methods = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)]
+            for method in methods:
+                yield f"{entry.name}:{method}"
+
+
+def test_every_api_endpoint_has_a_case():
+    endpoints = set(api_endpoints())
+    assert len(endpoints) > 40
+    assert endpoints - set(CASE_OF) == set(), "endpoints without a happy-path and refusal case"
+    assert set(CASE_OF) - endpoints == set(), "cases for endpoints that no longer exist"
+
+
+def database_state() -> dict:
+    """Every row of every table the platform owns (sessions and Django's own bookkeeping left out), and the
+    files stored under MEDIA_ROOT."""
+    from django.conf import settings
+
+    skip = {"sessions", "contenttypes", "auth", "admin"}
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label in skip or model._meta.proxy:
+            continue
+        state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    media = Path(settings.MEDIA_ROOT)
+    state["files"] = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    return state
+
+
+def call(client: APIClient, case: Case, built):
+    kwargs, body = built
+    path = reverse(case.name, kwargs=kwargs)
+    method = getattr(client, case.method)
+    if case.method == "get":
+        return method(path, body or {})
+    if case.method == "delete":
+        return method(path)
+    return method(path, body or {}, format=case.fmt)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_the_happy_path(world, case):
+    client = APIClient()
+    client.force_authenticate(getattr(world, case.owner))
+    audit_before = AuditEntry.objects.count()
+    response = call(client, case, case.call(world))
+    assert response.status_code == case.ok, getattr(response, "data", response)
+    if case.happy:
+        assert case.happy(world, response), getattr(response, "data", None)
+    if case.method != "get" and case.kind == "object" and response.status_code in (200, 201, 204):
+        assert AuditEntry.objects.count() > audit_before, "a state change without its audit entry"
+
+
+REFUSALS = [
+    (case, stranger)
+    for case in CASES
+    for stranger in STRANGERS
+    if case.kind != "public"
+    and not (case.kind == "catalogue" and stranger != "anonymous")
+    and stranger not in case.skip
+]
+
+
+@pytest.mark.parametrize("case,stranger", REFUSALS, ids=[f"{c.id}-{s}" for c, s in REFUSALS])
+def test_a_stranger_is_refused_and_nothing_changes(world, case, stranger):
+    client = APIClient()
+    user = world.strangers[stranger]
+    if user is not None:
+        client.force_authenticate(user)
+    built = case.call(world)  # build the owner's objects before taking the picture
+    before = database_state()
+    response = call(client, case, built)
+    if stranger == "anonymous":
+        assert response.status_code in (401, 403), response.status_code
+    elif case.kind == "scoped" and response.status_code == 200:
+        assert case.absent(world, response), response.json()
+    else:
+        assert response.status_code in case.refused, (response.status_code, getattr(response, "data", None))
+    assert database_state() == before
+
+
+def test_the_public_endpoints_refuse_what_is_not_theirs(world):
+    client = APIClient()
+    wrong = client.post(reverse("api-token"), {"username": world.market.username, "password": "wrong"}, format="json")
+    assert wrong.status_code == 400 and "token" not in wrong.json()
+    before = database_state()
+    forged = qrtokens.task_token(world.visit.pk)[:-2] + "xx"
+    assert client.get(reverse("api-verify-inspection", kwargs={"token": forged})).json() == {"registered": False}
+    foreign = qrtokens.enterprise_token(world.city.enterprise.uscc)  # a valid code of another kind
+    assert client.get(reverse("api-verify-inspection", kwargs={"token": foreign})).json() == {"registered": False}
+    assert database_state() == before
