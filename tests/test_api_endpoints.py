@@ -12,11 +12,9 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 from rest_framework.test import APIClient
@@ -41,6 +39,7 @@ from plans.matching import joint_task_fix
 from plans.models import Invitation, Plan
 from plans.services import plan_file
 from plans.tests.conftest import SHANGHAI, City
+from tests.dbstate import database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -614,22 +613,6 @@ def test_every_api_endpoint_has_a_case():
     assert len(endpoints) > 40
     assert endpoints - set(CASE_OF) == set(), "endpoints without a happy-path and refusal case"
     assert set(CASE_OF) - endpoints == set(), "cases for endpoints that no longer exist"
-
-
-def database_state() -> dict:
-    """Every row of every table the platform owns (sessions and Django's own bookkeeping left out), and the
-    files stored under MEDIA_ROOT."""
-    from django.conf import settings
-
-    skip = {"sessions", "contenttypes", "auth", "admin"}
-    state = {}
-    for model in apps.get_models():
-        if model._meta.app_label in skip or model._meta.proxy:
-            continue
-        state[model._meta.label] = list(model.objects.order_by("pk").values_list())
-    media = Path(settings.MEDIA_ROOT)
-    state["files"] = sorted(str(p) for p in media.rglob("*") if p.is_file()) if media.exists() else []
-    return state
 
 
 def call(client: APIClient, case: Case, built):

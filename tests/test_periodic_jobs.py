@@ -1,17 +1,150 @@
-"""Every periodic job declared in the settings names a real task, runs, and can run again."""
+"""Every periodic job declared in the settings runs on real due data with the clock stopped: the first run
+does its work, the second changes nothing (rows, audit entries, notifications, outbox, stored files)."""
+
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 
+from audit.models import AuditEntry
+from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
+from inspections import qrtokens
+from inspections.models import Finding, InspectionRecord
+from inspections.services import check_in, finding_add, record_finalise, record_item_set
+from notifications.models import Notification
+from outbox.models import OutboxMessage
+from plans.matching import joint_task_fix
+from plans.models import Invitation, JointTask
+from plans.services import plan_file
+from plans.tests.conftest import SHANGHAI, City
+from tests.dbstate import database_state
 from yantai_inspect.celery import app
 
 pytestmark = pytest.mark.django_db
 JOBS = sorted(settings.CELERY_BEAT_SCHEDULE.items())
 
+TODAY = dt.date(2026, 6, 5)  # a Friday: the day the jobs run
+NOW = dt.datetime(2026, 6, 5, 7, 30, tzinfo=SHANGHAI)
+
+
+def at(day: dt.date, hour=10):
+    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
+
+
+class DueCity:
+    """A city on 2026-06-05 with something due for every job:
+
+    - a visit on Monday 8 June, not yet fixed (fixing day: 3 days before), whose invitation's deadline passed;
+    - a thematic plan for Wednesday 10 June whose invitations are due tomorrow (the reminder window);
+    - a visit done on 12 May with a minor finding to fix by 27 May, still open (overdue), and its record's
+      PDF waiting in the outbox;
+    - a food licence expiring on 15 June (within the month's warning window)."""
+
+    def __init__(self, clock):
+        city = self.city = City()
+        clock.move_to(at(dt.date(2026, 4, 30)))
+        for officer in (city.market_officer, city.ecology_officer):
+            plan = plan_file(
+                actor=officer,
+                enterprise=city.enterprise,
+                matters=[city.matter_of(officer)],
+                window_start=dt.date(2026, 5, 12),
+                window_end=dt.date(2026, 5, 12),
+            )
+        self.done_visit = plan.joint_task
+        clock.move_to(at(dt.date(2026, 5, 9)))
+        joint_task_fix(actor=None, task_id=self.done_visit.pk)
+        self.done_visit.refresh_from_db()
+        clock.move_to(at(dt.date(2026, 5, 12), hour=9))
+        for officer in (city.market_officer, city.ecology_officer):
+            check_in(actor=officer, task=self.done_visit, token=qrtokens.enterprise_token(city.enterprise.uscc))
+        record = InspectionRecord.objects.get(task=self.done_visit)
+        record_item_set(actor=city.market_officer, item=record.items.get(matter=city.market_matter), result="compliant")
+        bad = record_item_set(
+            actor=city.ecology_officer, item=record.items.get(matter=city.ecology_matter), result="non_compliant"
+        )
+        self.finding = finding_add(
+            actor=city.ecology_officer,
+            item=bad,
+            description="废气收集设施未运行",
+            severity="minor",
+            deadline=dt.date(2026, 5, 27),
+        )
+        self.record = record_finalise(actor=city.market_officer, record=record)
+
+        clock.move_to(at(dt.date(2026, 5, 25)))
+        self.due_visit = self._lead_plan(dt.date(2026, 6, 8)).joint_task
+        self.near_lead = self._lead_plan(dt.date(2026, 6, 10))
+        self.licence = LicenceFactory(
+            enterprise=city.enterprise,
+            licence_type="食品经营许可证",
+            valid_from=dt.date(2021, 6, 15),
+            valid_to=dt.date(2026, 6, 15),
+        )
+        clock.move_to(NOW)
+
+    def _lead_plan(self, day):
+        return plan_file(
+            actor=self.city.market_officer,
+            enterprise=EnterpriseFactory(),
+            matters=[self.city.market_matter],
+            theme=self.city.theme,
+            window_start=day,
+            window_end=day,
+        )
+
+
+def did_fix_remind_and_expire(world, result):
+    assert JointTask.objects.get(pk=world.due_visit.pk).fixed
+    assert Invitation.objects.filter(lead_plan__joint_task=world.due_visit, status="expired").count() == 2
+    near = Invitation.objects.filter(lead_plan=world.near_lead)
+    assert near.count() == 2 and all(i.status == "open" and i.reminded_at for i in near)
+    assert Notification.objects.filter(dedupe_key__startswith="invitation-reminder:").count() == 2
+    assert AuditEntry.objects.filter(action="invitation.expire").count() == 2
+
+
+def did_flag_the_overdue_finding(world, result):
+    assert Finding.objects.get(pk=world.finding.pk).overdue_flagged_on == TODAY
+
+
+def did_warn_about_the_licence(world, result):
+    assert Notification.objects.filter(dedupe_key__startswith=f"licence-expiry:{world.licence.pk}:").count() == 2
+
+
+def did_render_the_pdf(world, result):
+    assert InspectionRecord.objects.get(pk=world.record.pk).pdf_path
+    assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.DONE).exists()
+
+
+FIRST_RUN = {
+    "outbox-drain": did_render_the_pdf,
+    "plans-daily-checks": did_fix_remind_and_expire,
+    "findings-overdue-check": did_flag_the_overdue_finding,
+    "licence-expiry-warnings": did_warn_about_the_licence,
+}
+
+
+def test_every_beat_job_has_its_due_data_and_first_run_check():
+    assert set(FIRST_RUN) == {name for name, _ in JOBS}
+
+
+@pytest.fixture
+def world():
+    with time_machine.travel(at(dt.date(2026, 4, 30)), tick=False) as clock:
+        yield DueCity(clock)
+
 
 @pytest.mark.parametrize("name,job", JOBS, ids=[name for name, _ in JOBS])
-def test_each_beat_job_names_a_registered_task_that_runs_twice(name, job):
+def test_each_beat_job_does_its_work_once_and_a_rerun_changes_nothing(world, name, job):
     app.loader.import_default_modules()
     task = app.tasks[job["task"]]
+    before = database_state()
     first = task.apply()
+    assert first.successful(), first.traceback
+    after_first = database_state()
+    assert after_first != before, f"{name} found nothing to do on due data"
+    FIRST_RUN[name](world, first.result)
     second = task.apply()
-    assert first.successful() and second.successful(), (first.traceback, second.traceback)
+    assert second.successful(), second.traceback
+    assert database_state() == after_first
