@@ -398,8 +398,8 @@ class ReviewQueueApi(generics.ListAPIView):
 
     def get_queryset(self):
         if self.request.query_params.get("queue") == "green_channel":
-            return selectors.post_review_queue(user=self.request.user).prefetch_related("matters")
-        return selectors.review_queue(user=self.request.user).prefetch_related("matters")
+            return selectors.post_review_queue(user=self.request.user)
+        return selectors.review_queue(user=self.request.user)
 
 
 class JointTaskListApi(generics.ListAPIView):

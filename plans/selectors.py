@@ -57,12 +57,22 @@ def capped_count(qs, *, cap: int = QUEUE_COUNT_CAP) -> int | str:
 
 def review_queue(*, user):
     """Plans on whitelisted enterprises waiting for this justice bureau."""
-    return plans_for_user(user=user).filter(status=Plan.Status.PENDING_REVIEW).order_by("window_start", "id")
+    return (
+        plans_for_user(user=user)
+        .filter(status=Plan.Status.PENDING_REVIEW)
+        .prefetch_related("matters")
+        .order_by("window_start", "id")
+    )
 
 
 def post_review_queue(*, user):
     """Green-channel plans waiting for review after the fact."""
-    return plans_for_user(user=user).filter(urgent=True, post_review=Plan.PostReview.PENDING).order_by("filed_at")
+    return (
+        plans_for_user(user=user)
+        .filter(urgent=True, post_review=Plan.PostReview.PENDING)
+        .prefetch_related("matters")
+        .order_by("filed_at")
+    )
 
 
 def joint_tasks_for_user(*, user):

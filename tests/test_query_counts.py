@@ -1,0 +1,242 @@
+"""Every list page and API list answers in the same number of queries for 1 row and for 20 rows: a list whose
+query count grows with its rows (an N+1) fails here, whatever its selector looks like inside."""
+
+import datetime as dt
+import itertools
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import DepartmentFactory
+from catalogue.tests.factories import MatterFactory, ThemeFactory
+from enterprises.services import busy_period_declare
+from enterprises.tests.factories import EnterpriseFactory, LicenceFactory, enterprise_user
+from inspections import qrtokens
+from inspections.models import InspectionRecord
+from inspections.services import check_in, finding_add, record_finalise, record_item_set, rectification_submit
+from notifications.services import notification_send
+from plans.matching import joint_task_fix
+from plans.services import plan_file
+from plans.tests.conftest import SHANGHAI, City
+from plans.workdays import default_calendar
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)  # a Monday
+SIZES = (1, 20)
+
+
+def at(day: dt.date, hour=10):
+    return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
+
+
+class Rows:
+    """Adds rows of each kind, each as full as a real one (joint visits of two agencies, records with items,
+    findings and rectification evidence), so that a list that loads a relation per row shows it."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.city = city = City()
+        self.account = enterprise_user(city.enterprise)
+        self.whitelist_justice = None
+        calendar = default_calendar()
+        days = (dt.date(2026, 6, 10) + dt.timedelta(days=i) for i in itertools.count())
+        self.days = (d for d in days if calendar.is_workday(d))
+        self.counter = itertools.count()
+
+    def done_visits(self, n):
+        """Joint visits of the market regulator and the ecology bureau, done and finalised, each with a
+        minor finding of the ecology bureau and the enterprise's rectification evidence."""
+        city = self.city
+        for _ in range(n):
+            day = next(self.days)
+            self.clock.move_to(at(day - dt.timedelta(days=8)))
+            for officer in (city.market_officer, city.ecology_officer):
+                plan = plan_file(
+                    actor=officer,
+                    enterprise=city.enterprise,
+                    matters=[city.matter_of(officer)],
+                    window_start=day,
+                    window_end=day,
+                    officers=[officer, city.market_officer2] if officer == city.market_officer else None,
+                )
+            joint_task_fix(actor=None, task_id=plan.joint_task_id)
+            task = plan.joint_task
+            task.refresh_from_db()
+            self.clock.move_to(at(day, hour=9))
+            for officer in (city.market_officer, city.ecology_officer):
+                check_in(actor=officer, task=task, token=qrtokens.enterprise_token(city.enterprise.uscc))
+            record = InspectionRecord.objects.get(task=task)
+            record_item_set(
+                actor=city.market_officer, item=record.items.get(matter=city.market_matter), result="compliant"
+            )
+            bad = record_item_set(
+                actor=city.ecology_officer, item=record.items.get(matter=city.ecology_matter), result="non_compliant"
+            )
+            finding = finding_add(
+                actor=city.ecology_officer,
+                item=bad,
+                description="废气收集设施未运行",
+                severity="minor",
+                deadline=day + dt.timedelta(days=15),
+            )
+            record_finalise(actor=city.market_officer, record=record)
+            rectification_submit(actor=self.account, finding=finding, note="已整改")
+        self.clock.move_to(at(day + dt.timedelta(days=1)))  # read the lists the day after the last visit
+
+    def upcoming_visits(self, n):
+        city = self.city
+        for _ in range(n):
+            day = next(self.days)
+            for officer in (city.market_officer, city.ecology_officer):
+                plan_file(
+                    actor=officer,
+                    enterprise=city.enterprise,
+                    matters=[city.matter_of(officer)],
+                    window_start=day,
+                    window_end=day,
+                )
+
+    def invitations(self, n):
+        for _ in range(n):
+            plan_file(
+                actor=self.city.market_officer,
+                enterprise=EnterpriseFactory(),
+                matters=[self.city.market_matter],
+                theme=self.city.theme,
+                window_start=dt.date(2026, 6, 15),
+                window_end=dt.date(2026, 6, 19),
+            )
+
+    def reviews(self, n):
+        for _ in range(n):
+            enterprise = EnterpriseFactory()
+            self.city.whitelist(enterprise)
+            plan_file(
+                actor=self.city.market_officer,
+                enterprise=enterprise,
+                matters=[self.city.market_matter],
+                window_start=dt.date(2026, 6, 15),
+                window_end=dt.date(2026, 6, 19),
+            )
+
+    def green_channel(self, n):
+        for _ in range(n):
+            plan_file(
+                actor=self.city.market_officer,
+                enterprise=EnterpriseFactory(),
+                matters=[self.city.market_matter],
+                window_start=START.date(),
+                window_end=START.date(),
+                urgent=True,
+                urgent_category="public_report",
+                urgent_reason="群众举报",
+                officers=[self.city.market_officer, self.city.market_officer2],
+            )
+
+    def enterprises(self, n):
+        for _ in range(n):
+            enterprise = EnterpriseFactory()
+            enterprise.themes.add(self.city.theme)
+            LicenceFactory(enterprise=enterprise)
+
+    def matters(self, n):
+        for _ in range(n):
+            matter = MatterFactory(department=DepartmentFactory())
+            matter.themes.add(self.city.theme)
+
+    def themes(self, n):
+        for _ in range(n):
+            theme = ThemeFactory(lead_department=DepartmentFactory())
+            theme.participating_departments.add(self.city.ecology_dept)
+
+    def busy_periods(self, n):
+        for _ in range(n):
+            start = dt.date(2026, 9, 1) + dt.timedelta(days=7 * next(self.counter))
+            busy_period_declare(actor=self.account, enterprise=self.city.enterprise, start=start, end=start)
+
+    def notifications(self, n):
+        for _ in range(n):
+            k = next(self.counter)
+            notification_send(dedupe_key=f"pin-{k}", title=f"通知{k}", agency=self.city.market)
+            notification_send(dedupe_key=f"pin-e-{k}", title=f"通知{k}", enterprise=self.city.enterprise)
+
+
+# (label, path, reader, kind of rows, API?)
+LISTS = [
+    ("agency plans page", "/agency/plans/", "market", "done_visits", False),
+    ("agency tasks page", "/agency/tasks/", "market", "upcoming_visits", False),
+    ("agency tasks page, all", "/agency/tasks/?upcoming=0", "market", "done_visits", False),
+    ("agency calendar page", "/agency/calendar/?y=2026&m=6", "market", "upcoming_visits", False),
+    ("agency records page", "/agency/records/", "market", "done_visits", False),
+    ("agency rectifications page", "/agency/rectifications/", "ecology", "done_visits", False),
+    ("agency invitations page", "/agency/invitations/", "ecology", "invitations", False),
+    ("justice tasks page", "/justice/tasks/?upcoming=0", "justice", "done_visits", False),
+    ("justice reviews page", "/justice/reviews/", "justice", "reviews", False),
+    ("justice reviews page, green channel", "/justice/reviews/", "justice", "green_channel", False),
+    ("enterprise visits page", "/enterprise/visits/", "account", "upcoming_visits", False),
+    ("enterprise records page", "/enterprise/records/", "account", "done_visits", False),
+    ("enterprise findings page", "/enterprise/findings/", "account", "done_visits", False),
+    ("enterprise history page", "/enterprise/history/", "account", "done_visits", False),
+    ("enterprise busy periods page", "/enterprise/busy-periods/", "account", "busy_periods", False),
+    ("enterprise directory page", "/enterprises/", "market", "enterprises", False),
+    ("inbox page", "/notifications/", "market", "notifications", False),
+    ("audit trail page", "/audit/", "justice", "done_visits", False),
+    ("API plans", "/api/v1/plans/", "market", "done_visits", True),
+    ("API joint tasks", "/api/v1/joint-tasks/", "market", "done_visits", True),
+    ("API joint tasks of the enterprise", "/api/v1/joint-tasks/", "account", "upcoming_visits", True),
+    ("API records", "/api/v1/records/", "market", "done_visits", True),
+    ("API findings of an agency", "/api/v1/findings/", "ecology", "done_visits", True),
+    ("API findings of the enterprise", "/api/v1/findings/", "account", "done_visits", True),
+    ("API invitations", "/api/v1/invitations/", "ecology", "invitations", True),
+    ("API review queue", "/api/v1/reviews/", "justice", "reviews", True),
+    ("API green-channel queue", "/api/v1/reviews/?queue=green_channel", "justice", "green_channel", True),
+    ("API enterprises", "/api/v1/enterprises/", "market", "enterprises", True),
+    ("API matters", "/api/v1/matters/", "market", "matters", True),
+    ("API themes", "/api/v1/themes/", "market", "themes", True),
+    ("API busy periods", "/api/v1/my-enterprise/busy-periods/", "account", "busy_periods", True),
+    ("API notifications", "/api/v1/notifications/", "market", "notifications", True),
+]
+
+
+def reader(rows: Rows, name):
+    city = rows.city
+    if name == "justice":
+        from accounts.tests.factories import JusticeUserFactory
+
+        return JusticeUserFactory(agency=city.justice_bureau)
+    return {"market": city.market_officer, "ecology": city.ecology_officer, "account": rows.account}[name]
+
+
+def shown(response, is_api) -> int:
+    """How much the list shows: its rows for the API, the page's length for a portal page."""
+    if not is_api:
+        return len(response.content)
+    data = response.json()
+    return len(data["results"] if isinstance(data, dict) else data)
+
+
+@pytest.mark.parametrize("label,path,who,kind,is_api", LISTS, ids=[row[0] for row in LISTS])
+def test_a_list_costs_the_same_queries_for_one_row_and_for_twenty(label, path, who, kind, is_api):
+    with time_machine.travel(START, tick=False) as clock:
+        rows = Rows(clock)
+        user = reader(rows, who)
+        counts, sizes = [], []
+        grow = getattr(rows, kind)
+        built = 0
+        for size in SIZES:
+            grow(size - built)
+            built = size
+            client = APIClient()  # signed in after the clock moved, so the session has not expired
+            client.force_authenticate(user) if is_api else client.force_login(user)
+            client.get(path)  # warm the per-process caches (content types, the calendar)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            assert response.status_code == 200, (label, response.status_code)
+            counts.append(len(queries))
+            sizes.append(shown(response, is_api))
+        assert sizes[1] > sizes[0], (label, "the list does not show the rows it was given", sizes)
+        assert counts[0] == counts[1], (label, counts, [q["sql"] for q in queries.captured_queries][-25:])
