@@ -1,6 +1,9 @@
 """The admins of accounts, catalogue, enterprises and credit: they render, and they refuse what the services
 refuse."""
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
@@ -48,6 +51,7 @@ def test_the_admin_pages_render(admin_client, name):
     assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 200
 
 
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
 def test_the_licence_admin_filters_licences_due_for_the_expiry_warning(admin_client):
     import datetime
 

@@ -3,6 +3,7 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -37,6 +38,15 @@ MODELS = [
     JointTask,
     Notification,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _a_fixed_day():
+    """The demo city is built around "today" (visits ahead, licences about to expire): a fixed one here."""
+    with time_machine.travel(
+        datetime.datetime(2026, 6, 1, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

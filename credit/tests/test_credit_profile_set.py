@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
-from django.utils import timezone, translation
+import time_machine
+from django.utils import translation
 
 from audit.models import AuditEntry
 from credit.models import CreditProfile
@@ -27,12 +30,13 @@ def test_it_sets_the_grade_and_writes_an_audit_entry():
     assert entry.details == {"before": None, "after": {"grade": "B", "whitelisted": False, "whitelisted_since": None}}
 
 
+@time_machine.travel(dt.datetime(2026, 6, 2, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))))
 def test_whitelisting_records_the_day_and_keeps_it_while_on_the_list():
     enterprise = EnterpriseFactory()
     credit_profile_set(actor=None, enterprise=enterprise, grade="A", whitelisted=True)
     profile = credit_profile_set(actor=None, enterprise=enterprise, grade="A", whitelisted=True)
 
-    assert profile.whitelisted_since == timezone.localdate()
+    assert profile.whitelisted_since == dt.date(2026, 6, 2)  # Yantai's day; in UTC it is still 1 June
     assert CreditProfile.objects.count() == 1
     assert AuditEntry.objects.filter(action="credit_profile.set").count() == 2
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 
 from accounts.models import User
@@ -27,8 +29,9 @@ class LicenceFactory(factory.django.DjangoModelFactory):
     licence_type = "食品经营许可证"
     number = factory.Sequence(lambda n: f"JY13706{n:08d}")
     issuing_agency = "烟台市福山区市场监督管理局"
-    valid_from = factory.Faker("date_between", start_date="-4y", end_date="-1y")
-    valid_to = factory.Faker("date_between", start_date="+1y", end_date="+4y")
+    # Fixed dates, not relative to the real one: valid from 2022-2023 to 2028-2029, far from any test's day.
+    valid_from = factory.Sequence(lambda n: dt.date(2022, 1, 1) + dt.timedelta(days=n % 700))
+    valid_to = factory.Sequence(lambda n: dt.date(2028, 1, 1) + dt.timedelta(days=n % 700))
 
 
 def enterprise_user(enterprise=None, **kwargs):

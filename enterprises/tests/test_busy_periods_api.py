@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import OfficerFactory
@@ -10,11 +11,12 @@ from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 pytestmark = pytest.mark.django_db
 
 
+@time_machine.travel(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
 def test_an_enterprise_declares_lists_and_removes_its_busy_periods():
     enterprise = EnterpriseFactory()
     api = APIClient()
     api.force_authenticate(enterprise_user(enterprise))
-    start = dt.date.today() + dt.timedelta(days=20)
+    start = dt.date(2026, 6, 21)
     created = api.post(
         "/api/v1/my-enterprise/busy-periods/",
         {"start": start.isoformat(), "end": (start + dt.timedelta(days=5)).isoformat(), "reason": "生产高峰"},

@@ -29,7 +29,8 @@ def visit(city):
                 window_start=VISIT_DAY,
                 window_end=VISIT_DAY,
             )
-    joint_task_fix(actor=None, task_id=plan.joint_task_id)
+    with freeze(dt.datetime(2026, 6, 6, 1, 0, tzinfo=SHANGHAI)):  # its fixing day, 3 days before
+        joint_task_fix(actor=None, task_id=plan.joint_task_id)
     task = plan.joint_task
     task.refresh_from_db()
     with freeze(dt.datetime(2026, 6, 9, 9, 30, tzinfo=SHANGHAI)):
