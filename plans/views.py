@@ -15,12 +15,13 @@ from enterprises.access import enterprise_for_user
 from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
 from enterprises.selectors import enterprise_of_user
-from enterprises.services import busy_period_declare, busy_period_remove
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
+from .busy import busy_period_declare
+from .busy import busy_period_delete as busy_period_delete_service
 from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm
 from .models import JointTask
 from .statistics import DIMENSIONS, plan_statistics
@@ -324,11 +325,13 @@ def busy_period_delete(request, pk):
     enterprise = enterprise_of_user(user=request.user)
     period = BusyPeriod.objects.filter(pk=pk, enterprise=enterprise).first()
     if period is None:
-        from django.http import Http404
-
         raise Http404
-    busy_period_remove(actor=request.user, period=period)
-    messages.success(request, _("Busy period removed."))
+    try:
+        busy_period_delete_service(actor=request.user, period=period)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Busy period removed."))
     return redirect("enterprise-busy-periods")
 
 

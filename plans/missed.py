@@ -1,0 +1,156 @@
+"""Visits that did not happen, and plans that can no longer be served (the daily job's first step).
+
+A fixed visit whose day has passed with no check-in (its status never left FIXED) is *missed*: its live plans
+are closed as not carried out, each of its agencies and the justice bureau of the agency's level are told,
+and the agency may refile the plan with a new window (``plans.refile.plan_refile``). A live plan whose window
+has passed while it was on no visit that took place (its visit was cancelled, or it was left out because no
+day was left: ``plans.matching.compute_schedule``) is closed the same way. So no plan stays live with a
+window in the past, and no state leaves an enterprise unschedulable.
+
+Set-based: each batch is claimed and closed with a fixed number of UPDATE statements, whatever its size;
+what remains per row is the audit entry and the deduplicated notification. Rerunnable: a second run finds
+nothing to claim and notifies nobody again.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency
+from audit.services import audit_record
+from notifications.services import notification_send
+
+from .models import JointTask, Plan
+
+BATCH_SIZE = 500
+PLANNED = (JointTask.Status.FIXED, JointTask.Status.SCHEDULED)
+
+
+def visits_missed_close(*, today: dt.date, batch_size: int = BATCH_SIZE) -> dict:
+    """Mark the visits missed whose day is before ``today`` and where nobody checked in; close their plans and
+    the live plans whose window has passed. Returns the counts."""
+    missed = plans_closed = 0
+    while True:
+        tasks, plans = _missed_batch(today=today, batch_size=batch_size)
+        if not tasks:
+            break
+        missed, plans_closed = missed + tasks, plans_closed + plans
+    while True:
+        closed = _stranded_batch(today=today, batch_size=batch_size)
+        if not closed:
+            break
+        plans_closed += closed
+    return {"missed": missed, "not_carried_out": plans_closed}
+
+
+def missed_candidates(*, today: dt.date):
+    """Planned visits (fixed, or never fixed) dated before ``today`` that still serve a live plan."""
+    live = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.LIVE)
+    return JointTask.objects.filter(status__in=PLANNED, visit_date__lt=today).filter(Exists(live))
+
+
+def stranded_plans(*, today: dt.date):
+    """Live plans whose window ended before ``today`` and whose visit did not take place."""
+    return Plan.objects.filter(status__in=Plan.LIVE, window_end__lt=today).exclude(
+        joint_task__status__in=JointTask.CARRIED_OUT
+    )
+
+
+def _bureaus(divisions) -> dict:
+    """The justice bureau of each division (one per division), for plans reviewed at the agency's level."""
+    return {
+        a.division: a for a in Agency.objects.filter(is_justice_bureau=True, active=True, division__in=set(divisions))
+    }
+
+
+@transaction.atomic
+def _missed_batch(*, today: dt.date, batch_size: int) -> tuple[int, int]:
+    ids = list(
+        missed_candidates(today=today)
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0, 0
+    JointTask.objects.filter(pk__in=ids, status__in=PLANNED).update(status=JointTask.Status.MISSED)
+    plans = list(
+        Plan.objects.filter(joint_task_id__in=ids, status__in=Plan.LIVE)
+        .select_related("agency")
+        .only("id", "joint_task_id", "agency__id", "agency__name", "agency__division")
+    )
+    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(status=Plan.Status.NOT_CARRIED_OUT)
+    by_task = {}
+    for plan in plans:
+        by_task.setdefault(plan.joint_task_id, []).append(plan)
+    bureaus = _bureaus(p.agency.division for p in plans)
+    for task in JointTask.objects.filter(pk__in=ids).select_related("enterprise"):
+        members = by_task.get(task.pk, [])
+        agencies = "、".join(sorted({p.agency.name for p in members}))
+        date = task.visit_date.isoformat()
+        audit_record(
+            actor=None,
+            action="joint_task.missed",
+            obj=task,
+            details={"visit_date": task.visit_date, "plans": [p.pk for p in members], "agencies": agencies},
+        )
+        for plan in members:
+            notification_send(
+                dedupe_key=f"joint-task-missed:{task.pk}:plan:{plan.pk}",
+                agency=plan.agency,
+                title=_("Visit of %(date)s to %(name)s was not carried out") % {"date": date, "name": task.enterprise},
+                body=_(
+                    "No officer checked in on the day. Your plan is closed as not carried out; refile it with a new "
+                    "window if the inspection is still needed."
+                ),
+                link=f"/agency/plans/{plan.pk}/",
+            )
+        notified = set()
+        for plan in members:
+            bureau = bureaus.get(plan.agency.division)
+            if bureau is None or bureau.pk in notified:
+                continue
+            notified.add(bureau.pk)
+            notification_send(
+                dedupe_key=f"joint-task-missed:{task.pk}:justice:{bureau.pk}",
+                agency=bureau,
+                title=_("Missed inspection visit: %(name)s, %(date)s") % {"date": date, "name": task.enterprise},
+                body=_("Agencies: %(agencies)s. Nobody checked in on the day of the fixed visit.")
+                % {"agencies": agencies},
+                link=f"/justice/tasks/{task.pk}/",
+            )
+    return len(ids), len(plans)
+
+
+@transaction.atomic
+def _stranded_batch(*, today: dt.date, batch_size: int) -> int:
+    ids = list(
+        stranded_plans(today=today)
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    Plan.objects.filter(pk__in=ids, status__in=Plan.LIVE).update(status=Plan.Status.NOT_CARRIED_OUT)
+    for plan in Plan.objects.filter(pk__in=ids).select_related("agency", "enterprise"):
+        audit_record(
+            actor=None,
+            action="plan.not_carried_out",
+            obj=plan,
+            details={"window": [plan.window_start, plan.window_end], "joint_task": plan.joint_task_id},
+        )
+        notification_send(
+            dedupe_key=f"plan-not-carried-out:{plan.pk}",
+            agency=plan.agency,
+            title=_("Plan for %(name)s not carried out") % {"name": plan.enterprise.name},
+            body=_(
+                "Its window ended on %(end)s without a visit. Refile it with a new window if the inspection is "
+                "still needed."
+            )
+            % {"end": plan.window_end.isoformat()},
+            link=f"/agency/plans/{plan.pk}/",
+        )
+    return len(ids)
