@@ -20,6 +20,7 @@ from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
 from .busy import busy_period_declare, busy_period_delete
 from .models import Invitation, JointTask, Plan
+from .refile import plan_refile
 from .statistics import DIMENSIONS, plan_statistics
 
 
@@ -319,6 +320,23 @@ class PlanWithdrawApi(APIView):
             reason=body.validated_data.get("note", ""),
         )
         return Response(PlanSerializer(plan).data)
+
+
+class RefileSerializer(serializers.Serializer):
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+
+
+class PlanRefileApi(APIView):
+    """A plan not carried out (its visit missed, or its window passed) filed again with a new window."""
+
+    @extend_schema(request=RefileSerializer, responses={201: PlanSerializer})
+    def post(self, request, pk):
+        _officer_only(request)
+        body = RefileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = plan_refile(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk), **body.validated_data)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
 def _justice_only(request):

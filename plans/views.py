@@ -22,8 +22,9 @@ from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
 from .busy import busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
-from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm
-from .models import JointTask
+from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm
+from .models import JointTask, Plan
+from .refile import plan_refile
 from .statistics import DIMENSIONS, plan_statistics
 
 
@@ -127,6 +128,7 @@ def _plan_detail(request, pk):
             **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
             "reason_form": ReasonForm(),
+            "refile_form": RefileForm() if plan.status == Plan.Status.NOT_CARRIED_OUT else None,
             "officers_form": PlanOfficersForm(agency=plan.agency, initial={"officers": list(plan.officers.all())})
             if request.user.is_officer
             else None,
@@ -163,6 +165,23 @@ def plan_withdraw(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("agency-plan-detail", pk=pk)
+
+
+@agency_required
+@require_POST
+def plan_refile_view(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    form = RefileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new window's earliest and latest visit dates."))
+        return redirect("agency-plan-detail", pk=pk)
+    try:
+        new = plan_refile(actor=request.user, plan=plan, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("agency-plan-detail", pk=pk)
+    messages.success(request, _("Plan refiled."))
+    return redirect("agency-plan-detail", pk=new.pk)
 
 
 def _task_list(request):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/preview/", plans_api.PlanPreviewApi.as_view(), name="api-plan-preview"),
     path("plans/<int:pk>/", plans_api.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("plans/<int:pk>/withdraw/", plans_api.PlanWithdrawApi.as_view(), name="api-plan-withdraw"),
+    path("plans/<int:pk>/refile/", plans_api.PlanRefileApi.as_view(), name="api-plan-refile"),
     path("plans/<int:pk>/officers/", plans_api.PlanOfficersApi.as_view(), name="api-plan-officers"),
     path("plans/<int:pk>/review/", plans_api.PlanReviewApi.as_view(), name="api-plan-review"),
     path("plans/<int:pk>/post-review/", plans_api.PlanPostReviewApi.as_view(), name="api-plan-post-review"),
