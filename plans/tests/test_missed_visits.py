@@ -63,7 +63,9 @@ def test_a_fixed_visit_nobody_checked_in_to_is_missed_the_day_after_and_a_rerun_
     assert (counts["missed"], counts["not_carried_out"]) == (1, 2)
     assert JointTask.objects.get(pk=task.pk).status == JointTask.Status.MISSED
     assert set(Plan.objects.values_list("status", flat=True)) == {Plan.Status.NOT_CARRIED_OUT}
-    told = set(Notification.objects.filter(dedupe_key__startswith="joint-task-missed:").values_list("agency", flat=True))
+    told = set(
+        Notification.objects.filter(dedupe_key__startswith="joint-task-missed:").values_list("agency", flat=True)
+    )
     assert told == {city.market.pk, city.ecology.pk, city.justice_bureau.pk}
     assert AuditEntry.objects.filter(action="joint_task.missed", object_id=str(task.pk)).count() == 1
     assert JointTask.objects.filter(status=JointTask.Status.MISSED).count() == 1  # what the statistics count
