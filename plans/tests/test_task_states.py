@@ -5,10 +5,12 @@ closed by the daily job; a live plan with no day left is left out. None of these
 filing, a busy-period declaration or removal, a withdrawal, an approval or ``rematch_visits`` fail, and none
 of those operations may move a plan off a visit that is a fact.
 
-On the code before this change the cases "in_progress" (on the day and after it), "cancelled_after" and
-"missed" failed: the plans of a visit in progress were rescheduled as free plans whose window had passed
-("The window of plan N has passed" / "No working day ... is left"), raised to every other operation, and
-uncaught from the busy-period removal page; a fixed visit whose day passed stayed "fixed" for ever.
+On the code before this change 22 of these failed: filing, a busy-period declaration or removal, a withdrawal
+and an approval with the visit in progress (on its day or after it), cancelled with its window passed, or
+missed; ``rematch_visits`` with a missed visit; and the removal page. The plans of a visit in progress were
+rescheduled as free plans whose window had passed ("The window of plan N has passed" / "No working day ... is
+left"), which refused every other operation and escaped uncaught from the busy-period removal page; a fixed
+visit whose day passed stayed "fixed" for ever.
 """
 
 import datetime as dt
