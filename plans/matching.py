@@ -231,6 +231,13 @@ def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
                 changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
             plan.joint_task = task
         Plan.objects.bulk_update(changed, ["joint_task"])
+    # A plan left out (no allowed day left, e.g. a new holiday calendar) leaves the unfixed visit it was on, so
+    # that visit does not take place on a day that is no longer allowed; the daily job closes the plan.
+    stranded = [p for p in result.plans if p.pk in result.left_out and p.joint_task_id in unfixed]
+    for plan in stranded:
+        changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": None})
+        plan.joint_task = None
+    Plan.objects.bulk_update(stranded, ["joint_task"])
     drop |= set(unfixed) - used
     dropped = []
     if drop:

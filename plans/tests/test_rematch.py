@@ -170,3 +170,40 @@ def test_rematching_the_seeded_demo_city_changes_nothing(settings):
     assert _state() == before
     assert AuditEntry.objects.count() == audit
     assert counts["changed"] == 0
+
+
+def test_a_plan_a_new_holiday_calendar_leaves_with_no_day_leaves_its_visit_and_the_others_are_rematched(city, frozen):
+    from enterprises.models import BusyPeriod
+
+    stranded = plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(8),
+        window_end=days(9),
+    )
+    other = plan_file(
+        actor=city.ecology_officer,
+        enterprise=city.enterprise,
+        matters=[city.ecology_matter],
+        window_start=days(20),
+        window_end=days(25),
+    )
+    old_task = stranded.joint_task_id
+    # Days that become unavailable for everybody at once (as a newly published holiday would make them).
+    BusyPeriod.objects.create(enterprise=city.enterprise, start=days(8), end=days(9))
+    counts = rematch_all()
+    assert counts["unschedulable"] == 1
+    stranded.refresh_from_db()
+    assert stranded.joint_task_id is None and stranded.status == Plan.Status.FILED
+    assert not JointTask.objects.filter(pk=old_task).exists()
+    other.refresh_from_db()
+    assert other.joint_task is not None
+    # Filing for the enterprise is not blocked by the stranded plan.
+    plan_file(
+        actor=city.emergency_officer,
+        enterprise=city.enterprise,
+        matters=[city.emergency_matter],
+        window_start=days(20),
+        window_end=days(22),
+    )
