@@ -179,25 +179,37 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     return changes
 
 
-def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
-    """Write the computed visits: reuse the unfixed row that already holds most of a visit's plans (ids stay
-    stable for the apps), create the others, and touch a row only when its date, lead or theme changed. Writes
-    nothing (and no audit entry) when the schedule is already in place; when an existing visit moves, changes
-    its lead, loses its last plan or a plan changes visit, one ``joint_task.reschedule`` entry says how.
-    Returns what changed: ``moves``, ``leads``, ``reassigned``, ``created`` and ``dropped``."""
+@dataclass
+class Writes:
+    """What ``schedule_changes`` found to write for one enterprise; ``writes_flush`` writes any number of them
+    in a fixed number of statements (a rematch batch flushes its enterprises together)."""
+
+    enterprise_id: int
+    create: list = field(default_factory=list)  # (new JointTask, its member plans)
+    update: list = field(default_factory=list)  # (JointTask, changed field names)
+    assign: list = field(default_factory=list)  # plans whose joint_task changed (set on the instance)
+    drop: set = field(default_factory=set)  # unfixed visits that may have lost their last plan
+    changes: dict = field(default_factory=lambda: {"moves": [], "leads": [], "reassigned": [], "created": []})
+
+
+def schedule_changes(*, enterprise_id: int, result: Schedule) -> Writes:
+    """Compare the computed visits with the stored ones, without writing: reuse the unfixed row that already
+    holds most of a visit's plans (ids stay stable for the apps), create the others, and touch a row only when
+    its date, lead or theme changes."""
     today = result.today
     by_id = {p.pk: p for p in result.plans}
     unfixed = {pk: t for pk, t in result.state.future_tasks.items() if not _is_fixed(t, today)}
     fixed = result.state.future_tasks
-    used, drop = set(), set()
-    changes = {"moves": [], "leads": [], "reassigned": [], "created": []}
+    writes = Writes(enterprise_id)
+    changes = writes.changes
+    used = set()
     for visit in result.visits:
         members = sorted((by_id[pid] for pid in visit.plan_ids), key=lambda p: (p.filed_at, p.pk))
         lead, theme = lead_of(members)
         if visit.fixed:
             task = fixed[visit.visit_id]
             if not members:
-                drop.add(task.pk)  # due for fixing but emptied (its plans withdrawn): not a visit any more
+                writes.drop.add(task.pk)  # due for fixing but emptied (its plans withdrawn): not a visit any more
                 continue
             dirty = []
         else:
@@ -207,56 +219,97 @@ def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
                     counts[plan.joint_task_id] += 1
             tid = max(counts, key=lambda k: (counts[k], -k)) if counts else None
             if tid is None:
-                task = JointTask.objects.create(
-                    enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme
-                )
-                changes["created"].append({"task": task.pk, "date": visit.date})
-                dirty = []
-            else:
-                task, dirty = unfixed[tid], []
-                used.add(tid)
-                if task.visit_date != visit.date:
-                    changes["moves"].append({"task": task.pk, "from": task.visit_date, "to": visit.date})
-                    task.visit_date = visit.date
-                    dirty.append("visit_date")
+                task = JointTask(enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme)
+                writes.create.append((task, members))
+                continue
+            task, dirty = unfixed[tid], []
+            used.add(tid)
+            if task.visit_date != visit.date:
+                changes["moves"].append({"task": task.pk, "from": task.visit_date, "to": visit.date})
+                task.visit_date = visit.date
+                dirty.append("visit_date")
         if (task.lead_agency_id, task.theme_id) != (lead.pk, theme.pk if theme else None):
             changes["leads"].append({"task": task.pk, "from": task.lead_agency_id, "to": lead.pk})
             task.lead_agency, task.theme = lead, theme
             dirty += ["lead_agency", "theme"]
         if dirty:
-            task.save(update_fields=[*dirty, "updated_at"])
-        changed = [plan for plan in members if plan.joint_task_id != task.pk]
-        for plan in changed:
-            if plan.joint_task_id is not None:
-                changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
-            plan.joint_task = task
-        Plan.objects.bulk_update(changed, ["joint_task"])
+            writes.update.append((task, dirty))
+        for plan in members:
+            if plan.joint_task_id != task.pk:
+                if plan.joint_task_id is not None:
+                    changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
+                plan.joint_task = task
+                writes.assign.append(plan)
     # A plan left out (no allowed day left, e.g. a new holiday calendar) leaves the unfixed visit it was on, so
     # that visit does not take place on a day that is no longer allowed; the daily job closes the plan.
-    stranded = [p for p in result.plans if p.pk in result.left_out and p.joint_task_id in unfixed]
-    for plan in stranded:
-        changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": None})
-        plan.joint_task = None
-    Plan.objects.bulk_update(stranded, ["joint_task"])
-    drop |= set(unfixed) - used
-    dropped = []
+    for plan in result.plans:
+        if plan.pk in result.left_out and plan.joint_task_id in unfixed:
+            changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": None})
+            plan.joint_task = None
+            writes.assign.append(plan)
+    writes.drop |= set(unfixed) - used
+    return writes
+
+
+def writes_flush(*, actor, writes: list[Writes]) -> None:
+    """Write the changes of one or many enterprises: one INSERT for the new visits, one UPDATE per changed
+    field set, one for the plans' visits, one DELETE for the visits left empty; then one
+    ``joint_task.reschedule`` audit entry per enterprise where an existing visit moved, changed its lead, lost
+    its last plan or a plan changed visit. Nothing at all when nothing changed."""
+    new = [task for w in writes for task, _members in w.create]
+    if new:
+        JointTask.objects.bulk_create(new)
+    assign = []
+    for w in writes:
+        for task, members in w.create:
+            w.changes["created"].append({"task": task.pk, "date": task.visit_date})
+            for plan in members:
+                if plan.joint_task_id is not None:
+                    w.changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
+                plan.joint_task = task
+                assign.append(plan)
+        assign += w.assign
+    by_fields = defaultdict(list)
+    for w in writes:
+        for task, dirty in w.update:
+            by_fields[tuple(dirty)].append(task)
+    for dirty, tasks in by_fields.items():
+        now = timezone.now()
+        for task in tasks:
+            task.updated_at = now
+        JointTask.objects.bulk_update(tasks, [*dirty, "updated_at"], batch_size=1000)
+    if assign:
+        Plan.objects.bulk_update(assign, ["joint_task"], batch_size=1000)
+    drop = {pk for w in writes for pk in w.drop}
+    dropped = set()
     if drop:
         stale = JointTask.objects.filter(
             pk__in=drop, fixed=False, status=JointTask.Status.SCHEDULED, plans__isnull=True
-        )
-        dropped = sorted(stale.values_list("pk", flat=True))
+        ).values_list("pk", flat=True)
+        dropped = set(stale)
         if dropped:
             JointTask.objects.filter(pk__in=dropped).delete()
-    changes["dropped"] = dropped
-    if changes["moves"] or changes["leads"] or changes["reassigned"] or dropped:
-        enterprise = Enterprise.objects.get(pk=enterprise_id)
+    audited = []
+    for w in writes:
+        w.changes["dropped"] = sorted(w.drop & dropped)
+        if w.changes["moves"] or w.changes["leads"] or w.changes["reassigned"] or w.changes["dropped"]:
+            audited.append(w)
+    enterprises = Enterprise.objects.in_bulk([w.enterprise_id for w in audited]) if audited else {}
+    for w in audited:
         audit_record(
             actor=actor,
             action="joint_task.reschedule",
-            obj=enterprise,
-            details={k: v for k, v in changes.items() if v},
+            obj=enterprises[w.enterprise_id],
+            details={k: v for k, v in w.changes.items() if v},
         )
-    return changes
+
+
+def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
+    """Write the computed visits of one enterprise (``schedule_changes`` then ``writes_flush``). Returns what
+    changed: ``moves``, ``leads``, ``reassigned``, ``created`` and ``dropped``."""
+    writes = schedule_changes(enterprise_id=enterprise_id, result=result)
+    writes_flush(actor=actor, writes=[writes])
+    return writes.changes
 
 
 def visits_changed(changes: dict) -> int:

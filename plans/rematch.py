@@ -3,9 +3,10 @@
 Needed when the scheduling inputs change for everybody at once: the State Council publishes next year's
 holiday calendar (until then, days in that year fall back to Monday-Friday), or the fixing period changes.
 Filing re-matches one enterprise under its row lock; this runs the very same ``compute_schedule`` and
-``schedule_apply`` for each enterprise of a batch, in one transaction per batch with the batch's enterprise
-rows locked, so it never races a filing. The inputs of a batch are read in three queries; an enterprise whose
-visits are already optimal costs no write and no audit entry.
+``schedule_changes`` for each enterprise of a batch, and writes the batch's changes together
+(``writes_flush``), in one transaction per batch with the batch's enterprise rows locked, so it never races a
+filing. The inputs of a batch are read in three queries and its writes take a fixed number of statements; an
+enterprise whose visits are already optimal costs no write and no audit entry.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 
-from .matching import compute_schedule, load_states, schedule_apply, served_plan_ids, visits_changed
+from .matching import compute_schedule, load_states, schedule_changes, served_plan_ids, visits_changed, writes_flush
 from .models import Plan
 
 
@@ -52,14 +53,16 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     list(Enterprise.objects.select_for_update().filter(pk__in=enterprise_ids).values_list("pk", flat=True))
     states = load_states(enterprise_ids=enterprise_ids, today=today)
     counts = {"enterprises": 0, "plans": 0, "visits": 0, "changed": 0, "unschedulable": 0}
+    writes = []
     for enterprise_id, state in states.items():
         if not state.plans:
             continue
         result = compute_schedule(enterprise_id=enterprise_id, today=today, state=state)
-        changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result)
+        writes.append(schedule_changes(enterprise_id=enterprise_id, result=result))
         counts["enterprises"] += 1
         counts["plans"] += len(served_plan_ids(result))
         counts["visits"] += sum(1 for v in result.visits if not v.fixed)
-        counts["changed"] += visits_changed(changes)
         counts["unschedulable"] += len(result.left_out)
+    writes_flush(actor=actor, writes=writes)
+    counts["changed"] = sum(visits_changed(w.changes) for w in writes)
     return counts
