@@ -207,3 +207,32 @@ def test_a_plan_a_new_holiday_calendar_leaves_with_no_day_leaves_its_visit_and_t
         window_start=days(20),
         window_end=days(22),
     )
+
+
+def _file_pair(city, enterprise):
+    for officer, start, end in ((city.market_officer, 8, 12), (city.ecology_officer, 10, 20)):
+        plan_file(
+            actor=officer,
+            enterprise=enterprise,
+            matters=[city.matter_of(officer)],
+            window_start=days(start),
+            window_end=days(end),
+        )
+
+
+def _rematch_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        rematch_all(batch_size=100)
+    return len(ctx.captured_queries)
+
+
+def test_rematching_a_matched_batch_costs_the_same_queries_for_two_enterprises_or_eight(city, frozen):
+    for _ in range(2):
+        _file_pair(city, EnterpriseFactory())
+    two = _rematch_queries()
+    for _ in range(6):
+        _file_pair(city, EnterpriseFactory())
+    assert _rematch_queries() == two
