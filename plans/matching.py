@@ -55,12 +55,33 @@ class Schedule:
         return self.state.plans
 
 
+# What scheduling reads of a plan (a rematch batch loads thousands: the rest stays deferred).
+PLAN_FIELDS = [
+    "id",
+    "enterprise_id",
+    "window_start",
+    "window_end",
+    "filed_at",
+    "status",
+    "joint_task__id",
+    "joint_task__status",
+    "joint_task__visit_date",
+    "joint_task__fixed",
+    "agency__id",
+    "agency__name",
+    "agency__department_id",
+    "theme__id",
+    "theme__lead_department_id",
+]
+
+
 def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]:
     """Three queries for any number of enterprises."""
     states = {pk: EnterpriseState(pk) for pk in enterprise_ids}
     for plan in (
         Plan.objects.filter(enterprise_id__in=enterprise_ids, status__in=Plan.LIVE, urgent=False)
         .select_related("joint_task", "agency", "theme")
+        .only(*PLAN_FIELDS)
         .order_by("id")
     ):
         states[plan.enterprise_id].plans.append(plan)
