@@ -7,20 +7,21 @@ has passed while it was on no visit that took place (its visit was cancelled, or
 day was left: ``plans.matching.compute_schedule``) is closed the same way. So no plan stays live with a
 window in the past, and no state leaves an enterprise unschedulable.
 
-Set-based: each batch is claimed and closed with a fixed number of UPDATE statements, whatever its size;
-what remains per row is the audit entry and the deduplicated notification. Rerunnable: a second run finds
-nothing to claim and notifies nobody again.
+Set-based: each batch (locked, ``yantai_inspect.batches``) costs a fixed number of statements whatever its
+size: the claim, the plans' UPDATE, the reads, one INSERT of notifications and one of audit entries.
+Rerunnable: a second run finds nothing to claim, and notifications carry dedupe keys.
 """
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency
-from audit.services import audit_record
-from notifications.services import notification_send
+from audit.services import audit_record_many
+from notifications.models import Notification
+from notifications.services import notifications_send_many
+from yantai_inspect.batches import in_locked_batches
 
 from .models import JointTask, Plan
 
@@ -31,18 +32,16 @@ PLANNED = (JointTask.Status.FIXED, JointTask.Status.SCHEDULED)
 def visits_missed_close(*, today: dt.date, batch_size: int = BATCH_SIZE) -> dict:
     """Mark the visits missed whose day is before ``today`` and where nobody checked in; close their plans and
     the live plans whose window has passed. Returns the counts."""
-    missed = plans_closed = 0
-    while True:
-        tasks, plans = _missed_batch(today=today, batch_size=batch_size)
-        if not tasks:
-            break
-        missed, plans_closed = missed + tasks, plans_closed + plans
-    while True:
-        closed = _stranded_batch(today=today, batch_size=batch_size)
-        if not closed:
-            break
-        plans_closed += closed
-    return {"missed": missed, "not_carried_out": plans_closed}
+    closed = [0]
+
+    def missed_batch(ids):
+        tasks, plans = _missed_batch(ids)
+        closed[0] += plans
+        return tasks
+
+    missed = in_locked_batches(missed_candidates(today=today), missed_batch, batch_size=batch_size)
+    stranded = in_locked_batches(stranded_plans(today=today), _stranded_batch, batch_size=batch_size)
+    return {"missed": missed, "not_carried_out": closed[0] + stranded}
 
 
 def missed_candidates(*, today: dt.date):
@@ -53,9 +52,8 @@ def missed_candidates(*, today: dt.date):
 
 def stranded_plans(*, today: dt.date):
     """Live plans whose window ended before ``today`` and whose visit did not take place."""
-    return Plan.objects.filter(status__in=Plan.LIVE, window_end__lt=today).exclude(
-        joint_task__status__in=JointTask.CARRIED_OUT
-    )
+    carried_out = JointTask.objects.filter(pk=OuterRef("joint_task_id"), status__in=JointTask.CARRIED_OUT)
+    return Plan.objects.filter(status__in=Plan.LIVE, window_end__lt=today).filter(~Exists(carried_out))
 
 
 def _bureaus(divisions) -> dict:
@@ -65,17 +63,10 @@ def _bureaus(divisions) -> dict:
     }
 
 
-@transaction.atomic
-def _missed_batch(*, today: dt.date, batch_size: int) -> tuple[int, int]:
-    ids = list(
-        missed_candidates(today=today)
-        .order_by("pk")
-        .select_for_update(of=("self",))
-        .values_list("pk", flat=True)[:batch_size]
-    )
-    if not ids:
+def _missed_batch(ids) -> tuple[int, int]:
+    claimed = JointTask.objects.filter(pk__in=ids, status__in=PLANNED).update(status=JointTask.Status.MISSED)
+    if not claimed:
         return 0, 0
-    JointTask.objects.filter(pk__in=ids, status__in=PLANNED).update(status=JointTask.Status.MISSED)
     plans = list(
         Plan.objects.filter(joint_task_id__in=ids, status__in=Plan.LIVE)
         .select_related("agency")
@@ -86,63 +77,49 @@ def _missed_batch(*, today: dt.date, batch_size: int) -> tuple[int, int]:
     for plan in plans:
         by_task.setdefault(plan.joint_task_id, []).append(plan)
     bureaus = _bureaus(p.agency.division for p in plans)
-    for task in JointTask.objects.filter(pk__in=ids).select_related("enterprise"):
+    notifications, entries = [], []
+    for task in JointTask.objects.filter(pk__in=ids, status=JointTask.Status.MISSED).select_related("enterprise"):
         members = by_task.get(task.pk, [])
         agencies = "、".join(sorted({p.agency.name for p in members}))
         date = task.visit_date.isoformat()
-        audit_record(
-            actor=None,
-            action="joint_task.missed",
-            obj=task,
-            details={"visit_date": task.visit_date, "plans": [p.pk for p in members], "agencies": agencies},
-        )
+        entries.append((task, {"visit_date": task.visit_date, "plans": [p.pk for p in members], "agencies": agencies}))
         for plan in members:
-            notification_send(
-                dedupe_key=f"joint-task-missed:{task.pk}:plan:{plan.pk}",
-                agency=plan.agency,
-                title=_("Visit of %(date)s to %(name)s was not carried out") % {"date": date, "name": task.enterprise},
-                body=_(
-                    "No officer checked in on the day. Your plan is closed as not carried out; refile it with a new "
-                    "window if the inspection is still needed."
-                ),
-                link=f"/agency/plans/{plan.pk}/",
+            notifications.append(
+                Notification(
+                    dedupe_key=f"joint-task-missed:{task.pk}:plan:{plan.pk}",
+                    agency=plan.agency,
+                    title=_("Visit of %(date)s to %(name)s was not carried out")
+                    % {"date": date, "name": task.enterprise},
+                    body=_(
+                        "No officer checked in on the day. Your plan is closed as not carried out; refile it with "
+                        "a new window if the inspection is still needed."
+                    ),
+                    link=f"/agency/plans/{plan.pk}/",
+                )
             )
-        notified = set()
-        for plan in members:
-            bureau = bureaus.get(plan.agency.division)
-            if bureau is None or bureau.pk in notified:
-                continue
-            notified.add(bureau.pk)
-            notification_send(
-                dedupe_key=f"joint-task-missed:{task.pk}:justice:{bureau.pk}",
-                agency=bureau,
-                title=_("Missed inspection visit: %(name)s, %(date)s") % {"date": date, "name": task.enterprise},
-                body=_("Agencies: %(agencies)s. Nobody checked in on the day of the fixed visit.")
-                % {"agencies": agencies},
-                link=f"/justice/tasks/{task.pk}/",
+        for bureau in {bureaus[p.agency.division] for p in members if p.agency.division in bureaus}:
+            notifications.append(
+                Notification(
+                    dedupe_key=f"joint-task-missed:{task.pk}:justice:{bureau.pk}",
+                    agency=bureau,
+                    title=_("Missed inspection visit: %(name)s, %(date)s") % {"date": date, "name": task.enterprise},
+                    body=_("Agencies: %(agencies)s. Nobody checked in on the day of the fixed visit.")
+                    % {"agencies": agencies},
+                    link=f"/justice/tasks/{task.pk}/",
+                )
             )
-    return len(ids), len(plans)
+    notifications_send_many(notifications)
+    audit_record_many(actor=None, action="joint_task.missed", entries=entries)
+    return claimed, len(plans)
 
 
-@transaction.atomic
-def _stranded_batch(*, today: dt.date, batch_size: int) -> int:
-    ids = list(
-        stranded_plans(today=today)
-        .order_by("pk")
-        .select_for_update(of=("self",))
-        .values_list("pk", flat=True)[:batch_size]
-    )
-    if not ids:
-        return 0
+def _stranded_batch(ids) -> int:
     Plan.objects.filter(pk__in=ids, status__in=Plan.LIVE).update(status=Plan.Status.NOT_CARRIED_OUT)
-    for plan in Plan.objects.filter(pk__in=ids).select_related("agency", "enterprise"):
-        audit_record(
-            actor=None,
-            action="plan.not_carried_out",
-            obj=plan,
-            details={"window": [plan.window_start, plan.window_end], "joint_task": plan.joint_task_id},
-        )
-        notification_send(
+    plans = list(
+        Plan.objects.filter(pk__in=ids, status=Plan.Status.NOT_CARRIED_OUT).select_related("agency", "enterprise")
+    )
+    notifications_send_many(
+        Notification(
             dedupe_key=f"plan-not-carried-out:{plan.pk}",
             agency=plan.agency,
             title=_("Plan for %(name)s not carried out") % {"name": plan.enterprise.name},
@@ -153,4 +130,13 @@ def _stranded_batch(*, today: dt.date, batch_size: int) -> int:
             % {"end": plan.window_end.isoformat()},
             link=f"/agency/plans/{plan.pk}/",
         )
-    return len(ids)
+        for plan in plans
+    )
+    audit_record_many(
+        actor=None,
+        action="plan.not_carried_out",
+        entries=[
+            (plan, {"window": [plan.window_start, plan.window_end], "joint_task": plan.joint_task_id}) for plan in plans
+        ],
+    )
+    return len(plans)
