@@ -17,7 +17,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency
+from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record_many
 from notifications.models import Notification
 from notifications.services import notifications_send_many
@@ -57,10 +57,9 @@ def stranded_plans(*, today: dt.date):
 
 
 def _bureaus(divisions) -> dict:
-    """The justice bureau of each division (one per division), for plans reviewed at the agency's level."""
-    return {
-        a.division: a for a in Agency.objects.filter(is_justice_bureau=True, active=True, division__in=set(divisions))
-    }
+    """The responsible justice bureau of each division among ``divisions`` (one query per distinct division,
+    a dozen at most, whatever the batch size)."""
+    return {d: bureau for d in set(divisions) if (bureau := justice_bureau_for_division(d)) is not None}
 
 
 def _missed_batch(ids) -> tuple[int, int]:
