@@ -23,9 +23,21 @@ class LicenceInline(admin.TabularInline):
 
 
 class BusyPeriodInline(admin.TabularInline):
+    """Shown, not edited here: declaring or removing a busy period re-matches the visits, so it goes through
+    the plans app's services (its own admin page, ``plans.admin.BusyPeriodAdmin``)."""
+
     model = BusyPeriod
     extra = 0
     fields = ["start", "end", "reason"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class EnterpriseAdminForm(forms.ModelForm):
@@ -119,12 +131,3 @@ class EnterpriseAccountAdmin(AuditedModelAdmin):
             for obj in queryset.select_related("user", "enterprise"):
                 self._unlink(obj)
             super().delete_queryset(request, queryset)
-
-
-@admin.register(BusyPeriod)
-class BusyPeriodAdmin(AuditedModelAdmin):
-    list_display = ["enterprise", "start", "end", "reason"]
-    search_fields = ["enterprise__name", "enterprise__uscc", "reason"]
-    date_hierarchy = "start"
-    raw_id_fields = ["enterprise"]
-    list_select_related = ["enterprise"]

@@ -1,12 +1,11 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .access import enterprise_for_user
-from .models import BusyPeriod, Enterprise, Licence
+from .models import Enterprise, Licence
 from .selectors import SUGGESTIONS, enterprise_search, enterprise_suggestions
-from .services import busy_period_declare, busy_period_remove
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -134,49 +133,3 @@ class EnterpriseDetailApi(generics.RetrieveAPIView):
 
     def get_object(self):
         return enterprise_for_user(user=self.request.user, uscc=self.kwargs["uscc"])
-
-
-class BusyPeriodSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = BusyPeriod
-        fields = ["id", "start", "end", "reason"]
-
-
-def _own_enterprise(request):
-    from rest_framework.exceptions import PermissionDenied
-
-    from .selectors import enterprise_of_user
-
-    enterprise = enterprise_of_user(user=request.user)
-    if enterprise is None:
-        raise PermissionDenied
-    return enterprise
-
-
-class BusyPeriodListApi(APIView):
-    """The enterprise's declared busy periods (dates it asks not to be visited); unfixed visits avoid them."""
-
-    @extend_schema(responses=BusyPeriodSerializer(many=True))
-    def get(self, request):
-        enterprise = _own_enterprise(request)
-        return Response(BusyPeriodSerializer(BusyPeriod.objects.filter(enterprise=enterprise), many=True).data)
-
-    @extend_schema(request=BusyPeriodSerializer, responses={201: BusyPeriodSerializer})
-    def post(self, request):
-        enterprise = _own_enterprise(request)
-        body = BusyPeriodSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        period = busy_period_declare(actor=request.user, enterprise=enterprise, **body.validated_data)
-        return Response(BusyPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
-
-
-class BusyPeriodDetailApi(APIView):
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk):
-        from django.http import Http404
-
-        period = BusyPeriod.objects.filter(pk=pk, enterprise=_own_enterprise(request)).first()
-        if period is None:
-            raise Http404
-        busy_period_remove(actor=request.user, period=period)
-        return Response(status=status.HTTP_204_NO_CONTENT)

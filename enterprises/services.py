@@ -1,4 +1,5 @@
-"""Writes on enterprises, their accounts, busy periods and licences."""
+"""Writes on enterprises, their accounts and licences. Busy periods re-match visits, so their services live
+in the plans app (``plans.busy``)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from guardian.shortcuts import assign_perm
 from audit.services import audit_record, snapshot
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
-from .models import BusyPeriod, Enterprise, EnterpriseAccount, Licence
+from .models import Enterprise, EnterpriseAccount, Licence
 from .uscc import normalise_uscc
 
 ENTERPRISE_FIELDS = ["uscc", "name", "legal_representative", "address", "division", "industry"]
@@ -92,50 +93,6 @@ def enterprise_account_link(*, actor, user, enterprise: Enterprise) -> Enterpris
     assign_perm("enterprises.view_enterprise", user, enterprise)
     audit_record(actor=actor, action="enterprise.account_link", obj=enterprise, details={"user": user.username})
     return account
-
-
-@transaction.atomic
-def busy_period_declare(
-    *, actor, enterprise: Enterprise, start: datetime.date, end: datetime.date, reason: str = ""
-) -> BusyPeriod:
-    """An enterprise declares dates it asks not to be visited. At most 90 days at a time. Visits not yet fixed
-    move off these dates; a declaration that would leave some plan with no day to visit is refused."""
-    from plans.matching import enterprise_reschedule, lock_enterprise
-
-    if end < start:
-        raise DomainError(_("The end date is before the start date."), field="end")
-    if (end - start).days >= 90:
-        raise DomainError(_("A busy period may be at most 90 days long."), field="end")
-    period = BusyPeriod(enterprise=enterprise, start=start, end=end, reason=reason)
-    _clean(period)
-    lock_enterprise(enterprise.pk)
-    period.save()
-    audit_record(
-        actor=actor,
-        action="busy_period.declare",
-        obj=enterprise,
-        details={"start": start, "end": end, "reason": reason},
-    )
-    try:
-        enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk)
-    except DomainError as exc:
-        raise DomainError(
-            _("These dates would leave a filed inspection with no day to visit: %(why)s") % {"why": exc.message},
-            field="end",
-        ) from exc
-    return period
-
-
-@transaction.atomic
-def busy_period_remove(*, actor, period: BusyPeriod) -> None:
-    from plans.matching import enterprise_reschedule, lock_enterprise
-
-    enterprise = period.enterprise
-    lock_enterprise(enterprise.pk)
-    details = {"start": period.start, "end": period.end, "reason": period.reason}
-    period.delete()
-    audit_record(actor=actor, action="busy_period.remove", obj=enterprise, details=details)
-    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk)
 
 
 @transaction.atomic

@@ -1,10 +1,15 @@
 """Plans and visits are changed only through the services (which enforce the 7-day rule, the reviews and
 the matching); the admin reads them, with search and filters."""
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 
-from audit.admin_mixins import ReadOnlyModelAdmin
+from audit.admin_mixins import ReadOnlyModelAdmin, form_error_from_domain
+from enterprises.models import BusyPeriod
+from yantai_inspect.errors import DomainError
 
+from .busy import busy_period_check, busy_period_declare, busy_period_delete
 from .models import Invitation, JointTask, Plan
 
 
@@ -55,3 +60,50 @@ class InvitationAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "agency", "lead_plan", "deadline", "status"]
     list_filter = ["status"]
     search_fields = ["agency__name", "lead_plan__enterprise__name"]
+
+
+class BusyPeriodAdminForm(forms.ModelForm):
+    class Meta:
+        model = BusyPeriod
+        fields = ["enterprise", "start", "end", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("enterprise") and cleaned.get("start") and cleaned.get("end"):
+            try:
+                busy_period_check(enterprise=cleaned["enterprise"], start=cleaned["start"], end=cleaned["end"])
+            except DomainError as exc:
+                raise form_error_from_domain(self, exc) from exc
+        return cleaned
+
+
+@admin.register(BusyPeriod)
+class BusyPeriodAdmin(admin.ModelAdmin):
+    """Busy periods are added and deleted through ``busy_period_declare`` / ``busy_period_delete`` (the
+    90-day cap, the re-matching of visits, the audit entry); a period is not edited, only removed."""
+
+    form = BusyPeriodAdminForm
+    list_display = ["enterprise", "start", "end", "reason"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "reason"]
+    date_hierarchy = "start"
+    raw_id_fields = ["enterprise"]
+    list_select_related = ["enterprise"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["enterprise", "start", "end", "reason"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        period = busy_period_declare(
+            actor=request.user, enterprise=obj.enterprise, start=obj.start, end=obj.end, reason=obj.reason
+        )
+        obj.pk = period.pk
+
+    def delete_model(self, request, obj):
+        busy_period_delete(actor=request.user, period=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for period in queryset.select_related("enterprise"):
+                busy_period_delete(actor=request.user, period=period)

@@ -1,5 +1,6 @@
 """The officer app's API for plans, joint visits, reviews and statistics (thin: services do the work)."""
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -11,11 +12,15 @@ from rest_framework.views import APIView
 from accounts.models import User
 from catalogue.models import Matter, Theme
 from enterprises.access import enterprise_for_user
+from enterprises.models import BusyPeriod
+from enterprises.selectors import enterprise_of_user
 from yantai_inspect.errors import DomainError
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
+from .busy import busy_period_declare, busy_period_delete
 from .models import Invitation, JointTask, Plan
+from .refile import plan_refile
 from .statistics import DIMENSIONS, plan_statistics
 
 
@@ -323,6 +328,23 @@ class PlanWithdrawApi(APIView):
         return Response(PlanSerializer(plan).data)
 
 
+class RefileSerializer(serializers.Serializer):
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+
+
+class PlanRefileApi(APIView):
+    """A plan not carried out (its visit missed, or its window passed) filed again with a new window."""
+
+    @extend_schema(request=RefileSerializer, responses={201: PlanSerializer})
+    def post(self, request, pk):
+        _officer_only(request)
+        body = RefileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = plan_refile(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk), **body.validated_data)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
 def _justice_only(request):
     if not request.user.is_justice:
         raise PermissionDenied(_("Only the justice bureau can review plans."))
@@ -508,3 +530,46 @@ class PlanPreviewApi(APIView):
             raise serializers.ValidationError({"window": exc.detail})
         enterprise = enterprise_for_user(user=request.user, uscc=params.get("enterprise", ""))
         return Response(plan_preview(user=request.user, enterprise=enterprise, window_start=start, window_end=end))
+
+
+# -- the enterprise app: busy periods ---------------------------------------------------------------------
+
+
+class BusyPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusyPeriod
+        fields = ["id", "start", "end", "reason"]
+
+
+def _own_enterprise(request):
+    enterprise = enterprise_of_user(user=request.user)
+    if enterprise is None:
+        raise PermissionDenied
+    return enterprise
+
+
+class BusyPeriodListApi(APIView):
+    """The enterprise's declared busy periods (dates it asks not to be visited); unfixed visits avoid them."""
+
+    @extend_schema(responses=BusyPeriodSerializer(many=True))
+    def get(self, request):
+        enterprise = _own_enterprise(request)
+        return Response(BusyPeriodSerializer(BusyPeriod.objects.filter(enterprise=enterprise), many=True).data)
+
+    @extend_schema(request=BusyPeriodSerializer, responses={201: BusyPeriodSerializer})
+    def post(self, request):
+        enterprise = _own_enterprise(request)
+        body = BusyPeriodSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        period = busy_period_declare(actor=request.user, enterprise=enterprise, **body.validated_data)
+        return Response(BusyPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class BusyPeriodDetailApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        period = BusyPeriod.objects.filter(pk=pk, enterprise=_own_enterprise(request)).first()
+        if period is None:
+            raise Http404
+        busy_period_delete(actor=request.user, period=period)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,7 +12,6 @@ by concurrent runs, and only the run that claimed it notifies and audits; notifi
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +30,7 @@ FIX_BATCH_SIZE = 500
 def joint_tasks_fix_due(*, today: dt.date, batch_size: int = FIX_BATCH_SIZE) -> int:
     """Fix every scheduled visit dated up to ``VISIT_FIX_DAYS_BEFORE`` days after ``today``, a batch per
     transaction. Returns how many this run fixed (0 on a rerun)."""
-    fix_until = today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
-    due = JointTask.objects.filter(fixed=False, status=JointTask.Status.SCHEDULED, visit_date__lte=fix_until)
+    due = JointTask.objects.due_for_fixing(today)
     return in_locked_batches(due, lambda ids: joint_tasks_fix(actor=None, task_ids=ids), batch_size=batch_size)
 
 

@@ -93,3 +93,8 @@ class PlanOfficersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
         self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"
+
+
+class RefileForm(forms.Form):
+    window_start = forms.DateField(label=_("Earliest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_end = forms.DateField(label=_("Latest visit date"), widget=forms.DateInput(attrs={"type": "date"}))

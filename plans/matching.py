@@ -6,21 +6,22 @@ filing for the same enterprise at the same moment are serialised and end in one 
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from enterprises.models import BusyPeriod, Enterprise
 from yantai_inspect.errors import DomainError
 
-from .calendar import visit_day_rule
 from .fixing import joint_tasks_fix
-from .models import JointTask, Plan
-from .scheduling import NoAllowedDayError, PlanWindow, Visit, schedule
+from .models import JointTask, Plan, fixing_horizon
+from .scheduling import NoAllowedDayError, PlanWindow, Visit, make_is_allowed, schedule
+from .workdays import default_calendar
 
 # The visits whose plans can still change (a visit under way or carried out keeps its plans).
 OPEN_STATUSES = (JointTask.Status.SCHEDULED, JointTask.Status.FIXED)
@@ -28,36 +29,182 @@ OPEN_STATUSES = (JointTask.Status.SCHEDULED, JointTask.Status.FIXED)
 
 def lock_enterprise(enterprise_id: int):
     """Serialise scheduling per enterprise (a row lock on PostgreSQL; SQLite serialises all writers)."""
-    from enterprises.models import Enterprise
-
     return Enterprise.objects.select_for_update().get(pk=enterprise_id)
 
 
-def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = None) -> list[JointTask]:
-    """Re-optimise the unfixed visits of one enterprise so that its live plans need the fewest visits.
+@dataclass
+class EnterpriseState:
+    """What scheduling one enterprise reads: its live routine plans (with the visit each is on), its future
+    fixed and unfixed visits, and its busy periods from tomorrow on. Loaded for many enterprises at once by
+    ``load_states`` (a rematch batch) or for one by ``compute_schedule``."""
 
-    Plans on fixed visits stay; a live plan joins a fixed visit when its window allows; the other plans are
-    placed by ``plans.scheduling.schedule`` (optimal interval stabbing over allowed days). Existing unfixed
-    task rows are reused where they keep most of their plans, so ids stay stable for the apps.
-    Raises DomainError when some plan can no longer be served (no allowed day left in its window).
-    """
+    enterprise_id: int
+    plans: list = field(default_factory=list)
+    future_tasks: dict = field(default_factory=dict)
+    busy: list = field(default_factory=list)
+
+
+@dataclass
+class Schedule:
+    """The visits that serve an enterprise's plans best, computed without writing. ``left_out`` holds the plans
+    that cannot be served (``"passed"``: no day of the window is left; ``"no_day"``: no allowed day is left);
+    they keep their row untouched until the daily job closes them as not carried out."""
+
+    state: EnterpriseState
+    visits: list
+    left_out: dict
+    today: dt.date
+
+    @property
+    def plans(self) -> list:
+        return self.state.plans
+
+
+# What scheduling reads of a plan (a rematch batch loads thousands: the rest stays deferred).
+PLAN_FIELDS = [
+    "id",
+    "enterprise_id",
+    "window_start",
+    "window_end",
+    "filed_at",
+    "status",
+    "joint_task__id",
+    "joint_task__status",
+    "joint_task__visit_date",
+    "joint_task__fixed",
+    "agency__id",
+    "agency__name",
+    "agency__department_id",
+    "theme__id",
+    "theme__lead_department_id",
+]
+
+
+def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]:
+    """Three queries for any number of enterprises."""
+    states = {pk: EnterpriseState(pk) for pk in enterprise_ids}
+    for plan in (
+        Plan.objects.filter(enterprise_id__in=enterprise_ids, status__in=Plan.LIVE, urgent=False)
+        .select_related("joint_task", "agency", "theme")
+        .only(*PLAN_FIELDS)
+        .order_by("id")
+    ):
+        states[plan.enterprise_id].plans.append(plan)
+    for task in JointTask.objects.filter(
+        enterprise_id__in=enterprise_ids,
+        urgent=False,
+        status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED],
+        visit_date__gt=today,
+    ):
+        states[task.enterprise_id].future_tasks[task.pk] = task
+    for enterprise_id, start, end in BusyPeriod.objects.filter(
+        enterprise_id__in=enterprise_ids, end__gt=today
+    ).values_list("enterprise_id", "start", "end"):
+        states[enterprise_id].busy.append((start, end))
+    return states
+
+
+def _is_fixed(task: JointTask, today: dt.date) -> bool:
+    """A future visit whose date no longer moves: fixed, or within its fixing period (due for fixing)."""
+    return task.status == JointTask.Status.FIXED or task.visit_date <= fixing_horizon(today)
+
+
+def is_fact(task: JointTask | None, today: dt.date) -> bool:
+    """A visit in progress or done, or a planned visit on its day or before it (today's visit may still start;
+    a past one is marked missed by the daily job): the scheduler works around it and never moves its plans."""
+    if task is None:
+        return False
+    if task.status in JointTask.CARRIED_OUT:
+        return True
+    return task.status in (JointTask.Status.FIXED, JointTask.Status.SCHEDULED) and task.visit_date <= today
+
+
+def compute_schedule(
+    *,
+    enterprise_id: int,
+    today: dt.date | None = None,
+    extra: PlanWindow | None = None,
+    must_serve=(),
+    state: EnterpriseState | None = None,
+) -> Schedule:
+    """The live plans of the enterprise and the visits that serve them best, computed without writing.
+
+    Plans on a visit that is a fact (``is_fact``) are left where they are and are no input. Plans on a future
+    fixed visit, or on one due for fixing, stay on it. The other plans are free: their window starts tomorrow
+    at the earliest; one with no day left is left out rather than failing the operation (the daily job closes
+    it as not carried out, and its agency may refile it). ``must_serve`` names the plans the caller is acting
+    on (the filer's plan, the approved plan, the plans a busy period must not strand): DomainError when one of
+    them would be left out. ``extra`` adds a hypothetical plan (the filing page's preview)."""
     today = today or timezone.localdate()
-    due = JointTask.objects.filter(
-        enterprise_id=enterprise_id,
-        fixed=False,
-        status=JointTask.Status.SCHEDULED,
-        visit_date__lte=today + dt.timedelta(days=fix_days_before()),
-    )
-    for task_id in due.values_list("pk", flat=True):
-        joint_task_fix(actor=actor, task_id=task_id, today=today)
-    plans, visits = compute_schedule(enterprise_id=enterprise_id, today=today)
-    if not plans:
-        _drop_empty_unfixed(enterprise_id, keep=set())
-        touched = []
-    else:
-        touched = _apply(actor=actor, enterprise_id=enterprise_id, plans=plans, visits=visits)
+    if state is None:
+        state = load_states(enterprise_ids=[enterprise_id], today=today)[enterprise_id]
+    tomorrow = today + dt.timedelta(days=1)
+    fixed_tasks = {pk: t for pk, t in state.future_tasks.items() if _is_fixed(t, today)}
+    on_fixed = defaultdict(list)
+    windows = [extra] if extra is not None else []
+    left_out = {}
+    for plan in state.plans:
+        if is_fact(plan.joint_task, today):
+            continue
+        if plan.joint_task_id in fixed_tasks:
+            on_fixed[plan.joint_task_id].append(plan.pk)
+            windows.append(PlanWindow(plan.pk, plan.window_start, plan.window_end))
+            continue
+        start = max(plan.window_start, tomorrow)
+        if start > plan.window_end:
+            left_out[plan.pk] = "passed"
+        else:
+            windows.append(PlanWindow(plan.pk, start, plan.window_end))
+    allowed = make_is_allowed(calendar=default_calendar(), busy_periods=state.busy)
+
+    def is_allowed(d):
+        return d >= tomorrow and allowed(d)
+
+    fixed_visits = [
+        Visit(t.visit_date, tuple(on_fixed.get(pk, ())), fixed=True, visit_id=pk) for pk, t in fixed_tasks.items()
+    ]
+    try:
+        visits = schedule(windows, is_allowed=is_allowed, fixed_visits=fixed_visits)
+    except NoAllowedDayError as exc:
+        bad = {w.plan_id for w in exc.windows}
+        left_out.update(dict.fromkeys(bad, "no_day"))
+        visits = schedule(
+            [w for w in windows if w.plan_id not in bad], is_allowed=is_allowed, fixed_visits=fixed_visits
+        )
+    refused = [pid for pid in must_serve if pid in left_out]
+    if refused:
+        if any(left_out[pid] == "passed" for pid in refused):
+            raise DomainError(
+                _("The window of plan %(id)s has passed; it can no longer be scheduled.") % {"id": refused[0]}
+            )
+        raise DomainError(
+            _("No working day outside the busy periods is left in the window of plan(s) %(ids)s.")
+            % {"ids": ", ".join(str(pid) for pid in refused)}
+        )
+    return Schedule(state=state, visits=visits, left_out=left_out, today=today)
+
+
+def served_plan_ids(result: Schedule) -> set:
+    return {pid for visit in result.visits for pid in visit.plan_ids}
+
+
+def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = None, must_serve=()) -> dict:
+    """Re-optimise the unfixed visits of one enterprise so that its live plans need the fewest visits, then fix
+    the visits due for fixing. The caller holds the enterprise's row lock (``lock_enterprise``).
+
+    Plans on fixed visits and on visits that are facts stay; the other plans are placed by
+    ``plans.scheduling.schedule`` (optimal interval stabbing over allowed days). Existing unfixed task rows
+    are reused where they keep most of their plans, so ids stay stable for the apps. Raises DomainError only
+    when a plan of ``must_serve`` cannot be served."""
+    today = today or timezone.localdate()
+    result = compute_schedule(enterprise_id=enterprise_id, today=today, must_serve=must_serve)
+    changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result)
+    # Also after a withdrawal or review that changed no visit: a plan may have left or joined one.
     joint_task_counts_refresh(JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES))
-    return touched
+    due = list(JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
+    if due:
+        joint_tasks_fix(actor=actor, task_ids=due)
+    return changes
 
 
 def joint_task_counts_refresh(tasks) -> int:
@@ -72,70 +219,39 @@ def joint_task_counts_refresh(tasks) -> int:
     )
 
 
-def compute_schedule(*, enterprise_id: int, today: dt.date | None = None, extra: PlanWindow | None = None):
-    """The live plans of the enterprise and the visits that serve them best, computed without writing.
-    ``extra`` adds a hypothetical plan (the filing page's preview). A visit within its fixing period counts
-    as fixed even if the daily job has not fixed it yet."""
-    today = today or timezone.localdate()
-    plans = list(
-        Plan.objects.filter(enterprise_id=enterprise_id, status__in=Plan.LIVE, urgent=False)
-        .select_related("joint_task", "agency", "theme")
-        .order_by("id")
-    )
-    fix_until = today + dt.timedelta(days=fix_days_before())
-    fixed_tasks = {
-        t.pk: t
-        for t in JointTask.objects.filter(
-            enterprise_id=enterprise_id, urgent=False, status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED]
-        ).filter(Q(fixed=True) | Q(visit_date__lte=fix_until))
-    }
-    on_fixed = defaultdict(list)
-    windows = [extra] if extra is not None else []
-    for plan in plans:
-        if plan.joint_task_id in fixed_tasks:
-            on_fixed[plan.joint_task_id].append(plan.pk)
-            windows.append(PlanWindow(plan.pk, plan.window_start, plan.window_end))
-        else:
-            start = max(plan.window_start, today + dt.timedelta(days=1))
-            if start > plan.window_end:
-                raise DomainError(
-                    _("The window of plan %(id)s has passed; it can no longer be scheduled.") % {"id": plan.pk}
-                )
-            windows.append(PlanWindow(plan.pk, start, plan.window_end))
-    if not windows:
-        return plans, []
-    lo = min(w.start for w in windows)
-    hi = max(w.end for w in windows)
-    is_allowed = visit_day_rule(enterprise_id=enterprise_id, start=lo, end=hi, not_before=today + dt.timedelta(days=1))
-    fixed_visits = [
-        Visit(t.visit_date, tuple(on_fixed.get(pk, ())), fixed=True, visit_id=pk)
-        for pk, t in fixed_tasks.items()
-        if t.visit_date > today or on_fixed.get(pk)
-    ]
-    try:
-        return plans, schedule(windows, is_allowed=is_allowed, fixed_visits=fixed_visits)
-    except NoAllowedDayError as exc:
-        ids = ", ".join(str(w.plan_id) for w in exc.windows)
-        raise DomainError(
-            _("No working day outside the busy periods is left in the window of plan(s) %(ids)s.") % {"ids": ids}
-        ) from exc
+@dataclass
+class Writes:
+    """What ``schedule_changes`` found to write for one enterprise; ``writes_flush`` writes any number of them
+    in a fixed number of statements (a rematch batch flushes its enterprises together)."""
+
+    enterprise_id: int
+    create: list = field(default_factory=list)  # (new JointTask, its member plans)
+    update: list = field(default_factory=list)  # (JointTask, changed field names)
+    assign: list = field(default_factory=list)  # plans whose joint_task changed (set on the instance)
+    drop: set = field(default_factory=set)  # unfixed visits that may have lost their last plan
+    changes: dict = field(default_factory=lambda: {"moves": [], "leads": [], "reassigned": [], "created": []})
 
 
-def _apply(*, actor, enterprise_id, plans, visits):
-    """Write the computed visits: reuse the unfixed row that already holds most of a visit's plans (ids stay
-    stable for the apps), create the others, and touch a row only when its date, lead or theme changed."""
-    by_id = {p.pk: p for p in plans}
-    unfixed = {
-        t.pk: t
-        for t in JointTask.objects.filter(enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED)
-    }
-    fixed = {t.pk: t for t in JointTask.objects.filter(pk__in=[v.visit_id for v in visits if v.fixed])}
-    used, touched, moves = set(), [], []
-    for visit in visits:
+def schedule_changes(*, enterprise_id: int, result: Schedule) -> Writes:
+    """Compare the computed visits with the stored ones, without writing: reuse the unfixed row that already
+    holds most of a visit's plans (ids stay stable for the apps), create the others, and touch a row only when
+    its date, lead or theme changes."""
+    today = result.today
+    by_id = {p.pk: p for p in result.plans}
+    unfixed = {pk: t for pk, t in result.state.future_tasks.items() if not _is_fixed(t, today)}
+    fixed = result.state.future_tasks
+    writes = Writes(enterprise_id)
+    changes = writes.changes
+    used = set()
+    for visit in result.visits:
         members = sorted((by_id[pid] for pid in visit.plan_ids), key=lambda p: (p.filed_at, p.pk))
         lead, theme = lead_of(members)
         if visit.fixed:
-            task, dirty = fixed[visit.visit_id], []
+            task = fixed[visit.visit_id]
+            if not members:
+                writes.drop.add(task.pk)  # due for fixing but emptied (its plans withdrawn): not a visit any more
+                continue
+            dirty = []
         else:
             counts = defaultdict(int)
             for plan in members:
@@ -143,37 +259,103 @@ def _apply(*, actor, enterprise_id, plans, visits):
                     counts[plan.joint_task_id] += 1
             tid = max(counts, key=lambda k: (counts[k], -k)) if counts else None
             if tid is None:
-                task = JointTask.objects.create(
-                    enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme
-                )
-                dirty = []
-            else:
-                task, dirty = unfixed[tid], []
-                used.add(tid)
-                if task.visit_date != visit.date:
-                    moves.append({"task": task.pk, "from": task.visit_date, "to": visit.date})
-                    task.visit_date = visit.date
-                    dirty.append("visit_date")
-        if (task.lead_agency_id, task.theme_id) != (lead.pk if lead else None, theme.pk if theme else None):
+                task = JointTask(enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme)
+                writes.create.append((task, members))
+                continue
+            task, dirty = unfixed[tid], []
+            used.add(tid)
+            if task.visit_date != visit.date:
+                changes["moves"].append({"task": task.pk, "from": task.visit_date, "to": visit.date})
+                task.visit_date = visit.date
+                dirty.append("visit_date")
+        if (task.lead_agency_id, task.theme_id) != (lead.pk, theme.pk if theme else None):
+            changes["leads"].append({"task": task.pk, "from": task.lead_agency_id, "to": lead.pk})
             task.lead_agency, task.theme = lead, theme
             dirty += ["lead_agency", "theme"]
         if dirty:
-            task.save(update_fields=[*dirty, "updated_at"])
-        changed = [plan for plan in members if plan.joint_task_id != task.pk]
-        for plan in changed:
-            plan.joint_task = task
-        Plan.objects.bulk_update(changed, ["joint_task"])
-        touched.append(task)
-    _drop_empty_unfixed(enterprise_id, keep={t.pk for t in touched})
-    if moves:
-        audit_record(actor=actor, action="joint_task.reschedule", obj=touched[0].enterprise, details={"moves": moves})
-    return touched
+            writes.update.append((task, dirty))
+        for plan in members:
+            if plan.joint_task_id != task.pk:
+                if plan.joint_task_id is not None:
+                    changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
+                plan.joint_task = task
+                writes.assign.append(plan)
+    # A plan left out (no allowed day left, e.g. a new holiday calendar) leaves the unfixed visit it was on, so
+    # that visit does not take place on a day that is no longer allowed; the daily job closes the plan.
+    for plan in result.plans:
+        if plan.pk in result.left_out and plan.joint_task_id in unfixed:
+            changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": None})
+            plan.joint_task = None
+            writes.assign.append(plan)
+    writes.drop |= set(unfixed) - used
+    return writes
 
 
-def _drop_empty_unfixed(enterprise_id, *, keep):
-    JointTask.objects.filter(
-        enterprise_id=enterprise_id, fixed=False, status=JointTask.Status.SCHEDULED, plans__isnull=True
-    ).exclude(pk__in=keep).delete()
+def writes_flush(*, actor, writes: list[Writes]) -> None:
+    """Write the changes of one or many enterprises: one INSERT for the new visits, one UPDATE per changed
+    field set, one for the plans' visits, one DELETE for the visits left empty; then one
+    ``joint_task.reschedule`` audit entry per enterprise where an existing visit moved, changed its lead, lost
+    its last plan or a plan changed visit. Nothing at all when nothing changed."""
+    new = [task for w in writes for task, _members in w.create]
+    if new:
+        JointTask.objects.bulk_create(new)
+    assign = []
+    for w in writes:
+        for task, members in w.create:
+            w.changes["created"].append({"task": task.pk, "date": task.visit_date})
+            for plan in members:
+                if plan.joint_task_id is not None:
+                    w.changes["reassigned"].append({"plan": plan.pk, "from": plan.joint_task_id, "to": task.pk})
+                plan.joint_task = task
+                assign.append(plan)
+        assign += w.assign
+    by_fields = defaultdict(list)
+    for w in writes:
+        for task, dirty in w.update:
+            by_fields[tuple(dirty)].append(task)
+    for dirty, tasks in by_fields.items():
+        now = timezone.now()
+        for task in tasks:
+            task.updated_at = now
+        JointTask.objects.bulk_update(tasks, [*dirty, "updated_at"], batch_size=1000)
+    if assign:
+        Plan.objects.bulk_update(assign, ["joint_task"], batch_size=1000)
+    drop = {pk for w in writes for pk in w.drop}
+    dropped = set()
+    if drop:
+        stale = JointTask.objects.filter(
+            pk__in=drop, fixed=False, status=JointTask.Status.SCHEDULED, plans__isnull=True
+        ).values_list("pk", flat=True)
+        dropped = set(stale)
+        if dropped:
+            JointTask.objects.filter(pk__in=dropped).delete()
+    audited = []
+    for w in writes:
+        w.changes["dropped"] = sorted(w.drop & dropped)
+        if w.changes["moves"] or w.changes["leads"] or w.changes["reassigned"] or w.changes["dropped"]:
+            audited.append(w)
+    enterprises = Enterprise.objects.in_bulk([w.enterprise_id for w in audited]) if audited else {}
+    for w in audited:
+        audit_record(
+            actor=actor,
+            action="joint_task.reschedule",
+            obj=enterprises[w.enterprise_id],
+            details={k: v for k, v in w.changes.items() if v},
+        )
+
+
+def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
+    """Write the computed visits of one enterprise (``schedule_changes`` then ``writes_flush``). Returns what
+    changed: ``moves``, ``leads``, ``reassigned``, ``created`` and ``dropped``."""
+    writes = schedule_changes(enterprise_id=enterprise_id, result=result)
+    writes_flush(actor=actor, writes=[writes])
+    return writes.changes
+
+
+def visits_changed(changes: dict) -> int:
+    """How many visits a ``schedule_apply`` created, dropped, moved or gave another lead."""
+    existing = {c["task"] for c in changes["moves"]} | {c["task"] for c in changes["leads"]}
+    return len(existing) + len(changes["created"]) + len(changes["dropped"])
 
 
 def lead_of(plans: list[Plan]):
@@ -194,7 +376,3 @@ def joint_task_fix(*, actor, task_id: int, today: dt.date | None = None) -> bool
     """Fix one visit: its date no longer moves and the enterprise is notified. Rerunnable: only the caller
     whose conditional UPDATE flips ``fixed`` does the rest (``plans.fixing``, shared with the daily job)."""
     return joint_tasks_fix(actor=actor, task_ids=[task_id]) == 1
-
-
-def fix_days_before() -> int:
-    return settings.VISIT_FIX_DAYS_BEFORE

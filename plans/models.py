@@ -5,10 +5,27 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def fixing_horizon(today: dt.date) -> dt.date:
+    """The last visit date that is fixed on ``today``: a visit's date stops moving VISIT_FIX_DAYS_BEFORE days
+    ahead (the enterprise is notified then)."""
+    return today + dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE)
+
+
 class JointTaskQuerySet(models.QuerySet):
     def with_notice(self):
         """The visits that have an inspection notice: the query form of ``JointTask.has_notice``."""
         return self.filter(fixed=True).exclude(status=JointTask.Status.CANCELLED)
+
+    def due_for_fixing(self, today: dt.date):
+        """Visits not yet fixed whose date falls within the fixing period (today to ``fixing_horizon``). The one
+        definition: the scheduler treats them as fixed, the daily job and every reschedule fix them. A visit
+        whose day has passed is not due for fixing: the daily job marks it missed (``plans.missed``)."""
+        return self.filter(
+            fixed=False,
+            status=JointTask.Status.SCHEDULED,
+            visit_date__gte=today,
+            visit_date__lte=fixing_horizon(today),
+        )
 
 
 class JointTask(models.Model):
@@ -20,6 +37,11 @@ class JointTask(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
+        MISSED = "missed", _("Missed")
+
+    # A visit on its day or after it, in progress or done, is a fact: the scheduler works around it and never
+    # moves its plans (``plans.matching``).
+    CARRIED_OUT = (Status.IN_PROGRESS, Status.DONE)
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="joint_tasks"
@@ -86,6 +108,7 @@ class Plan(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         DONE = "done", _("Carried out")
+        NOT_CARRIED_OUT = "not_carried_out", _("Not carried out")
 
     class UrgentCategory(models.TextChoices):
         STATE_COUNCIL_TOUR = "state_council_tour", _("State Council inspection tour")
@@ -190,6 +213,15 @@ class Plan(models.Model):
         ),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    refiled_from = models.ForeignKey(
+        "self",
+        verbose_name=_("refiled from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refiled_as",
+        help_text=_("The plan not carried out that this plan files again."),
+    )
 
     class Meta:
         verbose_name = _("inspection plan")

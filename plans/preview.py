@@ -27,14 +27,17 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
     }
     try:
         _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=False)
-        plans, visits = compute_schedule(
-            enterprise_id=enterprise.pk, today=today, extra=PlanWindow(PREVIEW_ID, window_start, window_end)
+        computed = compute_schedule(
+            enterprise_id=enterprise.pk,
+            today=today,
+            extra=PlanWindow(PREVIEW_ID, window_start, window_end),
+            must_serve=[PREVIEW_ID],
         )
     except DomainError as exc:
         result["error"] = str(exc.message)
         return result
-    visit = next(v for v in visits if PREVIEW_ID in v.plan_ids)
-    by_id = {p.pk: p for p in plans}
+    visit = next(v for v in computed.visits if PREVIEW_ID in v.plan_ids)
+    by_id = {p.pk: p for p in computed.plans}
     others = [by_id[pid] for pid in visit.plan_ids if pid != PREVIEW_ID]
     result["visit_date"] = visit.date.isoformat()
     result["new_visit"] = not others

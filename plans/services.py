@@ -25,6 +25,7 @@ from .calendar import blocked_days, unknown_calendar_years
 from .fixing import joint_tasks_fix_due
 from .invitation_checks import invitations_expire_due, invitations_remind_due
 from .matching import enterprise_reschedule, lock_enterprise
+from .missed import visits_missed_close
 from .models import Invitation, JointTask, Plan
 from .selectors import task_certified_officers
 
@@ -228,7 +229,7 @@ def plan_file(
     if urgent:
         _green_channel_visit(actor=actor, plan=plan)
     elif plan.is_live:
-        enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today)
+        enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today, must_serve=[plan.pk])
         plan.refresh_from_db()
         _invite_theme_agencies(actor=actor, plan=plan, today=today)
     else:
@@ -464,7 +465,7 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
     plan.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     audit_record(actor=actor, action="plan.approve" if approve else "plan.reject", obj=plan, details={"note": note})
     if approve:
-        enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
+        enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id, must_serve=[plan.pk])
         plan.refresh_from_db()
         _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
     notification_send(
@@ -501,10 +502,11 @@ def plans_daily_checks(*, today: dt.date | None = None) -> dict:
     puts the window on or after ``Plan.ahead_from``, so a served routine plan is filed ahead by construction;
     ``plans.tests.test_filed_ahead`` holds that.)"""
     today = today or timezone.localdate()
+    missed = visits_missed_close(today=today)
     fixed = joint_tasks_fix_due(today=today)
     reminded = invitations_remind_due(today=today)
     expired = invitations_expire_due(today=today)
-    return {"fixed": fixed, "reminded": reminded, "expired": expired}
+    return {"fixed": fixed, "reminded": reminded, "expired": expired, **missed}
 
 
 def calendar_warning(start: dt.date, end: dt.date) -> str | None:

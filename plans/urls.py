@@ -8,6 +8,7 @@ urlpatterns = [
     path("agency/plans/<int:pk>/", views.agency_plan_detail, name="agency-plan-detail"),
     path("agency/plans/<int:pk>/officers/", views.plan_officers, name="agency-plan-officers"),
     path("agency/plans/<int:pk>/withdraw/", views.plan_withdraw, name="agency-plan-withdraw"),
+    path("agency/plans/<int:pk>/refile/", views.plan_refile_view, name="agency-plan-refile"),
     path("agency/tasks/", views.agency_task_list, name="agency-tasks"),
     path("agency/tasks/<int:pk>/", views.agency_task_detail, name="agency-task-detail"),
     path("agency/calendar/", views.task_calendar, name="agency-calendar"),

@@ -15,14 +15,16 @@ from enterprises.access import enterprise_for_user
 from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
 from enterprises.selectors import enterprise_of_user
-from enterprises.services import busy_period_declare, busy_period_remove
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
-from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm
-from .models import JointTask
+from .busy import busy_period_declare
+from .busy import busy_period_delete as busy_period_delete_service
+from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm
+from .models import JointTask, Plan
+from .refile import plan_refile
 from .statistics import DIMENSIONS, plan_statistics
 
 
@@ -126,6 +128,7 @@ def _plan_detail(request, pk):
             **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
             "reason_form": ReasonForm(),
+            "refile_form": RefileForm() if plan.status == Plan.Status.NOT_CARRIED_OUT else None,
             "officers_form": PlanOfficersForm(agency=plan.agency, initial={"officers": list(plan.officers.all())})
             if request.user.is_officer
             else None,
@@ -162,6 +165,23 @@ def plan_withdraw(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("agency-plan-detail", pk=pk)
+
+
+@agency_required
+@require_POST
+def plan_refile_view(request, pk):
+    plan = plan_for_user(user=request.user, plan_id=pk)
+    form = RefileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new window's earliest and latest visit dates."))
+        return redirect("agency-plan-detail", pk=pk)
+    try:
+        new = plan_refile(actor=request.user, plan=plan, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("agency-plan-detail", pk=pk)
+    messages.success(request, _("Plan refiled."))
+    return redirect("agency-plan-detail", pk=new.pk)
 
 
 def _task_list(request):
@@ -324,11 +344,13 @@ def busy_period_delete(request, pk):
     enterprise = enterprise_of_user(user=request.user)
     period = BusyPeriod.objects.filter(pk=pk, enterprise=enterprise).first()
     if period is None:
-        from django.http import Http404
-
         raise Http404
-    busy_period_remove(actor=request.user, period=period)
-    messages.success(request, _("Busy period removed."))
+    try:
+        busy_period_delete_service(actor=request.user, period=period)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Busy period removed."))
     return redirect("enterprise-busy-periods")
 
 

@@ -112,7 +112,7 @@ def test_a_window_with_only_blocked_days_is_refused_naming_them(city):
 
 
 def test_busy_days_and_holidays_are_never_chosen(city):
-    from enterprises.services import busy_period_declare
+    from plans.busy import busy_period_declare
 
     busy_period_declare(actor=None, enterprise=city.enterprise, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 9))
     with freeze(dt.datetime(2026, 9, 20, 10, 0, tzinfo=SHANGHAI)):
