@@ -21,13 +21,12 @@ from django.db.models.functions import Cast, TruncMonth
 
 from accounts.divisions import division_name
 
-from .models import Plan
+from .models import JointTask, Plan
 
 DIMENSIONS = ("agency", "theme", "district", "month")
 
-# A visit nobody carried out; its plans are closed as not carried out. Named by value so the statistics
-# count it as soon as the status exists (``JointTask.Status.MISSED``).
-MISSED = "missed"
+# A visit nobody carried out (``plans.missed``); its plans are closed as not carried out.
+MISSED = JointTask.Status.MISSED
 
 _GROUP_FIELD = {
     "agency": F("agency__name"),

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import DepartmentFactory
 from catalogue.tests.factories import MatterFactory, ThemeFactory
-from enterprises.services import busy_period_declare
+from plans.busy import busy_period_declare
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory, enterprise_user
 from inspections import qrtokens
 from inspections.models import InspectionRecord

@@ -41,9 +41,7 @@ def recount_statistics(by=None, date_from=None, date_to=None):
     from accounts.divisions import division_name
 
     rows = list(
-        Plan.objects.filter(joint_task__isnull=False, status__in=Plan.SERVED).select_related(
-            "agency", "theme", "enterprise", "joint_task"
-        )
+        Plan.objects.filter(joint_task__isnull=False).select_related("agency", "theme", "enterprise", "joint_task")
     )
     if date_from:
         rows = [p for p in rows if p.joint_task.visit_date >= date_from]
@@ -63,7 +61,9 @@ def recount_statistics(by=None, date_from=None, date_to=None):
     for p in rows:
         groups[key(p)].append(p)
 
-    def figures(plans):
+    def figures(all_plans):
+        missed = len({p.joint_task_id for p in all_plans if p.joint_task.status == JointTask.Status.MISSED})
+        plans = [p for p in all_plans if p.status in Plan.SERVED]
         n = len(plans)
         ahead = sum(1 for p in plans if p.ahead_from and p.joint_task.visit_date >= p.ahead_from)
         joint = sum(1 for p in plans if len(set(per_task[p.joint_task_id])) >= 2)
@@ -80,12 +80,13 @@ def recount_statistics(by=None, date_from=None, date_to=None):
             "green_channel_justified": urgent["justified"],
             "green_channel_unjustified": urgent["unjustified"],
             "green_channel_pending": urgent["pending"],
-            "missed": 0,
+            "missed": missed,
         }
 
     if by is None:
         return figures(rows)
-    return {"by": by, "groups": [{"key": k, **figures(v)} for k, v in sorted(groups.items(), key=lambda kv: kv[0])]}
+    groups = [{"key": k, **figures(v)} for k, v in sorted(groups.items(), key=lambda kv: kv[0])]
+    return {"by": by, "groups": [g for g in groups if g["plans"] or g["missed"]]}
 
 
 def assert_equal_figures(stored, recounted):
