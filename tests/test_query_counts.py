@@ -12,12 +12,12 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import DepartmentFactory
 from catalogue.tests.factories import MatterFactory, ThemeFactory
-from plans.busy import busy_period_declare
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory, enterprise_user
 from inspections import qrtokens
 from inspections.models import InspectionRecord
 from inspections.services import check_in, finding_add, record_finalise, record_item_set, rectification_submit
 from notifications.services import notification_send
+from plans.busy import busy_period_declare
 from plans.matching import joint_task_fix
 from plans.services import plan_file
 from plans.tests.conftest import SHANGHAI, City
