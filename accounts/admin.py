@@ -8,7 +8,7 @@ from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
 from .models import Agency, Department, User
-from .services import agency_rules_check, user_role_check, user_role_flags
+from .services import agency_create, agency_rules_check, agency_update, user_create, user_role_check, user_role_flags
 
 
 @admin.register(Department)
@@ -37,6 +37,9 @@ class AgencyAdminForm(forms.ModelForm):
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedModelAdmin):
+    """Saves go through ``agency_create`` / ``agency_update`` (the form has already run their rule check, so
+    the admin shows the same messages); deletions are audited by the mixin."""
+
     form = AgencyAdminForm
     list_display = ["name", "code", "department", "level", "division", "parent", "is_justice_bureau", "active"]
     list_filter = ["level", "division", "department", "is_justice_bureau", "active"]
@@ -44,6 +47,20 @@ class AgencyAdmin(AuditedModelAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     ordering = ["division", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []  # the code is the agency's key: other records and the seed refer to it
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in
+                  ("name", "department", "level", "division", "parent", "is_justice_bureau")}
+        if change:
+            saved = agency_update(actor=request.user, agency=obj, active=form.cleaned_data["active"], **fields)
+        else:
+            saved = agency_create(actor=request.user, code=form.cleaned_data["code"], **fields)
+            if not form.cleaned_data["active"]:
+                saved = agency_update(actor=request.user, agency=saved, active=False, **fields)
+        obj.pk = saved.pk
 
 
 class RoleRulesFormMixin:
@@ -96,5 +113,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     autocomplete_fields = ["agency"]
 
     def save_model(self, request, obj, form, change):
-        user_role_flags(obj)
-        super().save_model(request, obj, form, change)
+        if change:
+            # Role, agency and certificate were checked by the form with user_role_check; the mixin audits the
+            # change (never the password).
+            user_role_flags(obj)
+            super().save_model(request, obj, form, change)
+            return
+        usable = form.cleaned_data.get("usable_password") not in (False, "false")
+        saved = user_create(
+            actor=request.user,
+            username=obj.username,
+            password=form.cleaned_data.get("password1") if usable else None,
+            **{name: form.cleaned_data.get(name) or ("" if name != "agency" else None) for name in PLATFORM_FIELDS},
+        )
+        obj.pk, obj.password = saved.pk, saved.password
+        obj.is_staff, obj.is_superuser = saved.is_staff, saved.is_superuser
+        obj._state.adding = False

@@ -47,3 +47,11 @@ def agencies_supervised_by(*, justice_bureau: Agency):
         .select_related("department")
         .order_by("code")
     )
+
+
+def users_by_username(names, *, agency_id: int | None = None) -> dict[str, User]:
+    """The users with these usernames (of one agency when given), keyed by username; unknown ones are absent."""
+    qs = User.objects.filter(username__in=list(names))
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.in_bulk(field_name="username")

@@ -99,6 +99,25 @@ def agency_create(*, actor, code: str, name: str, department: Department, level:
     return agency
 
 
+@transaction.atomic
+def agency_update(*, actor, agency: Agency, name: str, department: Department, level: str, division: str,
+                  parent: Agency | None = None, is_justice_bureau: bool = False, active: bool = True) -> Agency:
+    """Change an agency's place in the tree, its name or whether it is active (its code is its key and stays).
+    See ``agency_rules_check`` for the rules."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency_rules_check(department=department, level=level, division=division, parent=parent, agency=agency,
+                       is_justice_bureau=is_justice_bureau)
+    before = snapshot(agency, AGENCY_FIELDS)
+    agency.name, agency.department, agency.level, agency.division = name.strip(), department, level, division
+    agency.parent, agency.is_justice_bureau, agency.active = parent, is_justice_bureau, active
+    _clean(agency)
+    agency.save()
+    after = snapshot(agency, AGENCY_FIELDS)
+    if after != before:
+        audit_record(actor=actor, action="agency.update", obj=agency, details={"before": before, "after": after})
+    return agency
+
+
 def user_role_check(*, role: str, agency: Agency | None, certificate_number: str = "",
                     user: User | None = None) -> None:
     """What each role needs: officers and justice staff belong to an agency (officers to an enforcement

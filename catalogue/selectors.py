@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from accounts.models import Agency
 
-from .models import Matter, ThematicChecklist
+from .models import Matter, ThematicChecklist, Theme
 
 
 def matters_list(*, agency_or_department_code: str | None = None, theme_code: str | None = None):
@@ -33,3 +33,13 @@ def checklists_list(*, theme_code: str | None = None):
     if theme_code:
         qs = qs.filter(theme__code=theme_code)
     return qs.order_by("theme__order", "code")
+
+
+def matters_by_code(codes) -> dict[str, Matter]:
+    """The matters with these codes, keyed by code; unknown codes are absent (inactive ones are kept: the
+    service refuses them with its own message)."""
+    return Matter.objects.filter(code__in=list(codes)).in_bulk(field_name="code")
+
+
+def theme_by_code(code: str) -> Theme | None:
+    return Theme.objects.filter(code=code).first()

@@ -1,7 +1,11 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.access import require_enterprise_account
 
 from .models import Enterprise
-from .selectors import enterprises_for_user
+from .selectors import enterprise_of_user, enterprises_for_user
 
 
 def enterprise_for_user(*, user, uscc: str) -> Enterprise:
@@ -10,4 +14,14 @@ def enterprise_for_user(*, user, uscc: str) -> Enterprise:
     enterprise = enterprises_for_user(user=user).filter(uscc=(uscc or "").upper()).first()
     if enterprise is None:
         raise Http404
+    return enterprise
+
+
+def require_enterprise(user) -> Enterprise:
+    """The enterprise an enterprise account acts for; refused for other roles and for an account not yet
+    tied to an enterprise."""
+    require_enterprise_account(user)
+    enterprise = enterprise_of_user(user=user)
+    if enterprise is None:
+        raise PermissionDenied(_("This account is not linked to an enterprise yet."))
     return enterprise

@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.admin_mixins import AuditedModelAdmin
 
 from .models import BusyPeriod, Enterprise, EnterpriseAccount, Licence
-from .services import enterprise_account_link
+from .services import ENTERPRISE_FIELDS, enterprise_account_link, enterprise_create, enterprise_update
 from .uscc import normalise_uscc
 
 
@@ -61,6 +61,24 @@ class EnterpriseAdmin(AuditedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The credit code identifies the enterprise; enterprise_update refuses to change it too.
         return ["uscc"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        """Through ``enterprise_create`` / ``enterprise_update`` (their audit entry, their rules)."""
+        data = {name: form.cleaned_data[name] for name in ENTERPRISE_FIELDS if name in form.cleaned_data}
+        themes = list(form.cleaned_data.get("themes", []))
+        if change:
+            data.pop("uscc", None)
+            stored = Enterprise.objects.get(pk=obj.pk)
+            saved = enterprise_update(actor=request.user, enterprise=stored, themes=themes, **data)
+        else:
+            saved = enterprise_create(actor=request.user, themes=themes, **data)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # The themes were set by the service; only the inlines (audited by the mixin) are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class LicenceExpiryFilter(admin.SimpleListFilter):

@@ -62,8 +62,8 @@ def enterprise_create(
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise:
-    """Change an enterprise's registered details (not its code)."""
+def enterprise_update(*, actor, enterprise: Enterprise, themes=None, **changes) -> Enterprise:
+    """Change an enterprise's registered details (not its code), and its themes when given."""
     if "uscc" in changes:
         raise DomainError(_("The credit code of a registered enterprise cannot be changed."), field="uscc")
     before = snapshot(enterprise, ENTERPRISE_FIELDS)
@@ -73,12 +73,14 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
         setattr(enterprise, field, value)
     _clean(enterprise)
     enterprise.save()
-    audit_record(
-        actor=actor,
-        action="enterprise.update",
-        obj=enterprise,
-        details={"before": before, "after": snapshot(enterprise, ENTERPRISE_FIELDS)},
-    )
+    details = {"before": before, "after": snapshot(enterprise, ENTERPRISE_FIELDS)}
+    if themes is not None:
+        details["themes"] = {
+            "before": sorted(enterprise.themes.values_list("code", flat=True)),
+            "after": sorted(t.code for t in themes),
+        }
+        enterprise.themes.set(themes)
+    audit_record(actor=actor, action="enterprise.update", obj=enterprise, details=details)
     return enterprise
 
 

@@ -2,7 +2,7 @@ from django.http import Http404
 
 from plans.selectors import joint_tasks_for_user
 
-from .models import Finding, InspectionRecord, Photo, Rectification
+from .models import Finding, InspectionRecord, Photo, RecordItem, Rectification
 from .selectors import findings_for_agency, photo_visible_to, records_for_user
 
 
@@ -11,6 +11,18 @@ def record_for_user(*, user, record_id: int) -> InspectionRecord:
     if record is None:
         raise Http404
     return record
+
+
+def record_item_for_user(*, user, item_id: int) -> RecordItem:
+    """A checklist item of a record the user may see; 404 otherwise."""
+    item = (
+        RecordItem.objects.select_related("record", "matter")
+        .filter(pk=item_id, record__in=records_for_user(user=user))
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 def finding_for_user(*, user, finding_id: int) -> Finding:

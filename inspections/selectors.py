@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 
 from plans.selectors import joint_tasks_for_user
 
-from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification
+from . import signing
+from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
 
 
 def records_for_user(*, user):
@@ -71,3 +72,30 @@ def photo_visible_to(*, user, photo: Photo) -> bool:
             .first()
         )
     return joint_tasks_for_user(user=user).filter(pk=task_id).exists()
+
+
+def record_verify(*, record_id: int, token_hash: str | None = None) -> dict:
+    """Whether the record is unchanged since it was finalised and signed: the hash recomputed from the rows
+    now, against the hash fixed at finalising, the one signed, and the one printed in the QR code."""
+    record = InspectionRecord.objects.select_related("task__enterprise").filter(pk=record_id).first()
+    if record is None or not record.content_hash:
+        return {"found": False}
+    current = signing.content_hash(record)
+    signature = Signature.objects.filter(record=record).select_related("signer").first()
+    result = {
+        "found": True,
+        "record": record,
+        "status": record.status,
+        "current_hash": current,
+        "finalised_hash": record.content_hash,
+        "token_hash": token_hash,
+        "signature": signature,
+        "seal_ok": signing.seal_matches(signature) if signature else None,
+    }
+    hashes = (
+        {current, record.content_hash}
+        | ({signature.content_hash} if signature else set())
+        | ({token_hash} if token_hash else set())
+    )
+    result["unchanged"] = len(hashes) == 1 and result["seal_ok"] is not False
+    return result

@@ -6,9 +6,7 @@ def notifications_for_user(*, user):
     if user.is_authenticated and user.role in ("officer", "justice") and user.agency_id:
         return Notification.objects.filter(agency_id=user.agency_id)
     if user.is_authenticated and user.is_enterprise:
-        from enterprises.selectors import enterprise_of_user
-
-        enterprise = enterprise_of_user(user=user)
-        if enterprise is not None:
-            return Notification.objects.filter(enterprise=enterprise)
+        # The recipient is the enterprise the account acts for (its one EnterpriseAccount row), read through
+        # the notification's own foreign key: the ground layer imports nothing of the register.
+        return Notification.objects.filter(enterprise__accounts__user=user)
     return Notification.objects.none()

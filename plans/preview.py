@@ -10,7 +10,7 @@ from yantai_inspect.errors import DomainError
 from .matching import compute_schedule
 from .scheduling import PlanWindow
 from .selectors import earlier_records
-from .services import _check_window, calendar_warning
+from .services.filing import _check_window, calendar_warning
 
 PREVIEW_ID = -1
 

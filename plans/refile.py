@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_officer
 from audit.services import audit_record
 from yantai_inspect.errors import DomainError
 
@@ -21,7 +22,7 @@ def plan_refile(*, actor, plan: Plan, window_start: dt.date, window_end: dt.date
     theme and officers (those still active in the agency), through ``plan_file`` and so through all its rules
     (7 days ahead, the whitelist review, the green channel's reason). A plan is refiled once."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if not (actor and actor.is_authenticated and actor.is_officer and actor.agency_id == plan.agency_id):
+    if require_officer(actor).pk != plan.agency_id:
         raise DomainError(_("Only the filing agency can refile its plan."))
     if plan.status != Plan.Status.NOT_CARRIED_OUT:
         raise DomainError(_("Only a plan that was not carried out can be refiled."))

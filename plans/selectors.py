@@ -197,10 +197,22 @@ def upcoming_visits(*, user, today: dt.date | None = None):
     return with_task_details(qs.filter(Exists(live))).order_by("visit_date", "id")
 
 
-def findings_summary(*, task) -> list[dict]:
-    from inspections.selectors import findings_summary as summary
+# 首查结果负责制 shows what earlier visits found; findings are recorded by a later app (inspections), which
+# plans must not import. That app hands its reader in when it loads (InspectionsConfig.ready), the way
+# Django's admin is handed models: the arrow runs from inspections down to plans, and the filing page, the
+# plan page and POST /api/v1/plans/ keep calling this one function.
+_findings_readers: list = []
 
-    return summary(task=task)
+
+def visit_findings_reader_register(reader) -> None:
+    """Add ``reader(*, task) -> list[dict]``, the findings of a visit that took place, to the first-inspection
+    view. Registering the same reader twice (a second ready()) keeps one."""
+    if reader not in _findings_readers:
+        _findings_readers.append(reader)
+
+
+def findings_summary(*, task) -> list[dict]:
+    return [finding for reader in _findings_readers for finding in reader(task=task)]
 
 
 def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list[dict]:

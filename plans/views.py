@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import agency_required, enterprise_required, justice_required
-from enterprises.access import enterprise_for_user
+from enterprises.access import enterprise_for_user, require_enterprise
 from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
-from enterprises.selectors import enterprise_of_user
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -324,7 +323,7 @@ def enterprise_visit_detail(request, pk):
 
 @enterprise_required
 def busy_periods(request):
-    enterprise = enterprise_of_user(user=request.user)
+    enterprise = require_enterprise(request.user)
     form = BusyPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,7 +340,7 @@ def busy_periods(request):
 @enterprise_required
 @require_POST
 def busy_period_delete(request, pk):
-    enterprise = enterprise_of_user(user=request.user)
+    enterprise = require_enterprise(request.user)
     period = BusyPeriod.objects.filter(pk=pk, enterprise=enterprise).first()
     if period is None:
         raise Http404

@@ -18,5 +18,6 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # The role checks (accounts.access) say who may do this; keep their message.
+        exc = exceptions.PermissionDenied(str(exc) if exc.args else None)
     return drf_exception_handler(exc, context)

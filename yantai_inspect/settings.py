@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "plans",
     "inspections",
     "complaints",
+    "portals",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("portals.urls")),
     path("", include("plans.urls")),
     path("", include("inspections.urls")),
     path("enterprises/", include("enterprises.urls")),

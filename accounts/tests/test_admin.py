@@ -90,7 +90,7 @@ def test_the_user_admin_creates_an_officer_and_audits_it(admin_client):
     assert response.status_code == 302
     user = User.objects.get(username="newcomer")
     assert user.check_password(PASSWORD) and user.certificate_number == "37060020240009"
-    entry = AuditEntry.objects.get(action="admin.user.add")
+    entry = AuditEntry.objects.get(action="user.create")  # through the service, like every other way in
     assert PASSWORD not in str(entry.details)
 
 
@@ -148,3 +148,64 @@ def test_the_enterprise_account_admin_links_through_the_service_and_only_enterpr
     assert EnterpriseAccount.objects.get().enterprise == enterprise
     assert account_user.has_perm("enterprises.view_enterprise", enterprise)
     assert AuditEntry.objects.filter(action="enterprise.account_link").exists()
+
+
+def test_the_agency_admin_saves_through_the_services_and_keeps_the_code(admin_client):
+    department = DepartmentFactory()
+    added = admin_client.post(reverse("admin:accounts_agency_add"), {
+        "code": "370600-x", "name": "某局", "department": department.pk, "level": "city",
+        "division": "370600", "parent": "", "active": "on",
+    })
+    assert added.status_code == 302
+    agency = Agency.objects.get(code="370600-x")
+    assert AuditEntry.objects.filter(action="agency.create", object_id=str(agency.pk)).exists()
+
+    changed = admin_client.post(reverse("admin:accounts_agency_change", args=[agency.pk]), {
+        "code": "renamed", "name": "某某局", "department": department.pk, "level": "city",
+        "division": "370600", "parent": "",
+    })
+    assert changed.status_code == 302
+    agency.refresh_from_db()
+    assert (agency.code, agency.name, agency.active) == ("370600-x", "某某局", False)
+    entry = AuditEntry.objects.get(action="agency.update")
+    assert entry.details["before"]["name"] == "某局" and entry.details["after"]["active"] is False
+
+
+def test_the_enterprise_admin_saves_through_the_services(admin_client):
+    from catalogue.tests.factories import ThemeFactory
+    from enterprises.models import Enterprise
+
+    enterprise = EnterpriseFactory()
+    theme = ThemeFactory(code="catering")
+    response = admin_client.post(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]), {
+        "name": "新名称有限公司", "legal_representative": "王伟", "address": enterprise.address,
+        "division": enterprise.division, "industry": enterprise.industry, "themes": [theme.pk],
+        "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0",
+        "busy_periods-TOTAL_FORMS": "0", "busy_periods-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    stored = Enterprise.objects.get(pk=enterprise.pk)
+    assert stored.name == "新名称有限公司" and list(stored.themes.all()) == [theme]
+    entry = AuditEntry.objects.get(action="enterprise.update")
+    assert entry.details["themes"] == {"before": [], "after": ["catering"]}
+    assert not AuditEntry.objects.filter(action="admin.enterprise.change").exists()
+
+
+@pytest.mark.parametrize("name", ["notifications_notification", "outbox_outboxmessage"])
+def test_what_the_services_write_is_read_only_in_the_admin(admin_client, name):
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 403
+
+
+def test_the_enterprise_admin_adds_through_enterprise_create(admin_client):
+    from enterprises.uscc import make_uscc
+
+    code = make_uscc("91370611MA3C00001")
+    response = admin_client.post(reverse("admin:enterprises_enterprise_add"), {
+        "uscc": code.lower(), "name": "烟台新企业有限公司", "legal_representative": "", "address": "",
+        "division": "370611", "industry": "C",
+        "licences-TOTAL_FORMS": "0", "licences-INITIAL_FORMS": "0",
+        "busy_periods-TOTAL_FORMS": "0", "busy_periods-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert AuditEntry.objects.get(action="enterprise.create").object_repr.startswith("烟台新企业")

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from inspections import qrtokens
 from inspections.models import Finding, InspectionRecord, Photo, RecordItem, Signature
+from inspections.selectors import record_verify
 from inspections.services import (
     check_in,
     finding_add,
@@ -18,7 +19,6 @@ from inspections.services import (
     record_item_set,
     record_refuse,
     record_sign,
-    record_verify,
 )
 from yantai_inspect.errors import DomainError
 

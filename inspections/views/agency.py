@@ -4,7 +4,7 @@ functions fetch (another agency gets 404)."""
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
 from .. import selectors, services
-from ..access import finding_for_user, record_for_user, rectification_for_agency
+from ..access import finding_for_user, record_for_user, record_item_for_user, rectification_for_agency
 from ..forms import CheckInForm, FinaliseForm, FindingForm, PhotoForm, RecheckForm, RecordItemForm, ReturnForm
 from ..models import CheckIn, Finding, InspectionRecord, RecordItem, Rectification, Signature
 
@@ -30,14 +30,6 @@ def _form_errors(request, form) -> None:
         label = form.fields[name].label if name in form.fields else None
         for error in errors:
             messages.error(request, f"{label}:{error}" if label else error)
-
-
-def _item_for_user(request, pk) -> RecordItem:
-    item = RecordItem.objects.select_related("matter").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    record_for_user(user=request.user, record_id=item.record_id)
-    return item
 
 
 def _back_to_item(item: RecordItem):
@@ -149,7 +141,7 @@ def record_detail(request, pk):
 
 def _item_action(request, pk, form, action, done_message):
     """The checklist item POSTs: parse the form, call the service, say what happened, back to the item."""
-    item = _item_for_user(request, pk)
+    item = record_item_for_user(user=request.user, item_id=pk)
     if form.is_valid():
         try:
             action(item, form.cleaned_data)

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .. import qrtokens, services
+from .. import qrtokens, selectors
 from ..verification import inspection_verification
 
 # Tokens are signed and compressed (base64url with ':' separators); anything longer is not ours.
@@ -41,7 +41,7 @@ def verify_record(request, token):
         except qrtokens.TokenError:
             pass
         else:
-            verification = services.record_verify(record_id=record_id, token_hash=token_hash)
+            verification = selectors.record_verify(record_id=record_id, token_hash=token_hash)
     context = {"v": verification}
     if verification["found"]:
         reference = verification["token_hash"]

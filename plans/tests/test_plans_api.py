@@ -288,3 +288,53 @@ def test_a_campaign_fans_out_to_one_plan_per_enterprise_or_none(api, city, froze
     assert Plan.objects.count() == 3
     too_soon = api.post("/api/v1/plans/campaign/", {**payload, "window_start": days(3).isoformat()}, format="json")
     assert too_soon.status_code == 400 and Plan.objects.count() == 3
+
+
+def test_the_input_serializers_parse_without_touching_the_database(city, django_assert_num_queries):
+    from plans.api.filing import CampaignInputSerializer, PlanInputSerializer
+
+    payload = body(city, city.market_officer, days(8), theme="catering", officers=["ghost"], invitation=7)
+    with django_assert_num_queries(0):
+        assert PlanInputSerializer(data=payload).is_valid()
+        assert CampaignInputSerializer(data={**payload, "enterprises": ["91370611000000000X"]}).is_valid()
+
+
+def test_a_campaign_names_every_bad_code_at_once(api, city, frozen):
+    api.force_authenticate(city.market_officer)
+    response = api.post(
+        "/api/v1/plans/campaign/",
+        {
+            "enterprises": [city.enterprise.uscc, "91370611000000000X"],
+            "matters": ["nope"],
+            "window_start": days(8).isoformat(),
+            "window_end": days(12).isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"enterprises", "matters"}
+    assert "91370611000000000X" in response.json()["enterprises"][0]
+
+
+@pytest.mark.parametrize("invitation", [0, 10**12, -1])
+def test_an_odd_invitation_id_is_a_field_error_or_ignored_never_a_500(api, city, frozen, invitation):
+    api.force_authenticate(city.market_officer)
+    response = api.post(
+        "/api/v1/plans/", body(city, city.market_officer, days(8), invitation=invitation), format="json"
+    )
+    assert response.status_code in (201, 400), response.content
+    if response.status_code == 400:
+        assert "invitation" in response.json()
+
+
+def test_an_invitation_of_another_agency_reads_as_unknown(api, city, frozen):
+    from plans.models import Invitation
+
+    api.force_authenticate(city.market_officer)
+    api.post("/api/v1/plans/", body(city, city.market_officer, days(8), days(12), theme="catering"), format="json")
+    invitation = Invitation.objects.exclude(agency=city.market_officer.agency).first()
+    assert invitation is not None
+    response = api.post(
+        "/api/v1/plans/", body(city, city.market_officer, days(8), invitation=invitation.pk), format="json"
+    )
+    assert response.status_code == 400 and "invitation" in response.json()

@@ -8,10 +8,9 @@ from accounts.models import User
 from catalogue.models import Matter, Theme
 from credit.models import CreditProfile
 from enterprises.models import Enterprise
+from plans.models import Plan
+from plans.services import plan_file
 from yantai_inspect.errors import DomainError
-
-from .models import Plan
-from .services import plan_file
 
 
 def _officer(username):

@@ -1,8 +1,5 @@
-"""Writes on plans: filing (7-day rule, green channel, whitelist review), withdrawal, reviews, invitations.
-
-Each service checks its rule, writes its audit entry in the same transaction and leaves nothing
-half-written when it refuses. Scheduling runs under a row lock on the enterprise (``plans.matching``).
-"""
+"""Filing plans (检查计划报备): the 7-day rule, the green channel, campaigns, withdrawal and the officers
+of a plan. Scheduling runs under a row lock on the enterprise (``plans.matching``)."""
 
 import datetime as dt
 import uuid
@@ -12,30 +9,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_officer
 from accounts.models import Agency, User
-from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from catalogue.models import Matter, Theme
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_for_user
-from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
 
-from .calendar import blocked_days, unknown_calendar_years
-from .fixing import joint_tasks_fix_due
-from .invitation_checks import invitations_expire_due, invitations_remind_due
-from .matching import enterprise_reschedule, lock_enterprise
-from .missed import visits_missed_close
-from .models import Invitation, JointTask, Plan
-from .selectors import task_certified_officers
+from ..calendar import blocked_days, unknown_calendar_years
+from ..matching import enterprise_reschedule, lock_enterprise
+from ..models import Invitation, JointTask, Plan
+from ..selectors import task_certified_officers
+from .invitations import _check_invitation, _invite_theme_agencies
+from .reviews import _notify_justice, _notify_justice_review
 
 WEEKDAY_BLOCK_LABEL = {"holiday": "节假日", "weekend": "周末", "busy": "企业生产繁忙期"}
-
-
-def _require_officer(actor) -> Agency:
-    if not (actor and actor.is_authenticated and actor.is_officer and actor.agency_id):
-        raise DomainError(_("Only an enforcement officer of an agency can file inspection plans."))
-    return actor.agency
 
 
 def _check_matters(*, agency: Agency, theme: Theme | None, matters) -> list[Matter]:
@@ -146,7 +135,7 @@ def plan_file(
     waits for the same-level justice bureau's approval before it takes part in matching. A response to an
     invitation takes the lead plan's window: the joint visit was filed ahead by the lead agency.
     """
-    agency = _require_officer(actor)
+    agency = require_officer(actor)
     today = today or timezone.localdate()
     if not enterprises_for_user(user=actor).filter(pk=enterprise.pk).exists():
         raise DomainError(_("This enterprise is outside your agency's area."), field="enterprise")
@@ -288,95 +277,10 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
     audit_record(actor=actor, action="joint_task.green_channel", obj=task, details={"plan": plan.pk})
 
 
-def _notify_justice(plan: Plan, *, key: str, title: str) -> None:
-    bureau = justice_bureau_for_division(plan.agency.division)
-    if bureau is not None:
-        notification_send(
-            dedupe_key=f"plan-{key}:{plan.pk}",
-            agency=bureau,
-            title=title,
-            body=f"{plan.agency.name} → {plan.enterprise.name}",
-            link=f"/justice/plans/{plan.pk}/",
-        )
-
-
-def _notify_justice_review(plan: Plan) -> None:
-    _notify_justice(plan, key="review", title=_("Plan on a whitelisted enterprise awaits review"))
-
-
-def _invite_theme_agencies(*, actor, plan: Plan, today: dt.date) -> None:
-    """一家发起、众家响应: the lead agency's thematic plan invites the theme's other agencies of the same area."""
-    theme = plan.theme
-    if theme is None or theme.lead_department_id != plan.agency.department_id or plan.invitation_id:
-        return
-    deadline = max(
-        today + dt.timedelta(days=1), plan.window_start - dt.timedelta(days=settings.VISIT_FIX_DAYS_BEFORE + 1)
-    )
-    invited = Agency.objects.filter(
-        department__in=theme.participating_departments.all(),
-        active=True,
-        is_justice_bureau=False,
-        division=plan.agency.division,
-    ).exclude(pk=plan.agency_id)
-    for agency in invited:
-        invitation, created = Invitation.objects.get_or_create(
-            lead_plan=plan, agency=agency, defaults={"deadline": deadline}
-        )
-        if created:
-            notification_send(
-                dedupe_key=f"invitation:{invitation.pk}",
-                agency=agency,
-                title=_("Invitation to a joint inspection of %(name)s") % {"name": plan.enterprise.name},
-                body=_("%(lead)s leads a %(theme)s inspection between %(start)s and %(end)s. Respond by %(deadline)s.")
-                % {
-                    "lead": plan.agency.name,
-                    "theme": theme.name,
-                    "start": plan.window_start,
-                    "end": plan.window_end,
-                    "deadline": deadline,
-                },
-                link="/agency/invitations/",
-            )
-    if invited:
-        audit_record(
-            actor=actor,
-            action="plan.invite",
-            obj=plan,
-            details={"agencies": [a.code for a in invited], "deadline": deadline},
-        )
-
-
-def _check_invitation(*, invitation: Invitation, agency: Agency, enterprise: Enterprise, today) -> Invitation:
-    invitation = Invitation.objects.select_for_update().select_related("lead_plan").get(pk=invitation.pk)
-    if invitation.agency_id != agency.pk:
-        raise DomainError(_("This invitation is addressed to another agency."), field="invitation")
-    if invitation.status != Invitation.Status.OPEN or invitation.deadline < today:
-        raise DomainError(_("This invitation is no longer open."), field="invitation")
-    if invitation.lead_plan.enterprise_id != enterprise.pk:
-        raise DomainError(_("The invitation is for another enterprise."), field="enterprise")
-    if not invitation.lead_plan.is_live:
-        raise DomainError(_("The lead plan has been withdrawn."), field="invitation")
-    return invitation
-
-
-@transaction.atomic
-def invitation_decline(*, actor, invitation: Invitation, reason: str = "") -> Invitation:
-    agency = _require_officer(actor)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.agency_id != agency.pk:
-        raise DomainError(_("This invitation is addressed to another agency."))
-    if invitation.status != Invitation.Status.OPEN:
-        raise DomainError(_("This invitation is no longer open."))
-    invitation.status = Invitation.Status.DECLINED
-    invitation.save(update_fields=["status"])
-    audit_record(actor=actor, action="invitation.decline", obj=invitation, details={"reason": reason})
-    return invitation
-
-
 @transaction.atomic
 def plan_withdraw(*, actor, plan: Plan, reason: str = "") -> Plan:
     """An agency withdraws its plan before the visit is fixed; the enterprise's visits are re-optimised."""
-    agency = _require_officer(actor)
+    agency = require_officer(actor)
     lock_enterprise(plan.enterprise_id)
     plan = Plan.objects.select_related("joint_task").get(pk=plan.pk)
     if plan.agency_id != agency.pk:
@@ -404,7 +308,7 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
     with fewer than it had: a visit already short may swap officers or add one, never lose one. Before
     fixing the visit may still gain other agencies' plans, so any certified officer of the agency will do;
     the visit's agencies are warned at fixing if it is short."""
-    agency = _require_officer(actor)
+    agency = require_officer(actor)
     lock_enterprise(plan.enterprise_id)
     plan = Plan.objects.select_for_update(of=("self",)).select_related("joint_task").get(pk=plan.pk)
     if plan.agency_id != agency.pk:
@@ -437,76 +341,6 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
         details={"before": before, "after": sorted(o.username for o in officers)},
     )
     return plan
-
-
-def _require_same_level_justice(actor, plan: Plan) -> None:
-    """同级司法局: only staff of the bureau responsible for the plan's agency (the one notified) review it."""
-    if not (actor and actor.is_authenticated and actor.is_justice and actor.agency_id):
-        raise DomainError(_("Only the justice bureau can review plans."))
-    bureau = justice_bureau_for_division(plan.agency.division)
-    if bureau is None or bureau.pk != actor.agency_id:
-        raise DomainError(_("Plans are reviewed by the justice bureau of the same level."))
-
-
-@transaction.atomic
-def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
-    """白名单审核: the same-level justice bureau approves a plan on a whitelisted enterprise (then it enters
-    matching) or rejects it with a reason the officer sees."""
-    _require_same_level_justice(actor, plan)
-    lock_enterprise(plan.enterprise_id)
-    plan = Plan.objects.get(pk=plan.pk)
-    if plan.status != Plan.Status.PENDING_REVIEW:
-        raise DomainError(_("This plan is not awaiting review."))
-    note = (note or "").strip()
-    if not approve and not note:
-        raise DomainError(_("A rejection needs a reason."), field="note")
-    plan.status = Plan.Status.APPROVED if approve else Plan.Status.REJECTED
-    plan.review_note, plan.reviewed_by, plan.reviewed_at = note, actor, timezone.now()
-    plan.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
-    audit_record(actor=actor, action="plan.approve" if approve else "plan.reject", obj=plan, details={"note": note})
-    if approve:
-        enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id, must_serve=[plan.pk])
-        plan.refresh_from_db()
-        _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
-    notification_send(
-        dedupe_key=f"plan-reviewed:{plan.pk}",
-        agency=plan.agency,
-        title=(_("Plan approved by the justice bureau") if approve else _("Plan rejected by the justice bureau")),
-        body=f"{plan.enterprise.name}:{note}" if note else plan.enterprise.name,
-        link=f"/agency/plans/{plan.pk}/",
-    )
-    return plan
-
-
-@transaction.atomic
-def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> Plan:
-    """事后追溯核查: the justice bureau marks a green-channel inspection justified or not."""
-    _require_same_level_justice(actor, plan)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if not plan.urgent or plan.post_review != Plan.PostReview.PENDING:
-        raise DomainError(_("This plan is not awaiting review after the fact."))
-    note = (note or "").strip()
-    if not justified and not note:
-        raise DomainError(_("Say why the urgent inspection was not justified."), field="note")
-    plan.post_review = Plan.PostReview.JUSTIFIED if justified else Plan.PostReview.UNJUSTIFIED
-    plan.post_review_note, plan.post_reviewed_by, plan.post_reviewed_at = note, actor, timezone.now()
-    plan.save(update_fields=["post_review", "post_review_note", "post_reviewed_by", "post_reviewed_at"])
-    audit_record(actor=actor, action="plan.post_review", obj=plan, details={"justified": justified, "note": note})
-    return plan
-
-
-def plans_daily_checks(*, today: dt.date | None = None) -> dict:
-    """The daily job: fix the visits that reach their fixing day, remind agencies of invitations nearing their
-    deadline, expire passed invitations. Every step is guarded so that running it twice does nothing the
-    second time. (No step flags short notice: a visit always lies in its plan's window, and the filing check
-    puts the window on or after ``Plan.ahead_from``, so a served routine plan is filed ahead by construction;
-    ``plans.tests.test_filed_ahead`` holds that.)"""
-    today = today or timezone.localdate()
-    missed = visits_missed_close(today=today)
-    fixed = joint_tasks_fix_due(today=today)
-    reminded = invitations_remind_due(today=today)
-    expired = invitations_expire_due(today=today)
-    return {"fixed": fixed, "reminded": reminded, "expired": expired, **missed}
 
 
 def calendar_warning(start: dt.date, end: dt.date) -> str | None:

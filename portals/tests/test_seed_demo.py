@@ -172,7 +172,7 @@ def test_a_failure_leaves_nothing_written(monkeypatch):
     def refuse(**kwargs):
         raise DomainError("refused")
 
-    monkeypatch.setattr("accounts.management.commands.seed_demo.enterprise_account_link", refuse)
+    monkeypatch.setattr("portals.management.commands.seed_demo.enterprise_account_link", refuse)
 
     with pytest.raises(CommandError, match="nothing was written"):
         seed()

@@ -1,10 +1,9 @@
+"""The portals' landing pages: each dashboard puts together what the lower apps hold for its reader."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from notifications.selectors import notifications_for_user
-
-from . import selectors
-from .access import (
+from accounts.access import (
     ADMIN,
     AGENCY,
     ENTERPRISE,
@@ -14,6 +13,19 @@ from .access import (
     justice_required,
     portal_of,
 )
+from accounts.selectors import agencies_supervised_by, agency_officers
+from enterprises.selectors import enterprise_of_user, licences_of_enterprise
+from notifications.selectors import notifications_for_user
+from plans.selectors import (
+    capped_count,
+    invitations_for_user,
+    plans_for_user,
+    post_review_queue,
+    review_queue,
+    task_agencies,
+    upcoming_visits,
+)
+from plans.statistics import plan_statistics
 
 SUPERVISED_SHOWN = 20
 
@@ -36,17 +48,15 @@ def home(request):
 
 @agency_required
 def agency_dashboard(request):
-    from plans.selectors import capped_count, invitations_for_user, upcoming_visits
-
     agency = request.user.agency
     return render(
         request,
-        "accounts/agency_dashboard.html",
+        "portals/agency_dashboard.html",
         {
             "agency": agency,
             "upcoming": upcoming_visits(user=request.user)[:8],
             "open_invitations": capped_count(invitations_for_user(user=request.user).filter(status="open")),
-            "colleagues": selectors.agency_officers(agency=agency),
+            "colleagues": agency_officers(agency=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
         },
     )
@@ -54,14 +64,11 @@ def agency_dashboard(request):
 
 @justice_required
 def justice_dashboard(request):
-    from plans.selectors import capped_count, plans_for_user, post_review_queue, review_queue
-    from plans.statistics import plan_statistics
-
     agency = request.user.agency
-    supervised = selectors.agencies_supervised_by(justice_bureau=agency)
+    supervised = agencies_supervised_by(justice_bureau=agency)
     return render(
         request,
-        "accounts/justice_dashboard.html",
+        "portals/justice_dashboard.html",
         {
             "agency": agency,
             "pending_reviews": capped_count(review_queue(user=request.user)),
@@ -77,14 +84,11 @@ def justice_dashboard(request):
 
 @enterprise_required
 def enterprise_dashboard(request):
-    from enterprises.selectors import enterprise_of_user, licences_of_enterprise
-    from plans.selectors import task_agencies, upcoming_visits
-
     enterprise = enterprise_of_user(user=request.user)
     visits = [(v, task_agencies(v)) for v in upcoming_visits(user=request.user)[:5]]
     return render(
         request,
-        "accounts/enterprise_dashboard.html",
+        "portals/enterprise_dashboard.html",
         {
             "enterprise": enterprise,
             "visits": visits,

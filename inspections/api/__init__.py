@@ -1,0 +1,40 @@
+"""The officer app's and the enterprise app's API for the visit itself and what follows it, by concern.
+``yantai_inspect.api_urls`` routes to the views re-exported here."""
+
+from .files import PhotoFileApi, RecordPdfApi
+from .notice import VisitNoticeApi
+from .qr import EnterpriseQrApi, InspectionVerifyApi
+from .rectification import FindingListApi, FindingRecheckApi, RectificationDecisionApi, RectificationSubmitApi
+from .signatures import RecordRefuseApi, RecordSignApi
+from .site import (
+    CheckInApi,
+    RecordDetailApi,
+    RecordFinaliseApi,
+    RecordItemApi,
+    RecordItemFindingApi,
+    RecordItemPhotoApi,
+    RecordListApi,
+    TaskRecordApi,
+)
+
+__all__ = [
+    "CheckInApi",
+    "EnterpriseQrApi",
+    "FindingListApi",
+    "FindingRecheckApi",
+    "InspectionVerifyApi",
+    "PhotoFileApi",
+    "RecordDetailApi",
+    "RecordFinaliseApi",
+    "RecordItemApi",
+    "RecordItemFindingApi",
+    "RecordItemPhotoApi",
+    "RecordListApi",
+    "RecordPdfApi",
+    "RecordRefuseApi",
+    "RecordSignApi",
+    "RectificationDecisionApi",
+    "RectificationSubmitApi",
+    "TaskRecordApi",
+    "VisitNoticeApi",
+]

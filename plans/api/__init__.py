@@ -1,0 +1,37 @@
+"""The officer app's API for plans, joint visits, reviews, invitations and statistics, by concern (thin: the
+services do the work). ``yantai_inspect.api_urls`` routes to the views re-exported here."""
+
+from .busy_periods import BusyPeriodDetailApi, BusyPeriodListApi
+from .filing import (
+    PlanCampaignApi,
+    PlanDetailApi,
+    PlanListCreateApi,
+    PlanOfficersApi,
+    PlanPreviewApi,
+    PlanRefileApi,
+    PlanWithdrawApi,
+)
+from .invitations import InvitationDeclineApi, InvitationListApi
+from .reviews import PlanPostReviewApi, PlanReviewApi, ReviewQueueApi
+from .statistics import StatisticsApi
+from .visits import JointTaskDetailApi, JointTaskListApi
+
+__all__ = [
+    "BusyPeriodDetailApi",
+    "BusyPeriodListApi",
+    "InvitationDeclineApi",
+    "InvitationListApi",
+    "JointTaskDetailApi",
+    "JointTaskListApi",
+    "PlanCampaignApi",
+    "PlanDetailApi",
+    "PlanListCreateApi",
+    "PlanOfficersApi",
+    "PlanPostReviewApi",
+    "PlanPreviewApi",
+    "PlanRefileApi",
+    "PlanReviewApi",
+    "PlanWithdrawApi",
+    "ReviewQueueApi",
+    "StatisticsApi",
+]

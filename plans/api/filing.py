@@ -1,0 +1,256 @@
+"""Filing through the API: a plan, a campaign, the live preview, withdrawal and the officers of a plan.
+The input serializers parse codes; the access functions and selectors turn them into objects here, and the
+services decide."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import IsOfficer, require_officer
+from accounts.selectors import users_by_username
+from catalogue.selectors import matters_by_code, theme_by_code
+from enterprises.access import enterprise_for_user
+from enterprises.selectors import enterprises_for_user
+from yantai_inspect.errors import DomainError
+
+from .. import selectors, services
+from ..access import invitation_for_user, plan_for_user
+from ..models import Plan
+from ..preview import plan_preview
+from ..refile import plan_refile
+from .serializers import NoteSerializer, PlanSerializer
+
+
+class PlanInputSerializer(serializers.Serializer):
+    enterprise = serializers.CharField(max_length=18, help_text=_("Unified social credit code"))
+    matters = serializers.ListField(child=serializers.CharField(max_length=40), allow_empty=False)
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+    theme = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    officers = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        required=False,
+        help_text=_("Usernames of the officers of your agency who will inspect"),
+    )
+    urgent = serializers.BooleanField(required=False, default=False)
+    urgent_category = serializers.ChoiceField(choices=Plan.UrgentCategory.choices, required=False, allow_blank=True)
+    urgent_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    invitation = serializers.IntegerField(required=False, help_text=_("The invitation this plan responds to"))
+
+
+class CampaignInputSerializer(PlanInputSerializer):
+    """A campaign: the same plan for a batch of enterprises, one plan each; all or none are filed."""
+
+    enterprise = None
+    enterprises = serializers.ListField(
+        child=serializers.CharField(max_length=18),
+        allow_empty=False,
+        help_text=_("Unified social credit codes (at most CAMPAIGN_MAX_ENTERPRISES distinct ones, 500 by default)"),
+    )
+    invitation = None
+
+
+def _unknown(codes, found) -> str:
+    return ", ".join(sorted(set(codes) - set(found)))
+
+
+def _filing_arguments(*, user, data: dict) -> dict:
+    """``plan_file``'s arguments from the parsed codes. The enterprise and the invitation come through the
+    access functions, so one the officer may not see reads as unknown (a 404 would tell it exists); matters,
+    theme and officers by code. Every unknown code is a field error, all of them at once; the service then
+    checks the rules (whose matters, which officers, the window)."""
+    errors, args = {}, dict(data)
+    if "enterprise" in data:
+        try:
+            args["enterprise"] = enterprise_for_user(user=user, uscc=data["enterprise"])
+        except Http404:
+            errors["enterprise"] = [_("No enterprise with this credit code in your area.")]
+    codes = list(dict.fromkeys(data["matters"]))
+    matters = matters_by_code(codes)
+    if len(matters) < len(codes):
+        errors["matters"] = [_("Unknown matter code(s): %(codes)s") % {"codes": _unknown(codes, matters)}]
+    args["matters"] = list(matters.values())
+    args["theme"] = theme_by_code(data["theme"]) if data.get("theme") else None
+    if data.get("theme") and args["theme"] is None:
+        errors["theme"] = [_("Unknown theme code.")]
+    if data.get("officers"):
+        officers = users_by_username(data["officers"])
+        if len(officers) < len(set(data["officers"])):
+            errors["officers"] = [_("Unknown officer(s): %(names)s") % {"names": _unknown(data["officers"], officers)}]
+        args["officers"] = list(officers.values())
+    args["invitation"] = None
+    if data.get("invitation"):
+        try:
+            args["invitation"] = invitation_for_user(user=user, invitation_id=data["invitation"])
+        except Http404:
+            errors["invitation"] = [_("No such invitation for your agency.")]
+    if "enterprises" in data:
+        codes = list(dict.fromkeys(c.strip().upper() for c in data["enterprises"]))
+        try:
+            services.campaign_size_check(len(codes))  # the service's rule, before any code is looked up
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.as_dict()) from exc
+        found = enterprises_for_user(user=user).filter(uscc__in=codes).in_bulk(field_name="uscc")
+        if len(found) < len(codes):
+            errors["enterprises"] = [
+                _("No enterprise with these credit codes in your area: %(codes)s") % {"codes": _unknown(codes, found)}
+            ]
+        args["enterprises"] = [found[c] for c in codes if c in found]
+        del args["invitation"]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return args
+
+
+class PlanListCreateApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str), OpenApiParameter("enterprise", str)],
+        responses=PlanSerializer(many=True),
+    )
+    def get(self, request):
+        qs = selectors.plan_list(
+            user=request.user,
+            status=request.query_params.get("status", ""),
+            enterprise=request.query_params.get("enterprise", ""),
+        )
+        page = generics.GenericAPIView.pagination_class()
+        items = page.paginate_queryset(qs, request, view=self)
+        return page.get_paginated_response(PlanSerializer(items, many=True).data)
+
+    @extend_schema(
+        request=PlanInputSerializer,
+        responses={
+            201: inline_serializer(
+                "PlanFiled",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "joint_task": serializers.IntegerField(allow_null=True),
+                    "visit_date": serializers.DateField(allow_null=True),
+                    "earlier_records": serializers.ListField(child=serializers.DictField()),
+                    "plan": PlanSerializer(),
+                },
+            )
+        },
+    )
+    def post(self, request):
+        require_officer(request.user)
+        body = PlanInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.plan_file(actor=request.user, **_filing_arguments(user=request.user, data=body.validated_data))
+        plan = plan_for_user(user=request.user, plan_id=plan.pk)
+        return Response(
+            {
+                "id": plan.pk,
+                "status": plan.status,
+                "joint_task": plan.joint_task_id,
+                "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
+                "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
+                "plan": PlanSerializer(plan).data,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PlanCampaignApi(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=CampaignInputSerializer, responses={201: PlanSerializer(many=True)})
+    def post(self, request):
+        body = CampaignInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        arguments = _filing_arguments(user=request.user, data=body.validated_data)
+        plans = services.plan_file_campaign(actor=request.user, **arguments)
+        return Response(PlanSerializer(plans, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailApi(APIView):
+    @extend_schema(responses=PlanSerializer)
+    def get(self, request, pk):
+        return Response(PlanSerializer(plan_for_user(user=request.user, plan_id=pk)).data)
+
+
+class PlanWithdrawApi(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=NoteSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.plan_withdraw(
+            actor=request.user,
+            plan=plan_for_user(user=request.user, plan_id=pk),
+            reason=body.validated_data.get("note", ""),
+        )
+        return Response(PlanSerializer(plan).data)
+
+
+class RefileSerializer(serializers.Serializer):
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+
+
+class PlanRefileApi(APIView):
+    """A plan not carried out (its visit missed, or its window passed) filed again with a new window."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=RefileSerializer, responses={201: PlanSerializer})
+    def post(self, request, pk):
+        body = RefileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = plan_refile(actor=request.user, plan=plan_for_user(user=request.user, plan_id=pk), **body.validated_data)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+
+class OfficersSerializer(serializers.Serializer):
+    officers = serializers.ListField(child=serializers.CharField(max_length=150), allow_empty=False)
+
+
+class PlanOfficersApi(APIView):
+    """The filing agency names the officers of its plan (usernames of its certified officers)."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=OfficersSerializer, responses=PlanSerializer)
+    def post(self, request, pk):
+        plan = plan_for_user(user=request.user, plan_id=pk)
+        body = OfficersSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        names = body.validated_data["officers"]
+        officers = users_by_username(names, agency_id=request.user.agency_id)
+        if len(officers) < len(set(names)):
+            raise serializers.ValidationError(
+                {"officers": [_("Unknown officer(s): %(names)s") % {"names": _unknown(names, officers)}]}
+            )
+        plan = services.plan_officers_set(actor=request.user, plan=plan, officers=list(officers.values()))
+        return Response(PlanSerializer(plan).data)
+
+
+class PlanPreviewApi(APIView):
+    """The visit a plan would join, without filing it: for the live preview on the filing page."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("enterprise", str, required=True),
+            OpenApiParameter("window_start", str, required=True),
+            OpenApiParameter("window_end", str, required=True),
+        ],
+        responses=inline_serializer("PlanPreview", {"joins": serializers.DictField(allow_null=True)}),
+    )
+    def get(self, request):
+        params = request.query_params
+        dates = serializers.DateField()
+        try:
+            start = dates.run_validation(params.get("window_start"))
+            end = dates.run_validation(params.get("window_end"))
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"window": exc.detail})
+        enterprise = enterprise_for_user(user=request.user, uscc=params.get("enterprise", ""))
+        return Response(plan_preview(user=request.user, enterprise=enterprise, window_start=start, window_end=end))

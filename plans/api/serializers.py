@@ -1,0 +1,129 @@
+"""What the plans API answers with: plans, joint visits, invitations (read-only), and the note that several
+writes take."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .. import selectors
+from ..models import Invitation, JointTask, Plan
+
+
+class AgencyBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer()
+    enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    visit_date = serializers.DateField(source="joint_task.visit_date", default=None)
+    filed_ahead = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Whether the visit counts as filed 7 days ahead (none until matched)"),
+    )
+    editable = serializers.BooleanField(
+        source="is_editable", read_only=True, help_text=_("The filing agency may still change the officers")
+    )
+    can_withdraw = serializers.BooleanField(read_only=True, help_text=_("The filing agency may still withdraw it"))
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "status",
+            "agency",
+            "enterprise",
+            "enterprise_name",
+            "theme",
+            "matters",
+            "window_start",
+            "window_end",
+            "filed_on",
+            "urgent",
+            "urgent_category",
+            "urgent_reason",
+            "review_note",
+            "post_review",
+            "post_review_note",
+            "joint_task",
+            "visit_date",
+            "ahead_from",
+            "filed_ahead",
+            "campaign",
+            "editable",
+            "can_withdraw",
+        ]
+
+
+class OfficerBriefSerializer(serializers.Serializer):
+    name = serializers.CharField(source="__str__")
+    certificate_number = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+
+
+class MatterBriefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    standard = serializers.CharField()
+    legal_basis = serializers.CharField()
+
+
+class JointTaskSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    lead_agency = AgencyBriefSerializer()
+    theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agencies = serializers.SerializerMethodField()
+    plans = serializers.SerializerMethodField()
+    officers = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+    has_notice = serializers.BooleanField(
+        read_only=True, help_text=_("The enterprise has the inspection notice of this visit (fixed, not cancelled)")
+    )
+
+    class Meta:
+        model = JointTask
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "visit_date",
+            "fixed",
+            "has_notice",
+            "status",
+            "urgent",
+            "lead_agency",
+            "theme",
+            "agencies",
+            "plans",
+            "officers",
+            "checklist",
+        ]
+
+    def get_agencies(self, task) -> list[dict]:
+        return AgencyBriefSerializer(selectors.task_agencies(task), many=True).data
+
+    def get_plans(self, task) -> list[int]:
+        return [p.pk for p in task.live_plans]
+
+    def get_officers(self, task) -> list[dict]:
+        return OfficerBriefSerializer(selectors.task_officers(task), many=True).data
+
+    def get_checklist(self, task) -> list[dict]:
+        return MatterBriefSerializer(selectors.task_checklist(task), many=True).data
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    lead_plan = PlanSerializer()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "status", "deadline", "lead_plan"]

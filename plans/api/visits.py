@@ -1,0 +1,39 @@
+"""Joint visits (联合检查任务) within the caller's scope."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors
+from ..access import joint_task_for_user
+from ..models import JointTask
+from .serializers import JointTaskSerializer
+
+
+class JointTaskListApi(generics.ListAPIView):
+    """Joint visits within the caller's scope, ``?enterprise=<credit code>`` for one enterprise."""
+
+    serializer_class = JointTaskSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("enterprise", str), OpenApiParameter("upcoming", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.joint_tasks_for_user(user=self.request.user)
+        code = self.request.query_params.get("enterprise")
+        if code:
+            qs = qs.filter(enterprise__uscc=code.upper())
+        if self.request.query_params.get("upcoming") in ("true", "1"):
+            qs = qs.filter(visit_date__gte=timezone.localdate())
+        return selectors.with_task_details(qs.exclude(status=JointTask.Status.CANCELLED)).order_by("visit_date", "id")
+
+
+class JointTaskDetailApi(APIView):
+    @extend_schema(responses=JointTaskSerializer)
+    def get(self, request, pk):
+        task = joint_task_for_user(user=request.user, task_id=pk)
+        task = selectors.task_with_details(task.pk)
+        return Response(JointTaskSerializer(task).data)
