@@ -8,8 +8,10 @@ import io
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.tests.factories import AdminUserFactory, JusticeUserFactory
@@ -248,8 +250,10 @@ def test_the_licence_qr_page_carries_the_enterprises_own_token(client, city, sig
 def test_a_fixed_visit_shows_its_inspection_code_and_notice(client, city, visit, signer, settings):
     settings.SITE_URL = "https://jc.yantai.example"
     client.force_login(signer)
-    page = client.get(f"/enterprise/visits/{visit.pk}/").content.decode()
-    assert f"https://jc.yantai.example/verify/inspection/{qrtokens.task_token(visit.pk)}/" in page
+    # The code is signed with a timestamp: the clock stands still so page and test sign in the same second.
+    with time_machine.travel(timezone.now(), tick=False):
+        page = client.get(f"/enterprise/visits/{visit.pk}/").content.decode()
+        assert f"https://jc.yantai.example/verify/inspection/{qrtokens.task_token(visit.pk)}/" in page
     assert "<svg" in page and f"/enterprise/visits/{visit.pk}/notice.pdf" in page
     response = client.get(f"/enterprise/visits/{visit.pk}/notice.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
