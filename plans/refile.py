@@ -13,8 +13,6 @@ from yantai_inspect.errors import DomainError
 from .models import Plan
 from .services import plan_file
 
-REFILE_WITHIN_DAYS = 365
-
 
 @transaction.atomic
 def plan_refile(*, actor, plan: Plan, window_start: dt.date, window_end: dt.date, today: dt.date | None = None) -> Plan:
@@ -29,12 +27,6 @@ def plan_refile(*, actor, plan: Plan, window_start: dt.date, window_end: dt.date
     if plan.refiled_as.exists():
         raise DomainError(_("This plan has already been refiled."))
     today = today or timezone.localdate()
-    if window_start > today + dt.timedelta(days=REFILE_WITHIN_DAYS):
-        raise DomainError(
-            _("A refiled plan replaces a visit that was due: its window starts within %(n)d days.")
-            % {"n": REFILE_WITHIN_DAYS},
-            field="window_start",
-        )
     officers = [o for o in plan.officers.all() if o.is_active and o.agency_id == plan.agency_id]
     new = plan_file(
         actor=actor,

@@ -60,6 +60,20 @@ def test_a_six_day_window_gets_a_field_error(api, city, frozen):
     assert days(7).isoformat() in response.json()["window_start"][0]
 
 
+@pytest.mark.parametrize("start,end", [("9999-12-01", "9999-12-31"), ("2028-01-01", "2028-01-10")])
+def test_a_window_past_the_filing_horizon_gets_a_field_error_not_a_500(api, city, frozen, start, end):
+    # On the old code year 9999 overflowed in the scheduler (OverflowError, a 500).
+    api.force_authenticate(city.market_officer)
+    response = api.post(
+        "/api/v1/plans/",
+        {**body(city, city.market_officer, days(8)), "window_start": start, "window_end": end},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "window_start" in response.json()
+    assert not Plan.objects.exists()
+
+
 @pytest.mark.parametrize(
     "field,value",
     [
