@@ -72,7 +72,12 @@ def check_in(
     if not actor.is_certified_officer:
         _refuse_check_in(**refuse, message=_("Officers without an enforcement certificate cannot inspect."))
     with transaction.atomic():
-        JointTask.objects.select_for_update().get(pk=task.pk)
+        locked = JointTask.objects.select_for_update().get(pk=task.pk)
+        if not locked.is_open_for_check_in:
+            # Checked again under the lock: the daily job may have marked the visit missed meanwhile.
+            raise DomainError(
+                _("This inspection is not open for check-in (it is %(s)s).") % {"s": locked.get_status_display()}
+            )
         existing = CheckIn.objects.filter(task=task, officer=actor, accepted=True).first()
         if existing:
             return existing
@@ -90,8 +95,7 @@ def check_in(
             obj=attempt,
             details={"task": task.pk, "latitude": latitude, "longitude": longitude},
         )
-        if task.status == JointTask.Status.FIXED:
-            JointTask.objects.filter(pk=task.pk).update(status=JointTask.Status.IN_PROGRESS)
+        JointTask.objects.filter(pk=task.pk, status=JointTask.Status.FIXED).update(status=JointTask.Status.IN_PROGRESS)
         if checked_in_count(task) >= JointTask.MIN_CERTIFIED_OFFICERS:
             _open_record(actor=actor, task=task)
     return attempt

@@ -85,3 +85,16 @@ def test_checking_in_twice_is_harmless(city, visit):
     again = check_in(actor=city.market_officer, task=visit, token=token(city))
     assert first.pk == again.pk
     assert CheckIn.objects.filter(accepted=True).count() == 1
+
+
+def test_a_visit_marked_missed_after_the_officer_loaded_it_is_refused_under_the_lock(city, visit):
+    # The officer's page loaded the visit while it was fixed; the daily job marked it missed before the scan
+    # was sent. On the old code the check ran on the stale object and the visit went back to in progress.
+    from plans.models import JointTask
+
+    JointTask.objects.filter(pk=visit.pk).update(status=JointTask.Status.MISSED)
+    with pytest.raises(DomainError):
+        check_in(actor=city.market_officer, task=visit, token=token(city))
+    visit.refresh_from_db()
+    assert visit.status == JointTask.Status.MISSED
+    assert not CheckIn.objects.filter(accepted=True).exists()
