@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.divisions import DIVISIONS
+from yantai_inspect.widgets import DateInput
 
 
 class EnterpriseSearchForm(forms.Form):
@@ -10,6 +11,6 @@ class EnterpriseSearchForm(forms.Form):
 
 
 class BusyPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

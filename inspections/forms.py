@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yantai_inspect.widgets import DateInput
+
 from .models import Finding, RecordItem
 
 
@@ -65,7 +67,7 @@ class PhotoForm(forms.Form):
 class FindingForm(forms.Form):
     description = forms.CharField(label=_("Problem found"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label=_("Severity"), choices=Finding.Severity.choices, widget=forms.RadioSelect)
-    deadline = forms.DateField(label=_("Rectify by"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Rectify by"), widget=DateInput())
 
 
 class FinaliseForm(forms.Form):
@@ -85,5 +87,5 @@ class ReturnForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
-    window_start = forms.DateField(label=_("Earliest re-check date"), widget=forms.DateInput(attrs={"type": "date"}))
-    window_end = forms.DateField(label=_("Latest re-check date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_start = forms.DateField(label=_("Earliest re-check date"), widget=DateInput())
+    window_end = forms.DateField(label=_("Latest re-check date"), widget=DateInput())

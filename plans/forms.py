@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from catalogue.models import Matter, Theme
+from yantai_inspect.widgets import DateInput
 
 from .models import Plan
 
@@ -35,8 +36,8 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         to_field_name="code",
     )
-    window_start = forms.DateField(label=_("Earliest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
-    window_end = forms.DateField(label=_("Latest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_start = forms.DateField(label=_("Earliest visit date"), widget=DateInput())
+    window_end = forms.DateField(label=_("Latest visit date"), widget=DateInput())
     officers = forms.ModelMultipleChoiceField(
         label=_("Officers"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -96,5 +97,5 @@ class PlanOfficersForm(forms.Form):
 
 
 class RefileForm(forms.Form):
-    window_start = forms.DateField(label=_("Earliest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
-    window_end = forms.DateField(label=_("Latest visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_start = forms.DateField(label=_("Earliest visit date"), widget=DateInput())
+    window_end = forms.DateField(label=_("Latest visit date"), widget=DateInput())

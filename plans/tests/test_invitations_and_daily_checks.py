@@ -183,3 +183,14 @@ def test_officers_are_named_through_the_page_and_the_api(city, frozen, client):
     response = api.post(f"/api/v1/plans/{plan.pk}/officers/", {"officers": ["market2"]}, format="json")
     assert response.status_code == 200 and list(plan.officers.all()) == [city.market_officer2]
     assert api.post(f"/api/v1/plans/{plan.pk}/officers/", {"officers": ["ghost"]}, format="json").status_code == 400
+
+
+def test_responding_to_an_invitation_prefills_the_window_in_the_form_a_date_input_takes(client, city, frozen):
+    """<input type="date"> takes only yyyy-mm-dd: in zh-hans Django's first DATE_INPUT_FORMATS is %Y/%m/%d, which
+    the browser drops, so the officer responding saw two empty date fields instead of the lead plan's window."""
+    plan = lead_plan(city)
+    invitation = Invitation.objects.get(lead_plan=plan, agency=city.ecology)
+    client.force_login(city.ecology_officer)
+    page = client.get(f"/agency/plans/new/?invitation={invitation.pk}", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert f'value="{plan.window_start.isoformat()}"' in page
+    assert f'value="{plan.window_end.isoformat()}"' in page
