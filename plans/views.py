@@ -127,7 +127,9 @@ def _plan_detail(request, pk):
             **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
             "reason_form": ReasonForm(),
-            "refile_form": RefileForm() if plan.status == Plan.Status.NOT_CARRIED_OUT else None,
+            "refile_form": RefileForm()
+            if plan.status == Plan.Status.NOT_CARRIED_OUT and not plan.refiled_as.exists()
+            else None,
             "officers_form": PlanOfficersForm(agency=plan.agency, initial={"officers": list(plan.officers.all())})
             if request.user.is_officer
             else None,
