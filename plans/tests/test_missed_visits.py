@@ -212,3 +212,22 @@ def test_the_refile_endpoint_for_the_agency_and_the_refused(city, missed):
         response = api.post(url, data, format="json")
     assert response.status_code == 201
     assert Plan.objects.get(refiled_from=missed).pk == response.json()["id"]
+
+
+def test_a_refiled_plan_no_longer_offers_the_refile_form(client, city, missed):
+    """Found in the browser walk: after refiling, the old plan's page still offered 重新报备, which the service
+    then refuses ("already been refiled")."""
+    refile_action = f'action="/agency/plans/{missed.pk}/refile/"'
+    with travel(days(20)):
+        client.force_login(city.market_officer)
+        assert refile_action in client.get(f"/agency/plans/{missed.pk}/").content.decode()
+        plan_refile(actor=city.market_officer, plan=missed, window_start=days(28), window_end=days(32))
+        assert refile_action not in client.get(f"/agency/plans/{missed.pk}/").content.decode()
+
+
+def test_a_missed_visit_shows_as_missed_not_as_fixed(client, city, missed):
+    """Found in the browser walk: the page of a missed visit showed the badge 已确定 (fixed), as if it were ahead."""
+    with travel(days(20)):
+        client.force_login(city.market_officer)
+        page = client.get(f"/agency/tasks/{missed.joint_task_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Missed<" in page and ">Fixed<" not in page
