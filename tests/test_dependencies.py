@@ -30,9 +30,14 @@ RANK.update({app: 2 + len(WORKFLOW) for app in COMPOSITION})
 EXCLUDED_DIRS = {"tests", "migrations", "__pycache__"}
 
 # Modules that live with the settings but belong to no layer: the one domain error type every service raises,
-# the count-free pagination of every list and the locked-batch loop of every daily job. They import nothing of
-# the project (test_the_shared_modules_import_no_app).
-SHARED_MODULES = {"yantai_inspect.errors", "yantai_inspect.pagination", "yantai_inspect.batches"}
+# the count-free pagination of every list, the locked-batch loop of every daily job and the date widget of
+# every form. They import nothing of the project (test_the_shared_modules_import_no_app).
+SHARED_MODULES = {
+    "yantai_inspect.errors",
+    "yantai_inspect.pagination",
+    "yantai_inspect.batches",
+    "yantai_inspect.widgets",
+}
 
 
 def _app_of(dotted):
