@@ -416,8 +416,8 @@ def run_wrk(*, port: int, requests: list, one_shot: bool, seconds: float, connec
             timeout: float, workdir: Path, name: str) -> dict:
     script = workdir / f"{name}.lua"
     script.write_text(lua_script(requests, one_shot=one_shot, threads=threads))
-    process = start(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout",
-                     f"{timeout}s", "-s", str(script), f"http://{HOST}:{port}/"], None, stdout=subprocess.PIPE,
+    process = start(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout",
+                     f"{timeout:g}s", "-s", str(script), f"http://{HOST}:{port}/"], None, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE, text=True)
     try:
         out, err = process.communicate(timeout=seconds + timeout + 30)
@@ -499,7 +499,7 @@ def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, st
     from inspections.services import findings_overdue_check
     from plans.services import plans_daily_checks
 
-    jobs = [("plans_daily_checks (fixing, short notice, invitations)", lambda: plans_daily_checks(today=today)),
+    jobs = [("plans_daily_checks (missed visits, fixing, invitations)", lambda: plans_daily_checks(today=today)),
             ("licence_expiry_warnings_send", lambda: licence_expiry_warnings_send(today=today)),
             ("findings_overdue_check", lambda: findings_overdue_check(today=today))]
     results = []
@@ -703,6 +703,11 @@ def main():
                   sign_pool=60 if options.quick else 300, filings=600 if options.quick else 4000)
         connection.close()
 
+        from django.conf import settings
+
+        if settings.CELERY_BROKER_URL == "filesystem://":  # as scripts/run.sh: the outbox's broker folders
+            for key in ("data_folder_in", "processed_folder", "control_folder"):
+                Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
         log(f"\n== gunicorn: {options.workers} sync workers on {HOST}:{options.port}")
         start_gunicorn(env, options.port, options.workers)
         wanted = {n for n in options.only.split(",") if n}
