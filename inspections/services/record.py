@@ -57,21 +57,27 @@ def photo_add(*, actor, item: RecordItem, upload) -> Photo:
     return _store_photo(actor=actor, upload=upload, item=item, folder="records")
 
 
+def photo_row_create(*, stored, actor, item=None, rectification=None) -> Photo:
+    """The row of an image ``uploads.store_image`` has decoded, re-encoded and stored (for a checklist item
+    or a rectification's evidence)."""
+    return Photo.objects.create(
+        item=item,
+        rectification=rectification,
+        path=stored.path,
+        content_type=stored.content_type,
+        width=stored.width,
+        height=stored.height,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+
+
 def _store_photo(*, actor, upload, folder, item=None, rectification=None) -> Photo:
     stored = uploads.store_image(upload, folder=folder)
     try:
         with transaction.atomic():
-            photo = Photo.objects.create(
-                item=item,
-                rectification=rectification,
-                path=stored.path,
-                content_type=stored.content_type,
-                width=stored.width,
-                height=stored.height,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=actor,
-            )
+            photo = photo_row_create(stored=stored, actor=actor, item=item, rectification=rectification)
             audit_record(
                 actor=actor,
                 action="photo.add",

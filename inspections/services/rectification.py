@@ -16,8 +16,9 @@ from plans.services import plan_file
 from yantai_inspect.errors import DomainError
 
 from .. import uploads
-from ..models import Finding, Photo, Rectification
+from ..models import Finding, Rectification
 from ..overdue import findings_overdue_flag
+from .record import photo_row_create
 
 
 def rectification_submit(*, actor, finding: Finding, note: str, photos=()) -> Rectification:
@@ -40,16 +41,7 @@ def rectification_submit(*, actor, finding: Finding, note: str, photos=()) -> Re
         with transaction.atomic():
             rectification = Rectification.objects.create(finding=finding, submitted_by=actor, note=note.strip())
             for s in stored:
-                Photo.objects.create(
-                    rectification=rectification,
-                    path=s.path,
-                    content_type=s.content_type,
-                    width=s.width,
-                    height=s.height,
-                    size=s.size,
-                    sha256=s.sha256,
-                    uploaded_by=actor,
-                )
+                photo_row_create(stored=s, actor=actor, rectification=rectification)
             Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.SUBMITTED)
             audit_record(
                 actor=actor,
