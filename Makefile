@@ -16,6 +16,9 @@ MANAGE := $(PYTHON) manage.py
 # var/ is the settings default; set VAR_DIR in the environment (or make VAR_DIR=...) to move it.
 VAR_DIR ?= var
 CREDENTIALS := $(VAR_DIR)/demo-credentials.json
+# The address printed in QR codes, PDFs and the apps' links: this server's, unless SITE_URL is given
+# (listening on every interface, the machine's first address: the one a phone on the network can open).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),$(firstword $(shell hostname -I 2>/dev/null) 127.0.0.1),$(HOST)):$(PORT)
 PYTEST_ARGS ?=
 
 .PHONY: help venv system-deps services compilemessages lint check-migrations test run bench messages clean distclean
@@ -73,7 +76,7 @@ run: venv system-deps services compilemessages
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --credentials $(CREDENTIALS)
-	@HOST=$(HOST) PORT=$(PORT) PYTHON=$(PYTHON) CREDENTIALS=$(CREDENTIALS) bash scripts/run.sh
+	@HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) PYTHON=$(PYTHON) CREDENTIALS=$(CREDENTIALS) bash scripts/run.sh
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \

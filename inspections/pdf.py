@@ -16,16 +16,18 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plans.models import JointTask
 from plans.selectors import task_agencies, task_checklist, task_officers, task_with_details
 from yantai_inspect.errors import DomainError
+from yantai_inspect.site import absolute_url
 
 from . import qrtokens, uploads
 from .models import Finding, InspectionRecord, RecordItem, Signature
-from .verification import inspection_code, site_url
+from .verification import inspection_code
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ SIGNATURE_METHOD_LABELS = {Signature.Method.DRAWN: "手写签名", Signature.Met
 
 
 def record_verify_url(record) -> str:
-    return f"{site_url()}/verify/record/{qrtokens.record_token(record.pk, record.content_hash)}/"
+    return absolute_url(reverse("verify-record", args=[qrtokens.record_token(record.pk, record.content_hash)]))
 
 
 def _data_uri(data: bytes, content_type: str) -> str:

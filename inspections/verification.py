@@ -3,16 +3,13 @@ and the inspection code a fixed visit carries, the same on the portal page, the 
 
 from dataclasses import dataclass
 
-from django.conf import settings
+from django.urls import reverse
 
 from plans.models import JointTask
 from plans.selectors import task_agencies, task_checklist, task_officers, with_task_details
+from yantai_inspect.site import absolute_url
 
 from . import qrtokens
-
-
-def site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class InspectionCode:
 def inspection_code(task) -> InspectionCode:
     """The one source of a visit's inspection code, for the portal page, the notice PDF and the API."""
     token = qrtokens.task_token(task.pk)
-    return InspectionCode(token=token, verify_url=f"{site_url()}/verify/inspection/{token}/")
+    return InspectionCode(token=token, verify_url=absolute_url(reverse("verify-inspection", args=[token])))
 
 
 def inspection_verification(token: str) -> dict:

@@ -1,7 +1,9 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from yantai_inspect.site import absolute_url
 
 from .models import Notification
 from .selectors import notifications_for_user
@@ -9,9 +11,16 @@ from .services import notifications_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="the link as an address the app can open (SITE_URL)")
+
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
+        fields = ["id", "kind", "title", "body", "link", "url", "created_at", "read_at"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, notification) -> str:
+        # Stored as a path so the inbox survives a move of the site; made absolute when it leaves the site.
+        return absolute_url(notification.link) if notification.link else ""
 
 
 class NotificationListApi(generics.ListAPIView):

@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# The worker renders the PDFs and the server the pages: both print this address in QR codes.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
+# ... and the server answers to it (Django checks the Host header against ALLOWED_HOSTS).
+if [[ -z ${ALLOWED_HOSTS:-} ]]; then
+    site_host=${SITE_URL#*://}
+    export ALLOWED_HOSTS="127.0.0.1,localhost,${site_host%%[:/]*}"
+fi
 PYTHON=${PYTHON:-.venv/bin/python}
 VAR_DIR=${VAR_DIR:-var}
 CREDENTIALS=${CREDENTIALS:-$VAR_DIR/demo-credentials.json}

@@ -37,6 +37,7 @@ SHARED_MODULES = {
     "yantai_inspect.pagination",
     "yantai_inspect.batches",
     "yantai_inspect.widgets",
+    "yantai_inspect.site",
 }
 
 

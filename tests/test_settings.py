@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "SITE_URL"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import yantai_inspect.settings as s; print(s.DEBUG, s.TIME_ZONE, s.LANGUAGE_CODE)"],
@@ -43,10 +43,30 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "inspect.yantai.gov.cn",
+    "SITE_URL": "https://inspect.yantai.gov.cn",
+}
+
+
 def test_production_starts_with_its_secrets_and_without_debug():
-    result = _load_settings(DJANGO_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="inspect.yantai.gov.cn")
+    result = _load_settings(**PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "Asia/Shanghai", "zh-hans"]
+
+
+def test_production_refuses_to_start_without_its_public_address():
+    result = _load_settings(**{**PRODUCTION_ENV, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_a_site_url_that_is_not_an_address_is_refused():
+    result = _load_settings(SITE_URL="127.0.0.1:8011")
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
 
 
 def test_an_unknown_environment_name_is_refused():

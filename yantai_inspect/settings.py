@@ -249,5 +249,8 @@ INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
 # A campaign files one plan per enterprise, all or none, in one transaction: at most this many enterprises.
 CAMPAIGN_MAX_ENTERPRISES = env_int("CAMPAIGN_MAX_ENTERPRISES", 500)
 
-# The address printed in QR codes (verification pages); the platform's own public URL in production.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The platform's public address, the one base of every absolute link (QR codes, PDFs, the apps' links):
+# yantai_inspect.site.absolute_url. `make run` sets it from HOST and PORT; production must say it.
+SITE_URL = env_str("SITE_URL", None if PRODUCTION else "http://127.0.0.1:8000", required=PRODUCTION).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")

@@ -153,6 +153,25 @@ def test_the_notice_carries_the_inspection_code_of_its_task(city, task):
     assert len({image.data for page in PdfReader(io.BytesIO(data)).pages for image in page.images}) == 1
 
 
+def test_the_notice_prints_and_encodes_the_configured_address(city, task, settings):
+    settings.SITE_URL = "http://127.0.0.1:8116"  # as `make run PORT=8116` sets it
+    with mock.patch("inspections.qrtokens.qr_png", wraps=qrtokens.qr_png) as qr:
+        data = pdf.render_notice_pdf(task)
+    (url,), _ = qr.call_args
+    prefix = "http://127.0.0.1:8116/verify/inspection/"
+    assert url.startswith(prefix) and qrtokens.read_task_token(url[len(prefix) : -1]) == task.pk
+    flat = compact(text_of(data))
+    assert url in flat and "8000" not in flat
+
+
+def test_the_record_prints_the_address_of_its_verification_page(city, task, settings):
+    record = finalised_record(city, task)
+    settings.SITE_URL = "http://127.0.0.1:8116"
+    url = pdf.record_verify_url(record)
+    assert url.startswith("http://127.0.0.1:8116/verify/record/")
+    assert url in compact(text_of(pdf.render_record_pdf(record)))
+
+
 def test_the_notice_is_refused_for_a_visit_not_yet_fixed(city, task):
     JointTask.objects.filter(pk=task.pk).update(fixed=False, status=JointTask.Status.SCHEDULED)
     with pytest.raises(DomainError):

@@ -26,3 +26,14 @@ def test_each_reader_sees_only_its_own_inbox_and_marks_it_read(client):
     assert "他人的通知" in client.get("/notifications/").content.decode()
     client.post("/notifications/read/")
     assert Notification.objects.get(dedupe_key="b").read_at is not None
+
+
+def test_the_api_gives_each_link_as_an_address_on_the_configured_site(settings):
+    settings.SITE_URL = "http://127.0.0.1:8011"
+    officer = OfficerFactory()
+    Notification.objects.create(agency=officer.agency, title="邀请", link="/agency/invitations/", dedupe_key="a")
+    Notification.objects.create(agency=officer.agency, title="无链接", dedupe_key="b")
+    api = APIClient()
+    api.force_authenticate(officer)
+    urls = {n["title"]: n["url"] for n in api.get("/api/v1/notifications/").json()["results"]}
+    assert urls == {"邀请": "http://127.0.0.1:8011/agency/invitations/", "无链接": ""}
