@@ -1,9 +1,27 @@
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from plans.access import joint_task_for_user
+from plans.models import JointTask
 from plans.selectors import joint_tasks_for_user
 
 from .models import Finding, InspectionRecord, Photo, RecordItem, Rectification
 from .selectors import findings_for_agency, photo_visible_to, records_for_user
+
+
+def task_for_check_in(*, user, task_id: int) -> JointTask:
+    """The visit whose on-site page an officer opens. At the door an officer of an agency not on the visit has
+    most likely opened the wrong one: say so (the visit's existence is all it learns, not whose it is)."""
+    try:
+        return joint_task_for_user(user=user, task_id=task_id)
+    except Http404:
+        if JointTask.objects.filter(pk=task_id).exists():
+            raise PermissionDenied(
+                _("Your agency does not take part in this visit, so you cannot check in to it. "
+                  "Open the visit from your own list of joint visits.")
+            ) from None
+        raise
 
 
 def record_for_user(*, user, record_id: int) -> InspectionRecord:

@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Served as users will see it: with DEBUG off, a refused, missing or failed page is the platform's Chinese
+# error page (yantai_inspect/error_pages.py), not Django's English technical page with the URL list.
+# WhiteNoise serves the static files either way. `make run DEBUG=True` brings the tracebacks back.
+export DEBUG=${DEBUG:-False}
 # The worker renders the PDFs and the server the pages: both print this address in QR codes.
 export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 # ... and the server answers to it (Django checks the Host header against ALLOWED_HOSTS).

@@ -33,6 +33,7 @@ else:
     DEBUG = env_bool("DEBUG", DJANGO_ENV == "local")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "yantai_inspect.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -21,5 +21,11 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
+# Chinese pages in the site's layout, with a way back (yantai_inspect.error_pages); make run serves them too.
+handler400 = "yantai_inspect.error_pages.bad_request"
+handler403 = "yantai_inspect.error_pages.permission_denied"
+handler404 = "yantai_inspect.error_pages.page_not_found"
+handler500 = "yantai_inspect.error_pages.server_error"
+
 admin.site.site_header = "烟台市涉企联合检查平台 · 管理后台"
 admin.site.site_title = "涉企联合检查平台"

@@ -435,15 +435,26 @@ def test_other_portals_are_refused_every_page(client, city, everything, who):
     assert Rectification.objects.get().status == "pending" and Finding.objects.get().status == "submitted"
 
 
-def test_an_agency_not_on_the_visit_gets_404_for_every_object(client, city, everything):
+def test_an_agency_not_on_the_visit_gets_404_for_every_object_but_is_told_why_at_the_door(client, city, everything):
     client.force_login(city.emergency_officer)
     for method, url, data in pages(everything):
-        assert getattr(client, method)(url, data).status_code == 404, (method, url)
+        expected = 403 if url.endswith("/site/") else 404
+        assert getattr(client, method)(url, data).status_code == expected, (method, url)
     for url in LIST_PAGES:
         response = client.get(url)
         assert response.status_code == 200 and city.enterprise.name not in response.content.decode()
     assert not CheckIn.objects.filter(officer=city.emergency_officer).exists()
     assert Rectification.objects.get().status == "pending"
+
+
+def test_an_officer_whose_agency_is_not_on_the_visit_reads_why_on_its_check_in_page(client, city, visit):
+    client.force_login(city.emergency_officer)
+    response = client.get(f"/agency/tasks/{visit.pk}/site/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "您所在的部门不参加这次检查" in html and city.enterprise.name not in html
+    assert 'href="/"' in html  # a way back
+    assert client.get(f"/agency/tasks/{visit.pk + 1000}/site/").status_code == 404  # no such visit
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, everything):

@@ -19,7 +19,13 @@ from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
 from .. import selectors, services
-from ..access import finding_for_user, record_for_user, record_item_for_user, rectification_for_agency
+from ..access import (
+    finding_for_user,
+    record_for_user,
+    record_item_for_user,
+    rectification_for_agency,
+    task_for_check_in,
+)
 from ..forms import CheckInForm, FinaliseForm, FindingForm, PhotoForm, RecheckForm, RecordItemForm, ReturnForm
 from ..models import CheckIn, Finding, InspectionRecord, RecordItem, Rectification, Signature
 
@@ -41,7 +47,7 @@ def _back_to_item(item: RecordItem):
 
 @agency_required
 def task_site(request, pk):
-    task = joint_task_for_user(user=request.user, task_id=pk)
+    task = task_for_check_in(user=request.user, task_id=pk)
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
