@@ -705,7 +705,7 @@ def main():
 
         from django.conf import settings
 
-        if settings.CELERY_BROKER_URL == "filesystem://":  # as scripts/run.sh: the outbox's broker folders
+        if settings.CELERY_BROKER_URL.startswith("filesystem://"):  # as scripts/run.sh: the outbox's broker folders
             for key in ("data_folder_in", "processed_folder", "control_folder"):
                 Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
         log(f"\n== gunicorn: {options.workers} sync workers on {HOST}:{options.port}")

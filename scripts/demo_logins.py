@@ -1,7 +1,7 @@
 """Prints the demo logins from the credentials file that ``seed_demo --credentials`` writes.
 
 The file is a JSON list of accounts: ``{"role", "username", "password", "agency" | "enterprise"}``.
-Shows the first few accounts of each role; the file holds them all.
+Shows every account, grouped by role (the demo has a dozen: all fit on a screen).
 """
 import json
 import sys
@@ -13,7 +13,6 @@ ROLE_TITLES = {
     "enterprise": "企业 / enterprise → /enterprise/",
     "admin": "管理员 / admin → /admin/",
 }
-SHOWN_PER_ROLE = 3
 
 
 def main(path: str) -> int:
@@ -30,11 +29,9 @@ def main(path: str) -> int:
         if not rows:
             continue
         print(f"  {ROLE_TITLES.get(role, role)}")
-        for account in rows[:SHOWN_PER_ROLE]:
+        for account in rows:
             where = account.get("agency") or account.get("enterprise") or ""
-            print(f"    {account['username']:<24} {account['password']:<20} {where}")
-        if len(rows) > SHOWN_PER_ROLE:
-            print(f"    … and {len(rows) - SHOWN_PER_ROLE} more")
+            print(f"    {account['username']:<24} {account['password']:<20} {where}".rstrip())
     return 0
 
 

@@ -24,7 +24,8 @@ VAR_DIR=${VAR_DIR:-var}
 CREDENTIALS=${CREDENTIALS:-$VAR_DIR/demo-credentials.json}
 CELERY=("$PYTHON" -m celery -A yantai_inspect)
 
-mkdir -p "$VAR_DIR/celery-broker/queue" "$VAR_DIR/celery-broker/processed"
+LOG_DIR=$VAR_DIR/log
+mkdir -p "$VAR_DIR/celery-broker/queue" "$VAR_DIR/celery-broker/processed" "$LOG_DIR"
 
 pids=()
 stopping=0
@@ -47,23 +48,31 @@ stop_all() {
     wait 2>/dev/null || true
 }
 trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C (or a TERM from a process manager) is how this is meant to stop: a clean stop, status 0, so make
+# does not report "Error 130" or "Error 143".
+trap 'exit 0' INT TERM
 
+# The worker and beat write to their own log files, each in its own session (setsid): the terminal's Ctrl-C
+# reaches the web server and this script only, and stop_all gives the worker its warm shutdown, once.
 if [[ -n ${REDIS_URL:-} ]]; then
-    "${CELERY[@]}" worker --loglevel=INFO --concurrency=2 &
+    setsid "${CELERY[@]}" worker --loglevel=INFO --concurrency=2 >>"$LOG_DIR/worker.log" 2>&1 </dev/null &
     pids+=($!)
-    "${CELERY[@]}" beat --loglevel=INFO -s "$VAR_DIR/celerybeat-schedule" &
+    setsid "${CELERY[@]}" beat --loglevel=INFO -s "$VAR_DIR/celerybeat-schedule" \
+        >>"$LOG_DIR/beat.log" 2>&1 </dev/null &
     pids+=($!)
+    worker_logs="$LOG_DIR/worker.log, $LOG_DIR/beat.log"
 else
-    "${CELERY[@]}" worker -B --loglevel=INFO --concurrency=2 -s "$VAR_DIR/celerybeat-schedule" &
+    setsid "${CELERY[@]}" worker -B --loglevel=INFO --concurrency=2 -s "$VAR_DIR/celerybeat-schedule" \
+        >>"$LOG_DIR/worker.log" 2>&1 </dev/null &
     pids+=($!)
+    worker_logs="$LOG_DIR/worker.log (worker and beat)"
 fi
 
 echo
 echo "=================================================================="
 echo " 烟台市涉企联合检查平台 / Yantai joint inspection platform"
-echo " Open http://$HOST:$PORT/login/   (Ctrl-C stops the server and the worker)"
+echo " Open $SITE_URL/login/   (Ctrl-C stops the server and the worker)"
+echo " Background jobs log to $worker_logs; this terminal shows the web server."
 if [[ -f $CREDENTIALS ]]; then
     "$PYTHON" scripts/demo_logins.py "$CREDENTIALS" || true
 else

@@ -21,6 +21,7 @@ PUBLIC = [
     r"^api/v1/auth/token/$",
     r"^admin/",  # Django admin: its own login, tested in accounts/tests/test_admin.py
     r"^$",  # the home page redirects to the login
+    r"^favicon\.ico$",  # the site's icon
     r"^healthz/$",  # the health probe: says only whether the database answers (tests/test_healthz.py)
 ]
 

@@ -1,11 +1,15 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from .health import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # Pages link the icon (base.html); this answers what browsers and the API docs ask for on their own.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
