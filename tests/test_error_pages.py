@@ -1,6 +1,7 @@
 """A failed request shows a page a user can read: in Chinese, in the site's layout, with a way back; never
 Django's English technical pages (make run serves with DEBUG off, tests/test_make_run.py)."""
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,19 @@ def test_a_form_without_its_csrf_token_is_explained_in_chinese():
     response = client.post("/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert_error_page(response.content.decode(), "表单未能提交", "刷新页面")
+
+
+def test_a_refused_page_is_logged_in_one_line_and_a_server_error_with_its_traceback(client, caplog):
+    client.force_login(enterprise_user())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/agency/")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.status_code == 403 and record.exc_info is None
+    caplog.clear()
+    logger = logging.getLogger("django.request")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logger.error("Internal Server Error: /x", exc_info=True, extra={"status_code": 500})
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None

@@ -234,10 +234,26 @@ SPECTACULAR_SETTINGS = {
 LICENCE_WARNING_DAYS = env_int("LICENCE_WARNING_DAYS", 30)
 QR_TOKEN_MAX_AGE_DAYS = env_int("QR_TOKEN_MAX_AGE_DAYS", 365)
 
+
+
+def _client_errors_without_traceback(record) -> bool:
+    """A refused or missing page is logged in one line; the traceback is kept for server errors."""
+    if getattr(record, "status_code", 500) < 500:
+        record.exc_info = record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": _client_errors_without_traceback,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
