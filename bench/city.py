@@ -856,6 +856,9 @@ class City:
                   "enterprises.licence", pk, f"{licence_type} {number}", jsonb({"valid_to": valid_to.isoformat()}),
                   sent)
         c.flush_all()
+        # The job's claim: these licences are warned about for their current expiry date.
+        sql("UPDATE enterprises_licence SET expiry_warned_for = valid_to WHERE valid_to BETWEEN %s AND %s",
+            [self.today, horizon])
         print(f"   {len(rows):,} licences warned about (2 notifications each)")
 
     def busy_periods(self) -> None:

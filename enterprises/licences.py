@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from accounts.models import Agency
 from audit.services import audit_record_many
 from notifications.models import Notification
 from notifications.services import notifications_send_many
+from yantai_inspect.batches import in_locked_batches
 
 from .models import Licence
 
@@ -64,47 +65,36 @@ WARNING_BATCH_SIZE = 1000
 
 def licence_expiry_warnings_send(*, today: dt.date | None = None, batch_size: int = WARNING_BATCH_SIZE) -> int:
     """Warn about every licence that expires within LICENCE_WARNING_DAYS and has not been warned about for
-    this expiry date. Rerunnable: the notification's key is the licence and its expiry date, so a rerun sends
-    nothing twice, and a renewed licence (new expiry date) is warned about again a month before it.
+    this expiry date. Rerunnable: the batch claims its licences by setting ``expiry_warned_for`` to their
+    expiry date, so a rerun sends and audits nothing twice, and a renewed licence (new expiry date) is warned
+    about again a month before it. The notification's key (licence and expiry date) is a second guard.
 
-    Set-based: a batch of licences costs a fixed number of statements whatever its size (lock the batch,
-    find those already warned, read the rest, one INSERT of notifications, one of audit entries). The lock
-    (skipping rows a concurrent run holds) makes the already-warned check exact, so two runs never audit
-    the same warning twice."""
+    Set-based (``yantai_inspect.batches``): a batch costs a fixed number of statements whatever its size
+    (lock the batch, read it, claim it, one INSERT of notifications, one of audit entries), and a run reads
+    only the licences not yet warned about, not the whole month again."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=settings.LICENCE_WARNING_DAYS)
+    due = Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon).exclude(
+        expiry_warned_for=F("valid_to")
+    )
     regulators = _regulators()
-    sent, after = 0, 0
-    while True:
-        with transaction.atomic():
-            chunk = list(
-                Licence.objects.select_for_update(skip_locked=True)
-                .filter(valid_to__gte=today, valid_to__lte=horizon, pk__gt=after)
-                .order_by("pk")
-                .values_list("pk", "valid_to")[:batch_size]
-            )
-            if not chunk:
-                return sent
-            after = chunk[-1][0]
-            keys = {pk: f"licence-expiry:{pk}:{valid_to.isoformat()}" for pk, valid_to in chunk}
-            done = set(
-                Notification.objects.filter(dedupe_key__in=[f"{k}:enterprise" for k in keys.values()]).values_list(
-                    "dedupe_key", flat=True
-                )
-            )
-            todo = [pk for pk, key in keys.items() if f"{key}:enterprise" not in done]
-            if todo:
-                licences = list(Licence.objects.filter(pk__in=todo).select_related("enterprise"))
-                sent += _warn_all(licences, keys, regulators)
-        if len(chunk) < batch_size:
-            return sent
+
+    def warn(ids):
+        licences = list(Licence.objects.filter(pk__in=ids).select_related("enterprise"))
+        claimed = Licence.objects.filter(pk__in=ids).update(expiry_warned_for=F("valid_to"))
+        if claimed != len(licences):
+            # Cannot happen under the batch's row locks (SQLite serialises the batches' transactions).
+            raise RuntimeError("licences changed under the expiry-warning batch")
+        return _warn_all(licences, regulators)
+
+    return in_locked_batches(due, warn, batch_size=batch_size)
 
 
-def _warn_all(licences: list[Licence], keys: dict, regulators: dict) -> int:
+def _warn_all(licences: list[Licence], regulators: dict) -> int:
     """Push each licence's warning to the enterprise and its regulator, with its audit entry."""
     notifications, audited = [], []
     for licence in licences:
-        key = keys[licence.pk]
+        key = f"licence-expiry:{licence.pk}:{licence.valid_to.isoformat()}"
         title = _("Licence expires on %(date)s: %(type)s") % {
             "date": licence.valid_to.isoformat(),
             "type": licence.licence_type,

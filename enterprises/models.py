@@ -81,6 +81,9 @@ class Licence(models.Model):
     issuing_agency = models.CharField(_("issuing agency"), max_length=120, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), db_index=True)
+    # The expiry date the warning job last warned about (its claim, set in the batch's transaction): the
+    # licence is due again only when ``valid_to`` moves (a renewal), so a run reads today's new work only.
+    expiry_warned_for = models.DateField(_("expiry warned about"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("licence")
