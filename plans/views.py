@@ -16,6 +16,7 @@ from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
+from yantai_inspect.replica import replica_reads
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
@@ -294,12 +295,15 @@ def plan_review(request, pk):
 def _statistics(request):
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else None
     plans_qs = selectors.plans_for_user(user=request.user)
+    with replica_reads():
+        overall = plan_statistics(plans_qs=plans_qs)
+        grouped = plan_statistics(plans_qs=plans_qs, by=by) if by else None
     return render(
         request,
         "plans/statistics.html",
         {
-            "overall": plan_statistics(plans_qs=plans_qs),
-            "grouped": plan_statistics(plans_qs=plans_qs, by=by) if by else None,
+            "overall": overall,
+            "grouped": grouped,
             "by": by,
             "dimensions": DIMENSIONS,
         },

@@ -38,6 +38,7 @@ SHARED_MODULES = {
     "yantai_inspect.batches",
     "yantai_inspect.widgets",
     "yantai_inspect.site",
+    "yantai_inspect.replica",
 }
 
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ADMIN, AGENCY, JUSTICE, require_portal
+from yantai_inspect.replica import replica_reads
 
 from .. import selectors
 from ..statistics import DIMENSIONS, plan_statistics
@@ -31,7 +32,7 @@ class StatisticsApi(APIView):
         dates = serializers.DateField(required=False)
         date_from = dates.run_validation(request.query_params["from"]) if request.query_params.get("from") else None
         date_to = dates.run_validation(request.query_params["to"]) if request.query_params.get("to") else None
-        figures = plan_statistics(
-            plans_qs=selectors.plans_for_user(user=request.user), by=by, date_from=date_from, date_to=date_to
-        )
+        plans_qs = selectors.plans_for_user(user=request.user)
+        with replica_reads():
+            figures = plan_statistics(plans_qs=plans_qs, by=by, date_from=date_from, date_to=date_to)
         return Response({"figures": figures})
