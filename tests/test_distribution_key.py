@@ -1,0 +1,63 @@
+"""The enterprise is the natural distribution key of the workflow (docs/performance.md, "Growth past one
+machine"): every visit, plan, record, finding and complaint belongs to one enterprise, so a distributed
+PostgreSQL (Citus) can shard the workflow tables by ``enterprise_id`` and keep each enterprise's rows on
+one node, where filing, matching and the on-site work run as single-node transactions.
+
+Each workflow table carries ``enterprise`` itself, or is reached from one that does through foreign keys
+named here. The named ones are the exceptions a sharded deployment would give an ``enterprise_id`` column
+of their own (denormalised, set by their writers) before distributing them; a new workflow model fails
+this test until it carries the enterprise or is named with its path."""
+
+import pytest
+from django.apps import apps
+
+from enterprises.models import Enterprise
+
+WORKFLOW_APPS = ("credit", "plans", "inspections", "complaints")
+
+# model -> the foreign-key paths that lead to a model carrying the enterprise (any one of them, when the
+# model hangs off one of several parents)
+REACHED = {
+    "plans.plan_officers": ["plan"],
+    "plans.plan_matters": ["plan"],
+    "plans.invitation": ["lead_plan"],
+    "inspections.checkin": ["task"],
+    "inspections.inspectionrecord": ["task"],
+    "inspections.recorditem": ["record__task"],
+    "inspections.finding": ["record__task"],
+    "inspections.signature": ["record__task"],
+    "inspections.rectification": ["finding__record__task"],
+    "inspections.photo": ["item__record__task", "rectification__finding__record__task"],
+}
+
+
+def workflow_models():
+    for label in WORKFLOW_APPS:
+        yield from apps.get_app_config(label).get_models(include_auto_created=True)
+
+
+def carries_enterprise(model) -> bool:
+    return any(
+        (field.many_to_one or field.one_to_one) and field.related_model is Enterprise and not field.null
+        for field in model._meta.concrete_fields
+    )
+
+
+def follow(model, path: str):
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        assert field.concrete and (field.many_to_one or field.one_to_one), f"{model._meta.label_lower}.{name}"
+        model = field.related_model
+    return model
+
+
+def test_every_workflow_table_carries_the_enterprise_or_is_named_with_its_path():
+    without = {m._meta.label_lower for m in workflow_models() if not carries_enterprise(m)}
+    assert without == set(REACHED), "name the path to the enterprise of each (or give it an enterprise column)"
+
+
+@pytest.mark.parametrize("label", sorted(REACHED))
+def test_each_named_table_reaches_one_that_carries_the_enterprise(label):
+    model = apps.get_model(label)
+    for path in REACHED[label]:
+        assert carries_enterprise(follow(model, path)), f"{label} via {path}"
