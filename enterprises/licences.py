@@ -87,7 +87,8 @@ def licence_expiry_warnings_send(*, today: dt.date | None = None, batch_size: in
             raise RuntimeError("licences changed under the expiry-warning batch")
         return _warn_all(licences, regulators)
 
-    return in_locked_batches(due, warn, batch_size=batch_size)
+    # By expiry date: the order of the index of the licences not yet warned about (``licence_expiry_due``).
+    return in_locked_batches(due, warn, batch_size=batch_size, order_by=("valid_to", "pk"))
 
 
 def _warn_all(licences: list[Licence], regulators: dict) -> int:

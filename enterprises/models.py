@@ -89,6 +89,13 @@ class Licence(models.Model):
         verbose_name = _("licence")
         verbose_name_plural = _("licences")
         ordering = ["valid_to"]
+        indexes = [
+            # The warning job's selection (enterprises.licences): the licences not yet warned about for their
+            # expiry date, by date. Without it the planner walks the primary key over every licence (1 s a
+            # batch at city size): it cannot know that nearly all licences of the month are warned already.
+            models.Index(fields=["valid_to"], condition=~models.Q(expiry_warned_for=models.F("valid_to")),
+                         name="licence_expiry_due"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "licence_type", "number"], name="unique_licence"),
             models.CheckConstraint(

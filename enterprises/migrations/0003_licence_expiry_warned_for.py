@@ -3,7 +3,8 @@
 Backfilled from the warnings already sent (the enterprise's notification, keyed
 ``licence-expiry:<licence id>:<valid_to>:enterprise``), so the first run after the migration neither warns
 nor audits a licence twice. Only a key whose date is still the licence's ``valid_to`` counts: a licence
-renewed since is due again, as before.
+renewed since is due again, as before. The partial index ``licence_expiry_due`` holds the licences not yet
+warned about for their expiry date, so the job's selection reads today's work only.
 """
 
 import datetime as dt
@@ -44,4 +45,12 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, editable=False, null=True, verbose_name="expiry warned about"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="licence",
+            index=models.Index(
+                condition=models.Q(("expiry_warned_for", models.F("valid_to")), _negated=True),
+                fields=["valid_to"],
+                name="licence_expiry_due",
+            ),
+        ),
     ]
