@@ -880,8 +880,8 @@ class City:
 
 
 def derived_columns() -> None:
-    """What the writers store beside the rows (plans.models.Plan.ahead_from_for, plans.matching's counts),
-    computed in three set-based statements after the load."""
+    """What the writers store beside the rows (plans.models.Plan.ahead_from_for, plans.matching's counts, the
+    statistics' cells), computed set-based after the load."""
     from django.conf import settings
 
     sql("UPDATE plans_plan SET ahead_from = filed_on + %s WHERE NOT urgent AND invitation_id IS NULL",
@@ -891,6 +891,9 @@ def derived_columns() -> None:
     sql("UPDATE plans_jointtask t SET n_plans = c.n, n_agencies = c.a FROM (SELECT joint_task_id, COUNT(*) n, "
         "COUNT(DISTINCT agency_id) a FROM plans_plan WHERE status IN ('filed', 'approved', 'done') "
         "AND joint_task_id IS NOT NULL GROUP BY joint_task_id) c WHERE c.joint_task_id = t.id")
+    from plans.statistics import cells_rebuild
+
+    cells_rebuild(batch_days=31)  # the statistics' cells, from the counts above
 
 
 def check_references() -> None:

@@ -10,7 +10,7 @@ from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 
 from .busy import busy_period_check, busy_period_declare, busy_period_delete
-from .models import Invitation, JointTask, Plan
+from .models import Invitation, JointTask, Plan, StatisticsCell
 
 
 class PlanInline(admin.TabularInline):
@@ -53,6 +53,17 @@ class JointTaskAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "visit_date"
     list_select_related = ["enterprise", "lead_agency"]
     inlines = [PlanInline]
+
+
+@admin.register(StatisticsCell)
+class StatisticsCellAdmin(ReadOnlyModelAdmin):
+    """The statistics' rollup, written only by ``plans.statistics`` (``manage.py statistics_rebuild`` repairs)."""
+
+    list_display = ["day", "division", "agency", "theme", "plans", "visit_share", "joint_plans", "green_channel"]
+    list_filter = ["division", "theme"]
+    search_fields = ["agency__name"]
+    date_hierarchy = "day"
+    list_select_related = ["agency", "theme"]
 
 
 @admin.register(Invitation)

@@ -21,6 +21,7 @@ from yantai_inspect.errors import DomainError
 from .fixing import joint_tasks_fix
 from .models import JointTask, Plan, fixing_horizon
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, make_is_allowed, schedule
+from .statistics import cells_refresh_for_visits
 from .workdays import default_calendar
 
 # The visits whose plans can still change (a visit under way or carried out keeps its plans).
@@ -198,25 +199,38 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     when a plan of ``must_serve`` cannot be served."""
     today = today or timezone.localdate()
     result = compute_schedule(enterprise_id=enterprise_id, today=today, must_serve=must_serve)
+    days_before = visit_days(result.state)
     changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result)
     # Also after a withdrawal or review that changed no visit: a plan may have left or joined one.
-    joint_task_counts_refresh(JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES))
+    joint_task_counts_refresh(
+        JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES), left=days_before
+    )
     due = list(JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
     if due:
         joint_tasks_fix(actor=actor, task_ids=due)
     return changes
 
 
-def joint_task_counts_refresh(tasks) -> int:
+def joint_task_counts_refresh(tasks, *, left=()) -> int:
     """Recount, for each visit of the queryset ``tasks``, the served plans and their distinct agencies (the
     per-visit figures the statistics read: a visit serving k plans avoids k - 1 visits; it is joint when two
-    agencies or more take part). One UPDATE; run it in the transaction that changed the visits' plans, so
-    the stored figures always equal a recount (``tests/test_statistics_recount.py`` holds that)."""
+    agencies or more take part), then the statistics' cells of their days and of the (enterprise id, day)
+    pairs ``left`` (the days the visits were on before the change: ``visit_days``). One UPDATE and the cells'
+    refresh; run it in the transaction that changed the visits' plans, so the stored figures always equal a
+    recount (``tests/test_statistics_recount.py`` holds that)."""
     served = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.SERVED).order_by().values("joint_task")
-    return tasks.update(
+    n = tasks.update(
         n_plans=Coalesce(Subquery(served.annotate(n=Count("pk")).values("n")), 0),
         n_agencies=Coalesce(Subquery(served.annotate(n=Count("agency", distinct=True)).values("n")), 0),
     )
+    cells_refresh_for_visits(tasks, left=left)
+    return n
+
+
+def visit_days(*states: EnterpriseState) -> set:
+    """The (enterprise id, day) of the future visits of ``states``, read before their schedule is written
+    (``schedule_changes`` moves the loaded visits): a visit moved or dropped leaves its day's statistics."""
+    return {(s.enterprise_id, t.visit_date) for s in states for t in s.future_tasks.values()}
 
 
 @dataclass

@@ -81,6 +81,8 @@ class JointTask(models.Model):
             models.Index(fields=["fixed", "visit_date"]),
             # Every visit list sorts by (visit_date, id), up or down.
             models.Index(fields=["visit_date", "id"], name="jointtask_visit_date_id"),
+            # The statistics count the few missed visits directly (``plans.statistics``).
+            models.Index(fields=["visit_date"], condition=models.Q(status="missed"), name="jointtask_missed_day"),
         ]
 
     def __str__(self):
@@ -262,6 +264,7 @@ class Plan(models.Model):
         """The filing agency may still withdraw the plan (``plan_withdraw``): editable, and its visit, if
         any, not yet fixed (the enterprise has been notified of a fixed visit)."""
         return self.is_editable and not (self.joint_task_id and self.joint_task.fixed)
+
     # -- filed 7 days ahead (提前7天报备): the one definition, used by the filing check, the statistics and
     # every page or endpoint that shows it. A routine plan counts from its own filing day; a response to an
     # invitation from the lead plan's, since it joins a visit the lead agency filed ahead; a green-channel
@@ -287,6 +290,49 @@ class Plan(models.Model):
         if self.joint_task_id is None:
             return None
         return self.ahead_from is not None and self.joint_task.visit_date >= self.ahead_from
+
+
+class StatisticsCell(models.Model):
+    """The statistics' rollup: the additive figures of the plans one agency filed under one theme (or none)
+    that visits on one day to the enterprises of one division serve. Kept equal to a recount from the plans
+    and visits by ``plans.statistics.cells_refresh`` in the transaction of every writer that changes them;
+    ``manage.py statistics_rebuild`` rebuilds them from scratch."""
+
+    day = models.DateField(_("visit date"))
+    division = models.CharField(_("enterprise's division"), max_length=6)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    theme = models.ForeignKey(
+        "catalogue.Theme",
+        verbose_name=_("theme"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    plans = models.PositiveIntegerField(_("plans served"))
+    # Σ 1/k over the plans, k the plans their visit serves: the plans' share of their visits.
+    visit_share = models.FloatField(_("visit share"))
+    joint_plans = models.PositiveIntegerField(_("plans served jointly"))
+    filed_ahead = models.PositiveIntegerField(_("plans filed 7 days ahead"))
+    green_channel = models.PositiveIntegerField(_("green-channel plans"))
+    green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
+    green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
+    green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
+
+    class Meta:
+        verbose_name = _("statistics cell")
+        verbose_name_plural = _("statistics cells")
+        indexes = [
+            # The refresh replaces a division's cells of some days; the readers sum a range of days, the
+            # city's or a district's bureau over all agencies, an officer over the agency's.
+            models.Index(fields=["division", "day"], name="statisticscell_division_day"),
+            models.Index(fields=["agency", "day"], name="statisticscell_agency_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.division} {self.agency_id} {self.theme_id}"
 
 
 class Invitation(models.Model):

@@ -17,17 +17,24 @@ def plans_for_user(*, user):
     """An officer sees the plans of the agency; a justice bureau those it is responsible for
     (``accounts.selectors.divisions_supervised_by``: a district bureau its district's agencies, the city
     bureau the city-level agencies and those of divisions without a bureau); admins all; enterprises none
-    (they see visits, not the plans behind them)."""
+    (they see visits, not the plans behind them). The scope itself is ``plan_scope_q``."""
     qs = Plan.objects.select_related("agency", "enterprise", "theme", "joint_task", "filed_by")
+    scope = plan_scope_q(user=user)
+    return qs.none() if scope is None else qs.filter(scope)
+
+
+def plan_scope_q(*, user) -> Q | None:
+    """The plans ``user`` may see, as a filter on the plans' ``agency`` (so that the statistics' cells, which
+    have an agency too, take the very same filter); None: none at all."""
     if not user.is_authenticated:
-        return qs.none()
+        return None
     if user.is_platform_admin:
-        return qs
+        return Q()
     if user.is_officer and user.agency_id:
-        return qs.filter(agency_id=user.agency_id)
+        return Q(agency_id=user.agency_id)
     if user.is_justice and user.agency_id:
-        return qs.filter(agency__division__in=divisions_supervised_by(user.agency))
-    return qs.none()
+        return Q(agency__division__in=divisions_supervised_by(user.agency))
+    return None
 
 
 def plan_list(*, user, status: str = "", enterprise: str = "", urgent=None, date_from=None, date_to=None):

@@ -1,34 +1,70 @@
-"""The platform's headline figures, computed in the database from the plans and visits themselves.
+"""The platform's headline figures, read from a rollup kept exact by the writers.
 
 - joint share: plans served by a visit with two or more agencies / plans served (联合检查比例)
-- visits avoided: plans served - visits (减少入企次数); in a breakdown each plan of a visit serving k plans
-  is credited (k - 1) / k, so the groups add up to the total
+- visits: the plans' share of their visits, each plan of a visit serving k plans credited 1 / k; a visit
+  counts once overall, and in a breakdown its share is split among the groups of its plans, so the groups
+  add up to the total (two decimals, like visits avoided). It was COUNT(DISTINCT visit) until issue 8: a
+  visit serving two agencies counted once for each, and no breakdown added up to its total.
+- visits avoided: plans served - visits (减少入企次数): each plan credited (k - 1) / k
 - 7-day rate: plans filed 7 days ahead (``Plan.filed_ahead_q``, the filing check's rule) / all plans served
   (提前7天备案率); green-channel plans count as not filed ahead
 - green channel: urgent plans, and how many were found justified after the fact
-- missed: visits that did not take place (the enterprise was closed, nobody came ...)
+- missed: visits that did not take place (the enterprise was closed, nobody came ...), counted whole in each
+  group that has a plan on them
 
-A plan is *served* when it is on a visit and live or carried out (``Plan.SERVED``). The per-visit figures
-(k plans, how many agencies) are stored on the visit by the writers (``JointTask.n_plans``, ``n_agencies``),
-so each call is one GROUP BY over the plans in the reader's scope joined to their visits: no row comes back
-to Python but one per group. docs/performance.md ("Statistics at city scale") has the measurements.
+A plan is *served* when it is on a visit and live or carried out (``Plan.SERVED``). The additive figures are
+summed per (visit day, enterprise's division, agency, theme) in ``StatisticsCell``; a reader sums the cells
+of its scope (``plans.selectors.plan_scope_q``: the same filter on the agency as its plan lists), so the
+city's year is a sum over some hundred thousand small rows instead of a join over a million plans. Missed
+visits are few: they are counted from the visits directly, through a partial index.
+
+``cells_refresh`` recomputes the cells of some (division, day) pairs from the plans, set-based (one DELETE,
+one INSERT ... SELECT ... GROUP BY whatever the number of pairs); every writer that changes a figure's input
+calls it in its transaction: ``plans.matching.joint_task_counts_refresh`` (the recount of a visit's plans
+that filing, withdrawal, review, re-matching and the missed-visit job already run) and the few writers that
+change a plan without changing which plans a visit serves (the green-channel visit, the review after the
+fact). ``tests/test_statistics_recount.py`` holds the cells equal to a recount after a random mix of writes;
+``manage.py statistics_rebuild`` rebuilds them from scratch. docs/performance.md ("Statistics at city
+scale") has the measurements.
 """
 
 import datetime as dt
+from collections import defaultdict
 
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth
 
-from accounts.divisions import division_name
+from accounts.divisions import DIVISION_CODES, division_name
+from enterprises.models import Enterprise
 
-from .models import JointTask, Plan
+from .models import JointTask, Plan, StatisticsCell
 
 DIMENSIONS = ("agency", "theme", "district", "month")
 
 # A visit nobody carried out (``plans.missed``); its plans are closed as not carried out.
 MISSED = JointTask.Status.MISSED
 
-_GROUP_FIELD = {
+# The cells' additive columns, in the order the refresh's SELECT gives them.
+COUNTS = (
+    "plans",
+    "visit_share",
+    "joint_plans",
+    "filed_ahead",
+    "green_channel",
+    "green_channel_justified",
+    "green_channel_unjustified",
+    "green_channel_pending",
+)
+KEY = ("agency_id", "theme_id", "day", "division")
+
+_CELL_GROUP = {
+    "agency": F("agency__name"),
+    "theme": F("theme__name"),
+    "district": F("division"),
+    "month": TruncMonth("day"),
+}
+_PLAN_GROUP = {
     "agency": F("agency__name"),
     "theme": F("theme__name"),
     "district": F("enterprise__division"),
@@ -37,47 +73,33 @@ _GROUP_FIELD = {
 
 
 def plan_statistics(
-    *, plans_qs, by: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *, scope: Q | None, by: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> dict:
-    """Figures over the plans of ``plans_qs`` (already scoped to the reader), overall or grouped ``by`` one of
-    agency, theme, district (of the enterprise) or month (of the visit). One query either way."""
+    """Figures over the plans of ``scope`` (``plans.selectors.plan_scope_q`` of the reader: a filter on the
+    plans' agency; None sees nothing), overall or grouped ``by`` one of agency, theme, district (of the
+    enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Two queries either
+    way: the sum of the cells, and the missed visits."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(by)
-    qs = plans_qs.select_related(None).prefetch_related(None).order_by().filter(joint_task__isnull=False)
+    cells, missed = StatisticsCell.objects.order_by(), Plan.objects.order_by().filter(joint_task__status=MISSED)
+    if scope is None:
+        cells, missed = cells.none(), missed.none()
+    else:
+        cells, missed = cells.filter(scope), missed.filter(scope)
     if date_from:
-        qs = qs.filter(joint_task__visit_date__gte=date_from)
+        cells, missed = cells.filter(day__gte=date_from), missed.filter(joint_task__visit_date__gte=date_from)
     if date_to:
-        qs = qs.filter(joint_task__visit_date__lte=date_to)
+        cells, missed = cells.filter(day__lte=date_to), missed.filter(joint_task__visit_date__lte=date_to)
+    sums = {name: Sum(name) for name in COUNTS}
+    n_missed = Count("joint_task", distinct=True)
     if by is None:
-        return _figures(qs.aggregate(**_aggregates()))
-    rows = qs.annotate(key=_GROUP_FIELD[by]).values("key").annotate(**_aggregates())
-    groups = [{"key": _label(by, row.pop("key")), **_figures(row)} for row in rows]
+        return _figures({**cells.aggregate(**sums), "missed": missed.aggregate(n=n_missed)["n"]})
+    rows = {row.pop("key"): row for row in cells.annotate(key=_CELL_GROUP[by]).values("key").annotate(**sums)}
+    for key, n in missed.annotate(key=_PLAN_GROUP[by]).values("key").annotate(n=n_missed).values_list("key", "n"):
+        rows.setdefault(key, {})["missed"] = n
+    groups = [{"key": _label(by, key), **_figures(row)} for key, row in rows.items()]
     groups = [g for g in groups if g["plans"] or g["missed"]]
     return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"]))}
-
-
-def _aggregates() -> dict:
-    served = Q(status__in=Plan.SERVED)
-    urgent = served & Q(urgent=True)
-    k = F("joint_task__n_plans")
-    # (k - 1) / k for the plan's visit; a visit's stored k is at least 1 for a served plan.
-    credit = Case(
-        When(served & Q(joint_task__n_plans__gt=0), then=Cast(k - 1, FloatField()) / Cast(k, FloatField())),
-        default=Value(0.0),
-        output_field=FloatField(),
-    )
-    return {
-        "plans": Count("pk", filter=served),
-        "visits": Count("joint_task", filter=served, distinct=True),
-        "credit": Sum(credit),
-        "joint_plans": Count("pk", filter=served & Q(joint_task__n_agencies__gte=2)),
-        "filed_ahead": Count("pk", filter=served & Plan.filed_ahead_q()),
-        "green_channel": Count("pk", filter=urgent),
-        "green_channel_justified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
-        "green_channel_unjustified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
-        "green_channel_pending": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
-        "missed": Count("joint_task", filter=Q(joint_task__status=MISSED), distinct=True),
-    }
 
 
 def _label(by: str, key):
@@ -91,20 +113,22 @@ def _label(by: str, key):
 
 
 def _figures(row: dict) -> dict:
-    served = row["plans"]
+    served = row.get("plans") or 0
+    share = row.get("visit_share") or 0.0
+    joint, ahead = row.get("joint_plans") or 0, row.get("filed_ahead") or 0
     return {
         "plans": served,
-        "visits": row["visits"],
-        "visits_avoided": _tidy(row["credit"] or 0),
-        "joint_plans": row["joint_plans"],
-        "joint_share": round(row["joint_plans"] / served, 4) if served else None,
-        "filed_ahead": row["filed_ahead"],
-        "filed_ahead_rate": round(row["filed_ahead"] / served, 4) if served else None,
-        "green_channel": row["green_channel"],
-        "green_channel_justified": row["green_channel_justified"],
-        "green_channel_unjustified": row["green_channel_unjustified"],
-        "green_channel_pending": row["green_channel_pending"],
-        "missed": row["missed"],
+        "visits": _tidy(share),
+        "visits_avoided": _tidy(served - share),
+        "joint_plans": joint,
+        "joint_share": round(joint / served, 4) if served else None,
+        "filed_ahead": ahead,
+        "filed_ahead_rate": round(ahead / served, 4) if served else None,
+        "green_channel": row.get("green_channel") or 0,
+        "green_channel_justified": row.get("green_channel_justified") or 0,
+        "green_channel_unjustified": row.get("green_channel_unjustified") or 0,
+        "green_channel_pending": row.get("green_channel_pending") or 0,
+        "missed": row.get("missed") or 0,
     }
 
 
@@ -112,3 +136,123 @@ def _tidy(value: float) -> float | int:
     """Two decimals, and a whole number shown as one."""
     value = round(float(value), 2)
     return int(value) if value.is_integer() else value
+
+
+# -- the rollup ----------------------------------------------------------------------------------------------
+
+
+def cells_source(plans: Q):
+    """The cells of the served plans matching ``plans`` (a filter over plans), computed from scratch: one
+    GROUP BY, the columns in ``KEY + COUNTS`` order."""
+    k = F("joint_task__n_plans")
+    urgent = Q(urgent=True)
+    qs = (
+        Plan.objects.order_by()
+        .filter(plans, status__in=Plan.SERVED, joint_task__isnull=False)
+        .values("agency_id", "theme_id", day=F("joint_task__visit_date"), division=F("enterprise__division"))
+        .annotate(
+            plans=Count("pk"),
+            # 1 / k for the plan's visit; the stored k is at least 1 for a served plan (joint_task_counts_refresh).
+            visit_share=Sum(
+                Case(
+                    When(joint_task__n_plans__gt=0, then=Value(1.0) / Cast(k, FloatField())),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+            ),
+            joint_plans=Count("pk", filter=Q(joint_task__n_agencies__gte=2)),
+            filed_ahead=Count("pk", filter=Plan.filed_ahead_q()),
+            green_channel=Count("pk", filter=urgent),
+            green_channel_justified=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
+            green_channel_unjustified=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
+            green_channel_pending=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
+        )
+    )
+    assert (*qs.query.values_select, *qs.query.annotation_select) == KEY + COUNTS
+    return qs
+
+
+def _cells_write(*, plans: Q, cells: Q) -> None:
+    """Replace the cells matching ``cells`` by those computed from the plans matching ``plans`` (the same set
+    of cells): one DELETE and one INSERT ... SELECT."""
+    StatisticsCell.objects.filter(cells).delete()
+    sql, params = cells_source(plans).query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(StatisticsCell._meta.get_field(c).column) for c in KEY + COUNTS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {StatisticsCell._meta.db_table} ({columns}) {sql}", params)
+
+
+def cells_refresh(pairs) -> None:
+    """Recompute the cells of the (enterprise's division, visit day) ``pairs`` from the plans and visits, in
+    the caller's transaction: the writers call it (through ``cells_refresh_for_visits``) after every change
+    to a figure's input, with the old days as well as the new ones. Two writers refreshing one pair wait for
+    each other (an advisory lock per pair on PostgreSQL, taken in order; SQLite has one writer), so neither
+    deletes the other's cells unseen."""
+    days = defaultdict(set)
+    for division, day in pairs:
+        days[division].add(day)
+    if not days:
+        return
+    _lock((division, day) for division, ds in days.items() for day in ds)
+    plans, cells = Q(pk__in=[]), Q(pk__in=[])
+    for division, ds in days.items():
+        plans |= Q(enterprise__division=division, joint_task__visit_date__in=sorted(ds))
+        cells |= Q(division=division, day__in=sorted(ds))
+    _cells_write(plans=plans, cells=cells)
+
+
+def cells_refresh_for_visits(tasks, *, left=()) -> None:
+    """Refresh the cells of the visits of the queryset ``tasks`` and of the (enterprise id, day) pairs
+    ``left``: the days visits left (moved from, dropped), which only the writer knows."""
+    rows = set(tasks.order_by().values_list("enterprise_id", "enterprise__division", "visit_date").distinct())
+    division = {e: d for e, d, _day in rows}
+    missing = {e for e, _day in left} - set(division)
+    if missing:
+        division.update(Enterprise.objects.filter(pk__in=missing).values_list("pk", "division"))
+    cells_refresh({(d, day) for _e, d, day in rows} | {(division[e], day) for e, day in left})
+
+
+def cells_rebuild_span() -> tuple[dt.date, dt.date] | None:
+    """The days a rebuild covers: every visit's, and every cell's (a cell of a day with no visit any more)."""
+    visits = JointTask.objects.aggregate(lo=Min("visit_date"), hi=Max("visit_date"))
+    cells = StatisticsCell.objects.aggregate(lo=Min("day"), hi=Max("day"))
+    los = [b["lo"] for b in (visits, cells) if b["lo"]]
+    his = [b["hi"] for b in (visits, cells) if b["hi"]]
+    return (min(los), max(his)) if los else None
+
+
+def cells_rebuild(*, batch_days: int = 7, progress=None) -> int:
+    """Rebuild every cell from the plans and visits, ``batch_days`` days of visits per transaction (one
+    DELETE and one INSERT each); idempotent, and safe beside the writers (each batch takes the locks of
+    ``cells_refresh``). Returns the number of days covered; ``progress`` is called with each batch's days."""
+    span = cells_rebuild_span()
+    if span is None:
+        return 0
+    day, end = span
+    while day <= end:
+        last = min(day + dt.timedelta(days=batch_days - 1), end)
+        with transaction.atomic():
+            _rebuild_batch(day, last)
+        if progress:
+            progress((last - day).days + 1)
+        day = last + dt.timedelta(days=1)
+    return (end - span[0]).days + 1
+
+
+def _rebuild_batch(first: dt.date, last: dt.date) -> None:
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    _lock((division, day) for division in DIVISION_CODES for day in days)
+    _cells_write(plans=Q(joint_task__visit_date__range=(first, last)), cells=Q(day__range=(first, last)))
+
+
+def _lock(pairs) -> None:
+    """Wait for the other writers of these (division, day) cells until the transaction ends (PostgreSQL; one
+    statement, the locks taken in one order so that two writers never wait for each other)."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({(int(division), day.toordinal()) for division, day in pairs})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(d, n) FROM unnest(%s::int[], %s::int[]) AS k(d, n) ORDER BY d, n",
+            [[d for d, _n in keys], [n for _d, n in keys]],
+        )

@@ -1,8 +1,14 @@
 from celery import shared_task
 
-from . import services
+from . import services, statistics
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def plans_daily_checks() -> dict:
     return services.plans_daily_checks()
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def statistics_rebuild() -> int:
+    """The statistics' cells rebuilt from scratch (``manage.py statistics_rebuild``); rerunnable."""
+    return statistics.cells_rebuild()

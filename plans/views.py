@@ -294,10 +294,10 @@ def plan_review(request, pk):
 
 def _statistics(request):
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else None
-    plans_qs = selectors.plans_for_user(user=request.user)
+    scope = selectors.plan_scope_q(user=request.user)
     with replica_reads():
-        overall = plan_statistics(plans_qs=plans_qs)
-        grouped = plan_statistics(plans_qs=plans_qs, by=by) if by else None
+        overall = plan_statistics(scope=scope)
+        grouped = plan_statistics(scope=scope, by=by) if by else None
     return render(
         request,
         "plans/statistics.html",

@@ -19,7 +19,7 @@ from notifications.selectors import notifications_for_user
 from plans.selectors import (
     capped_count,
     invitations_for_user,
-    plans_for_user,
+    plan_scope_q,
     post_review_queue,
     review_queue,
     task_agencies,
@@ -68,7 +68,7 @@ def justice_dashboard(request):
     agency = request.user.agency
     supervised = agencies_supervised_by(justice_bureau=agency)
     with replica_reads():
-        figures = plan_statistics(plans_qs=plans_for_user(user=request.user))
+        figures = plan_statistics(scope=plan_scope_q(user=request.user))
     return render(
         request,
         "portals/justice_dashboard.html",

@@ -32,7 +32,8 @@ class StatisticsApi(APIView):
         dates = serializers.DateField(required=False)
         date_from = dates.run_validation(request.query_params["from"]) if request.query_params.get("from") else None
         date_to = dates.run_validation(request.query_params["to"]) if request.query_params.get("to") else None
-        plans_qs = selectors.plans_for_user(user=request.user)
         with replica_reads():
-            figures = plan_statistics(plans_qs=plans_qs, by=by, date_from=date_from, date_to=date_to)
+            figures = plan_statistics(
+                scope=selectors.plan_scope_q(user=request.user), by=by, date_from=date_from, date_to=date_to
+            )
         return Response({"figures": figures})

@@ -21,6 +21,7 @@ from ..calendar import blocked_days, unknown_calendar_years
 from ..matching import enterprise_reschedule, lock_enterprise
 from ..models import Invitation, JointTask, Plan
 from ..selectors import task_certified_officers
+from ..statistics import cells_refresh_for_visits
 from .invitations import _check_invitation, _invite_theme_agencies
 from .reviews import _notify_justice, _notify_justice_review
 
@@ -279,6 +280,7 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
     )
     plan.joint_task = task
     plan.save(update_fields=["joint_task"])
+    cells_refresh_for_visits(JointTask.objects.filter(pk=task.pk))
     _notify_justice(plan, key="green", title=_("Green-channel inspection to review after the fact"))
     audit_record(actor=actor, action="joint_task.green_channel", obj=task, details={"plan": plan.pk})
 

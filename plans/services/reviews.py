@@ -12,7 +12,8 @@ from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
 
 from ..matching import enterprise_reschedule, lock_enterprise
-from ..models import Plan
+from ..models import JointTask, Plan
+from ..statistics import cells_refresh_for_visits
 from .invitations import _invite_theme_agencies
 
 
@@ -83,5 +84,6 @@ def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> P
     plan.post_review = Plan.PostReview.JUSTIFIED if justified else Plan.PostReview.UNJUSTIFIED
     plan.post_review_note, plan.post_reviewed_by, plan.post_reviewed_at = note, actor, timezone.now()
     plan.save(update_fields=["post_review", "post_review_note", "post_reviewed_by", "post_reviewed_at"])
+    cells_refresh_for_visits(JointTask.objects.filter(pk=plan.joint_task_id))
     audit_record(actor=actor, action="plan.post_review", obj=plan, details={"justified": justified, "note": note})
     return plan

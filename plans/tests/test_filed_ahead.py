@@ -59,9 +59,9 @@ def test_a_response_filed_three_days_before_the_visit_counts_as_filed_ahead(city
     assert response.ahead_from == lead.ahead_from == days(7)
     assert _agree([lead, response]) == 2
     justice = JusticeUserFactory(agency=city.justice_bureau)
-    from plans.selectors import plans_for_user
+    from plans.selectors import plan_scope_q
 
-    figures = plan_statistics(plans_qs=plans_for_user(user=justice))
+    figures = plan_statistics(scope=plan_scope_q(user=justice))
     assert figures["filed_ahead"] == 2 and figures["filed_ahead_rate"] == 1.0
 
 
@@ -86,9 +86,9 @@ def test_a_green_channel_plan_is_never_filed_ahead(city, frozen):
     )
     assert urgent.ahead_from is None and routine.ahead_from == days(7)
     assert _agree([urgent, routine]) == 1
-    from plans.selectors import plans_for_user
+    from plans.selectors import plan_scope_q
 
-    figures = plan_statistics(plans_qs=plans_for_user(user=JusticeUserFactory(agency=city.justice_bureau)))
+    figures = plan_statistics(scope=plan_scope_q(user=JusticeUserFactory(agency=city.justice_bureau)))
     assert (figures["plans"], figures["filed_ahead"], figures["filed_ahead_rate"]) == (2, 1, 0.5)
 
 

@@ -2,15 +2,17 @@
 and the pages and endpoint that show them in a number of queries that does not grow with the plans."""
 
 import pytest
+from django.db.models import Q
 from rest_framework.test import APIClient
 
 from accounts.models import Agency
 from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from plans.matching import joint_task_counts_refresh
 from plans.models import JointTask, Plan
-from plans.selectors import capped_count, plans_for_user
+from plans.selectors import capped_count, plan_scope_q
 from plans.services import plan_file
-from plans.statistics import MISSED, plan_statistics
+from plans.statistics import DIMENSIONS, MISSED, plan_statistics
 
 from .conftest import days
 
@@ -42,29 +44,31 @@ def joint_visit_and_a_lone_one(city):
 
 def test_the_figures_overall_and_by_each_dimension(city, frozen):
     joint_visit_and_a_lone_one(city)
-    qs = Plan.objects.all()
-    overall = plan_statistics(plans_qs=qs)
+    qs = Q()  # everything: an administrator's scope
+    overall = plan_statistics(scope=qs)
     assert (overall["plans"], overall["visits"], overall["visits_avoided"]) == (4, 2, 2)
     assert (overall["joint_plans"], overall["joint_share"], overall["filed_ahead_rate"]) == (3, 0.75, 1.0)
     assert overall["missed"] == 0 and overall["green_channel"] == 0
-    by_agency = {g["key"]: g for g in plan_statistics(plans_qs=qs, by="agency")["groups"]}
+    by_agency = {g["key"]: g for g in plan_statistics(scope=qs, by="agency")["groups"]}
     market = by_agency[city.market.name]
-    assert (market["plans"], market["visits"], market["joint_plans"], market["visits_avoided"]) == (2, 2, 1, 0.67)
+    # its share of the joint visit (1/3) and the lone visit: the groups' visits add up to the total
+    assert (market["plans"], market["visits"], market["joint_plans"], market["visits_avoided"]) == (2, 1.33, 1, 0.67)
+    assert sum(g["visits"] for g in by_agency.values()) == pytest.approx(2, abs=0.02)
     assert sum(g["visits_avoided"] for g in by_agency.values()) == pytest.approx(2, abs=0.02)
-    by_district = {g["key"]: g["plans"] for g in plan_statistics(plans_qs=qs, by="district")["groups"]}
+    by_district = {g["key"]: g["plans"] for g in plan_statistics(scope=qs, by="district")["groups"]}
     assert by_district["Zhifu District"] == 1 and sum(by_district.values()) == 4
-    by_month = plan_statistics(plans_qs=qs, by="month")["groups"]
+    by_month = plan_statistics(scope=qs, by="month")["groups"]
     assert [g["key"] for g in by_month] == ["2026-06", "2026-07"]
     assert [g["plans"] for g in by_month] == [3, 1]
-    assert {g["key"] for g in plan_statistics(plans_qs=qs, by="theme")["groups"]} == {"—"}
+    assert {g["key"] for g in plan_statistics(scope=qs, by="theme")["groups"]} == {"—"}
 
 
 def test_date_filters_bound_the_visits(city, frozen):
     joint_visit_and_a_lone_one(city)
-    qs = Plan.objects.all()
-    assert plan_statistics(plans_qs=qs, date_from=days(30))["plans"] == 1
-    assert plan_statistics(plans_qs=qs, date_to=days(30))["plans"] == 3
-    empty = plan_statistics(plans_qs=qs, date_from=days(43))
+    qs = Q()  # everything: an administrator's scope
+    assert plan_statistics(scope=qs, date_from=days(30))["plans"] == 1
+    assert plan_statistics(scope=qs, date_to=days(30))["plans"] == 3
+    empty = plan_statistics(scope=qs, date_from=days(43))
     assert (empty["plans"], empty["visits"], empty["joint_share"], empty["visits_avoided"]) == (0, 0, None, 0)
 
 
@@ -90,7 +94,7 @@ def test_each_reader_counts_only_the_plans_in_its_scope(city, frozen):
         agency=JusticeBureauFactory(code="fs-justice", division="370611", level=Agency.Level.DISTRICT)
     )
     figures = {
-        who: plan_statistics(plans_qs=plans_for_user(user=user))["plans"]
+        who: plan_statistics(scope=plan_scope_q(user=user))["plans"]
         for who, user in {
             "city": city_bureau,
             "district": district_bureau,
@@ -124,24 +128,25 @@ def test_green_channel_plans_and_their_reviews_after_the_fact_are_counted(city, 
         officers=[city.market_officer, city.market_officer2],
     )
     file(city, city.ecology_officer)
-    figures = plan_statistics(plans_qs=Plan.objects.all())
+    figures = plan_statistics(scope=Q())
     assert (figures["green_channel"], figures["green_channel_pending"], figures["filed_ahead"]) == (1, 1, 1)
     assert figures["joint_plans"] == 0 and figures["visits"] == 2
     plan_post_review(actor=JusticeUserFactory(agency=city.justice_bureau), plan=urgent, justified=False, note="不急")
-    figures = plan_statistics(plans_qs=Plan.objects.all())
+    figures = plan_statistics(scope=Q())
     assert (figures["green_channel_unjustified"], figures["green_channel_pending"]) == (1, 0)
 
 
 def test_a_missed_visit_is_counted_and_its_plans_are_not_served(city, frozen):
     joint_visit_and_a_lone_one(city)
     lone = Plan.objects.exclude(enterprise=city.enterprise).get()
-    # The missed-visit service is another change (JointTask.Status.MISSED, Plan.Status.NOT_CARRIED_OUT); the
-    # statistics read the stored values, which is what is written here.
+    # What the missed-visit service writes (plans.missed: JointTask.Status.MISSED, Plan.Status.NOT_CARRIED_OUT,
+    # then the recount of the visit, which refreshes its statistics), without its daily job's other steps.
     JointTask.objects.filter(pk=lone.joint_task_id).update(status=MISSED)
     Plan.objects.filter(pk=lone.pk).update(status="not_carried_out")
-    figures = plan_statistics(plans_qs=Plan.objects.all())
+    joint_task_counts_refresh(JointTask.objects.filter(pk=lone.joint_task_id))
+    figures = plan_statistics(scope=Q())
     assert (figures["missed"], figures["plans"], figures["visits"]) == (1, 3, 1)
-    by_agency = {g["key"]: g for g in plan_statistics(plans_qs=Plan.objects.all(), by="agency")["groups"]}
+    by_agency = {g["key"]: g for g in plan_statistics(scope=Q(), by="agency")["groups"]}
     assert by_agency[city.market.name]["missed"] == 1 and by_agency[city.ecology.name]["missed"] == 0
 
 
@@ -160,10 +165,11 @@ def grow(city, n):
 
 
 PAGES = [
-    # the city bureau reads once which districts have no active bureau of their own (divisions_supervised_by)
-    ("justice", "/justice/", 10),
-    ("justice", "/justice/statistics/?by=agency", 6),
-    ("officer", "/agency/statistics/?by=month", 5),
+    # the city bureau reads once which districts have no active bureau of their own (divisions_supervised_by);
+    # each figure set is two queries (the cells, the missed visits)
+    ("justice", "/justice/", 11),
+    ("justice", "/justice/statistics/?by=agency", 8),
+    ("officer", "/agency/statistics/?by=month", 7),
     ("officer", "/agency/", 10),
 ]
 
@@ -186,14 +192,14 @@ def test_the_pages_with_statistics_take_a_fixed_number_of_queries(
 def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, frozen, django_assert_num_queries, params):
     user = JusticeUserFactory(agency=city.justice_bureau)
     grow(city, 2)
-    # 2: the districts the city bureau answers for (divisions_supervised_by), then the figures in one query;
-    # each request gets the user freshly loaded, as a real one does
+    # 3: the districts the city bureau answers for (divisions_supervised_by), then the figures: the sum of the
+    # cells and the missed visits; each request gets the user freshly loaded, as a real one does
     api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert api.get("/api/v1/statistics/", params).status_code == 200
     grow(city, 3)
     api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         figures = api.get("/api/v1/statistics/", params).json()["figures"]
     assert (figures if not params else figures["groups"][0])["plans"] == 10
 
@@ -220,3 +226,16 @@ def test_the_statistics_are_refused_to_enterprises_and_anonymous_readers(api, cl
     client.force_login(enterprise_user(city.enterprise))
     assert client.get("/justice/statistics/").status_code == 403
     assert client.get("/agency/statistics/").status_code == 403
+
+
+@pytest.mark.parametrize("by", [None, *DIMENSIONS])
+def test_the_figures_take_two_queries_whatever_the_plans(city, frozen, django_assert_num_queries, by):
+    """The sum of the cells and the missed visits; the reader's scope is a filter, not a query."""
+    scope = plan_scope_q(user=city.market_officer)
+    grow(city, 2)
+    with django_assert_num_queries(2):
+        assert plan_statistics(scope=scope, by=by)
+    grow(city, 4)
+    with django_assert_num_queries(2):
+        figures = plan_statistics(scope=scope, by=by)
+    assert (figures if by is None else figures["groups"][0])["plans"] == 6
