@@ -456,7 +456,7 @@ class City:
         c = self.copy
         c.table("plans_jointtask", ["id", "enterprise_id", "visit_date", "status", "fixed", "fixed_at", "urgent",
                                     "lead_agency_id", "theme_id", "created_at", "updated_at", "n_plans",
-                                    "n_agencies"])
+                                    "n_agencies", "division"])
         c.table("plans_plan", ["id", "agency_id", "filed_by_id", "enterprise_id", "theme_id", "window_start",
                                "window_end", "filed_at", "filed_on", "campaign", "urgent", "urgent_category",
                                "urgent_reason", "status", "review_note", "reviewed_by_id", "reviewed_at",
@@ -642,7 +642,7 @@ class City:
                 self.copy.add("plans_invitation", self.new_id("plans_invitation"), lead_plan, invited,
                               deadline.isoformat(), state, None, ts(filed_days[0], 10))
         self.copy.add("plans_jointtask", task_id, enterprise_id, day.isoformat(), status, fixed, fixed_at, False,
-                      lead, theme_id, ts(created), fixed_at or ts(created), 0, 0)
+                      lead, theme_id, ts(created), fixed_at or ts(created), 0, 0, "")  # division: derived_columns
         self.stats["visits"] += 1
         if len(agencies) > 1:
             self.stats["joint_plans"] += len(agencies)
@@ -676,7 +676,7 @@ class City:
             post_review=post_review, post_reviewed=post_reviewed)
         status = "done" if past else "fixed"
         self.copy.add("plans_jointtask", task_id, enterprise_id, day.isoformat(), status, True, ts(day, 8), True,
-                      agency_id, None, ts(day, 8), ts(day, 8), 0, 0)
+                      agency_id, None, ts(day, 8), ts(day, 8), 0, 0, "")
         bureau = self.justice_of[self.agencies[agency_id][0]]
         self.copy.add("notifications_notification", self.new_id("notifications_notification"), "general", bureau,
                       None, "绿色通道检查待事后审查", f"plan {plan_id}", f"/justice/plans/{plan_id}/",
@@ -891,6 +891,7 @@ def derived_columns() -> None:
     sql("UPDATE plans_jointtask t SET n_plans = c.n, n_agencies = c.a FROM (SELECT joint_task_id, COUNT(*) n, "
         "COUNT(DISTINCT agency_id) a FROM plans_plan WHERE status IN ('filed', 'approved', 'done') "
         "AND joint_task_id IS NOT NULL GROUP BY joint_task_id) c WHERE c.joint_task_id = t.id")
+    sql("UPDATE plans_jointtask t SET division = e.division FROM enterprises_enterprise e WHERE e.id = t.enterprise_id")
     from plans.statistics import cells_rebuild
 
     cells_rebuild(batch_days=31)  # the statistics' cells, from the counts above

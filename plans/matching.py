@@ -73,6 +73,8 @@ PLAN_FIELDS = [
     "joint_task__status",
     "joint_task__visit_date",
     "joint_task__fixed",
+    "enterprise__id",
+    "enterprise__division",
     "agency__id",
     "agency__name",
     "agency__department_id",
@@ -86,7 +88,7 @@ def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]
     states = {pk: EnterpriseState(pk) for pk in enterprise_ids}
     for plan in (
         Plan.objects.filter(enterprise_id__in=enterprise_ids, status__in=Plan.LIVE, urgent=False)
-        .select_related("joint_task", "agency", "theme")
+        .select_related("joint_task", "agency", "theme", "enterprise")
         .only(*PLAN_FIELDS)
         .order_by("id")
     ):
@@ -214,7 +216,7 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
 def joint_task_counts_refresh(tasks, *, left=()) -> int:
     """Recount, for each visit of the queryset ``tasks``, the served plans and their distinct agencies (the
     per-visit figures the statistics read: a visit serving k plans avoids k - 1 visits; it is joint when two
-    agencies or more take part), then the statistics' cells of their days and of the (enterprise id, day)
+    agencies or more take part), then the statistics' cells of their days and of the (division, day)
     pairs ``left`` (the days the visits were on before the change: ``visit_days``). One UPDATE and the cells'
     refresh; run it in the transaction that changed the visits' plans, so the stored figures always equal a
     recount (``tests/test_statistics_recount.py`` holds that)."""
@@ -228,9 +230,9 @@ def joint_task_counts_refresh(tasks, *, left=()) -> int:
 
 
 def visit_days(*states: EnterpriseState) -> set:
-    """The (enterprise id, day) of the future visits of ``states``, read before their schedule is written
+    """The (division, day) of the future visits of ``states``, read before their schedule is written
     (``schedule_changes`` moves the loaded visits): a visit moved or dropped leaves its day's statistics."""
-    return {(s.enterprise_id, t.visit_date) for s in states for t in s.future_tasks.values()}
+    return {(t.division, t.visit_date) for s in states for t in s.future_tasks.values()}
 
 
 @dataclass
@@ -273,7 +275,13 @@ def schedule_changes(*, enterprise_id: int, result: Schedule) -> Writes:
                     counts[plan.joint_task_id] += 1
             tid = max(counts, key=lambda k: (counts[k], -k)) if counts else None
             if tid is None:
-                task = JointTask(enterprise_id=enterprise_id, visit_date=visit.date, lead_agency=lead, theme=theme)
+                task = JointTask(
+                    enterprise_id=enterprise_id,
+                    division=members[0].enterprise.division,
+                    visit_date=visit.date,
+                    lead_agency=lead,
+                    theme=theme,
+                )
                 writes.create.append((task, members))
                 continue
             task, dirty = unfixed[tid], []

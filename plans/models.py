@@ -47,6 +47,9 @@ class JointTask(models.Model):
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="joint_tasks"
     )
     visit_date = models.DateField(_("visit date"), db_index=True)
+    # The enterprise's division, copied at creation (``plans.matching``, the green-channel visit) so that the
+    # statistics find a division's visits of a day by index (``plans.statistics.cells_refresh``).
+    division = models.CharField(_("administrative division"), max_length=6, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     fixed = models.BooleanField(_("fixed"), default=False, help_text=_("A fixed visit's date no longer moves."))
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
@@ -81,6 +84,8 @@ class JointTask(models.Model):
             models.Index(fields=["fixed", "visit_date"]),
             # Every visit list sorts by (visit_date, id), up or down.
             models.Index(fields=["visit_date", "id"], name="jointtask_visit_date_id"),
+            # The statistics' refresh: a division's visits of some days.
+            models.Index(fields=["division", "visit_date"], name="jointtask_division_day"),
             # The statistics count the few missed visits directly (``plans.statistics``).
             models.Index(fields=["visit_date"], condition=models.Q(status="missed"), name="jointtask_missed_day"),
         ]

@@ -62,7 +62,7 @@ def rematch_all(*, actor=None, batch_size: int = 2000, today: dt.date | None = N
 def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     list(Enterprise.objects.select_for_update().filter(pk__in=enterprise_ids).values_list("pk", flat=True))
     states = load_states(enterprise_ids=enterprise_ids, today=today)
-    days_before = visit_days(*states.values())
+    days_before = {e: visit_days(state) for e, state in states.items()}  # before schedule_changes moves them
     counts = {"enterprises": 0, "plans": 0, "visits": 0, "changed": 0, "unschedulable": 0}
     writes = []
     for enterprise_id, state in states.items():
@@ -77,10 +77,9 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     writes_flush(actor=actor, writes=writes)
     changed = [w.enterprise_id for w in writes if any(w.changes.values())]
     if changed:
-        changed_ids = set(changed)
         joint_task_counts_refresh(
             JointTask.objects.filter(enterprise_id__in=changed, status__in=OPEN_STATUSES),
-            left={(e, day) for e, day in days_before if e in changed_ids},
+            left=set().union(*(days_before[e] for e in changed)),
         )
     counts["changed"] = sum(visits_changed(w.changes) for w in writes)
     return counts

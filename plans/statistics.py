@@ -36,7 +36,6 @@ from django.db.models import Case, Count, F, FloatField, Max, Min, Q, Sum, Value
 from django.db.models.functions import Cast, TruncMonth
 
 from accounts.divisions import DIVISION_CODES, division_name
-from enterprises.models import Enterprise
 
 from .models import JointTask, Plan, StatisticsCell
 
@@ -67,7 +66,7 @@ _CELL_GROUP = {
 _PLAN_GROUP = {
     "agency": F("agency__name"),
     "theme": F("theme__name"),
-    "district": F("enterprise__division"),
+    "district": F("joint_task__division"),
     "month": TruncMonth("joint_task__visit_date"),
 }
 
@@ -149,7 +148,7 @@ def cells_source(plans: Q):
     qs = (
         Plan.objects.order_by()
         .filter(plans, status__in=Plan.SERVED, joint_task__isnull=False)
-        .values("agency_id", "theme_id", day=F("joint_task__visit_date"), division=F("enterprise__division"))
+        .values("agency_id", "theme_id", day=F("joint_task__visit_date"), division=F("joint_task__division"))
         .annotate(
             plans=Count("pk"),
             # 1 / k for the plan's visit; the stored k is at least 1 for a served plan (joint_task_counts_refresh).
@@ -196,20 +195,15 @@ def cells_refresh(pairs) -> None:
     _lock((division, day) for division, ds in days.items() for day in ds)
     plans, cells = Q(pk__in=[]), Q(pk__in=[])
     for division, ds in days.items():
-        plans |= Q(enterprise__division=division, joint_task__visit_date__in=sorted(ds))
+        plans |= Q(joint_task__division=division, joint_task__visit_date__in=sorted(ds))
         cells |= Q(division=division, day__in=sorted(ds))
     _cells_write(plans=plans, cells=cells)
 
 
 def cells_refresh_for_visits(tasks, *, left=()) -> None:
-    """Refresh the cells of the visits of the queryset ``tasks`` and of the (enterprise id, day) pairs
+    """Refresh the cells of the days of the visits of the queryset ``tasks`` and of the (division, day) pairs
     ``left``: the days visits left (moved from, dropped), which only the writer knows."""
-    rows = set(tasks.order_by().values_list("enterprise_id", "enterprise__division", "visit_date").distinct())
-    division = {e: d for e, d, _day in rows}
-    missing = {e for e, _day in left} - set(division)
-    if missing:
-        division.update(Enterprise.objects.filter(pk__in=missing).values_list("pk", "division"))
-    cells_refresh({(d, day) for _e, d, day in rows} | {(division[e], day) for e, day in left})
+    cells_refresh({*tasks.order_by().values_list("division", "visit_date").distinct(), *left})
 
 
 def cells_rebuild_span() -> tuple[dt.date, dt.date] | None:

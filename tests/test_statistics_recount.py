@@ -181,6 +181,11 @@ class Simulation:
         c = self.city
         return [Q(), *(plan_scope_q(user=u) for u in (self.justice, c.market_officer, c.ecology_officer))]
 
+    def pick(self, qs):
+        """One row of ``qs`` drawn by the seeded generator (the database's random order is not seeded)."""
+        rows = list(qs.order_by("pk"))
+        return self.rng.choice(rows) if rows else None
+
     def attempt(self, kind, action):
         try:
             action()
@@ -194,7 +199,7 @@ class Simulation:
         rng, c = self.rng, self.city
         kind = rng.choices(
             ["file", "theme", "respond", "urgent", "withdraw", "review", "post_review", "rematch", "refile"],
-            weights=[8, 3, 3, 1, 2, 2, 1, 1, 2],
+            weights=[8, 3, 3, 1, 2, 2, 1, 2, 2],
         )[0]
         if kind in ("file", "theme"):
             officer = c.market_officer if kind == "theme" else self.officer()
@@ -212,7 +217,7 @@ class Simulation:
                 ),
             )
         elif kind == "respond":
-            invitation = Invitation.objects.filter(status="open", deadline__gte=day).order_by("?").first()
+            invitation = self.pick(Invitation.objects.filter(status="open", deadline__gte=day))
             if invitation is not None:
                 officer = self.officer(invitation.agency)
                 lead = invitation.lead_plan
@@ -245,11 +250,11 @@ class Simulation:
                 ),
             )
         elif kind == "withdraw":
-            plan = Plan.objects.filter(status__in=Plan.LIVE, urgent=False).order_by("?").first()
+            plan = self.pick(Plan.objects.filter(status__in=Plan.LIVE, urgent=False))
             if plan is not None:
                 self.attempt(kind, lambda: plan_withdraw(actor=self.officer(plan.agency), plan=plan))
         elif kind == "review":
-            plan = Plan.objects.filter(status="pending_review").order_by("?").first()
+            plan = self.pick(Plan.objects.filter(status="pending_review"))
             if plan is not None:
                 approve = rng.random() < 0.7
                 self.attempt(
@@ -257,7 +262,7 @@ class Simulation:
                     lambda: plan_review(actor=self.justice, plan=plan, approve=approve, note="" if approve else "否"),
                 )
         elif kind == "post_review":
-            plan = Plan.objects.filter(urgent=True, post_review="pending").order_by("?").first()
+            plan = self.pick(Plan.objects.filter(urgent=True, post_review="pending"))
             if plan is not None:
                 justified = rng.random() < 0.7
                 self.attempt(
@@ -267,7 +272,7 @@ class Simulation:
                     ),
                 )
         elif kind == "refile":
-            plan = Plan.objects.filter(status="not_carried_out", refiled_as__isnull=True).order_by("?").first()
+            plan = self.pick(Plan.objects.filter(status="not_carried_out", refiled_as__isnull=True))
             if plan is not None:
                 start = day + dt.timedelta(days=rng.randint(7, 12))
                 self.attempt(
@@ -300,7 +305,7 @@ class Simulation:
             self.done["visit"] += 1
 
 
-@pytest.mark.parametrize("seed", [7, 2026])
+@pytest.mark.parametrize("seed", [7, 11])
 def test_the_stored_visit_figures_and_the_statistics_equal_a_recount(seed):
     sim = Simulation(seed)
     for n in range(24):

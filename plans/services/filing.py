@@ -268,6 +268,7 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
     """An urgent plan is carried out at once on its own visit, fixed at filing."""
     task = JointTask.objects.create(
         enterprise=plan.enterprise,
+        division=plan.enterprise.division,
         visit_date=plan.window_start,
         fixed=True,
         fixed_at=timezone.now(),
