@@ -76,8 +76,10 @@ def plan_statistics(
 ) -> dict:
     """Figures over the plans of ``scope`` (``plans.selectors.plan_scope_q`` of the reader: a filter on the
     plans' agency; None sees nothing), overall or grouped ``by`` one of agency, theme, district (of the
-    enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Two queries either
-    way: the sum of the cells, and the missed visits."""
+    enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Two queries
+    overall: the sum of the cells, and the missed visits. Grouped, also the ``overall`` figures: the cells'
+    groups add up to them, only the missed visits are counted once more (a visit is missed once however many
+    groups it has plans in), so a page showing both scans the cells once."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(by)
     cells, missed = StatisticsCell.objects.order_by(), Plan.objects.order_by().filter(joint_task__status=MISSED)
@@ -94,11 +96,13 @@ def plan_statistics(
     if by is None:
         return _figures({**cells.aggregate(**sums), "missed": missed.aggregate(n=n_missed)["n"]})
     rows = {row.pop("key"): row for row in cells.annotate(key=_CELL_GROUP[by]).values("key").annotate(**sums)}
+    total = {name: sum(row[name] or 0 for row in rows.values()) for name in COUNTS}
     for key, n in missed.annotate(key=_PLAN_GROUP[by]).values("key").annotate(n=n_missed).values_list("key", "n"):
         rows.setdefault(key, {})["missed"] = n
+    total["missed"] = missed.aggregate(n=n_missed)["n"]
     groups = [{"key": _label(by, key), **_figures(row)} for key, row in rows.items()]
     groups = [g for g in groups if g["plans"] or g["missed"]]
-    return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"]))}
+    return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"])), "overall": _figures(total)}
 
 
 def _label(by: str, key):

@@ -296,8 +296,8 @@ def _statistics(request):
     by = request.GET.get("by") if request.GET.get("by") in DIMENSIONS else None
     scope = selectors.plan_scope_q(user=request.user)
     with replica_reads():
-        overall = plan_statistics(scope=scope)
         grouped = plan_statistics(scope=scope, by=by) if by else None
+        overall = grouped["overall"] if grouped else plan_statistics(scope=scope)
     return render(
         request,
         "plans/statistics.html",
