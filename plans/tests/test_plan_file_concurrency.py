@@ -1,4 +1,5 @@
-"""Two officers filing for the same enterprise at the same moment end in one consistent schedule.
+"""Two officers filing for the same enterprise at the same moment end in one consistent schedule; two filings
+on one division-day at once leave the statistics' cells exact.
 
 Needs PostgreSQL: the enterprise row lock (SELECT ... FOR UPDATE) is what serialises them; SQLite
 serialises every writer anyway and has no row locks to test.
@@ -11,9 +12,11 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from plans import matching
+from enterprises.tests.factories import EnterpriseFactory
+from plans import matching, statistics
 from plans.models import JointTask, Plan
 from plans.services import plan_file
+from tests.test_statistics_recount import recount_cells, stored_cells
 
 from .conftest import City, days
 
@@ -59,3 +62,53 @@ def test_two_officers_filing_at_once_share_one_visit(frozen):
     tasks = JointTask.objects.filter(enterprise=city.enterprise)
     assert tasks.count() == 1
     assert set(Plan.objects.values_list("joint_task", flat=True)) == {tasks.get().pk}
+
+
+def test_two_filings_on_one_division_day_at_once_leave_the_statistics_exact(frozen):
+    """Two enterprises of one division, visits on one day: both filings refresh the same cells. Without the
+    per-(division, day) lock the second would delete the cells before the first commits and insert its own
+    recount after, counting the division-day's earlier plans twice."""
+    city = City()
+    division = city.enterprise.division
+    first, second = EnterpriseFactory(division=division), EnterpriseFactory(division=division)
+    plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.matter_of(city.market_officer)],
+        window_start=days(8),
+        window_end=days(12),
+    )
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def file(officer, enterprise):
+        try:
+            barrier.wait(timeout=10)
+            plan_file(
+                actor=officer,
+                enterprise=enterprise,
+                matters=[city.matter_of(officer)],
+                window_start=days(8),
+                window_end=days(12),
+            )
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    real_write = statistics._cells_write
+
+    def slow_write(**kwargs):
+        time.sleep(0.3)  # both filings reach the refresh together
+        return real_write(**kwargs)
+
+    with mock.patch.object(statistics, "_cells_write", side_effect=slow_write):
+        pairs = ((city.market_officer, first), (city.market_officer2, second))
+        threads = [threading.Thread(target=file, args=pair) for pair in pairs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert errors == []
+    assert len(set(Plan.objects.values_list("joint_task__visit_date", flat=True))) == 1  # one division-day
+    assert stored_cells() == recount_cells()
