@@ -25,6 +25,8 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["uscc"]
+        # A district's enterprises in code order: its lists, and its search walking that order.
+        indexes = [models.Index(fields=["division", "uscc"], name="enterprise_division_code")]
 
     def __str__(self):
         return self.name
