@@ -9,6 +9,7 @@ from accounts.divisions import CITY_CODE
 from accounts.models import User, certified_officers_q
 from accounts.selectors import divisions_supervised_by
 from catalogue.models import Matter
+from enterprises.name_search import clean_query, enterprise_match_q
 
 from .models import Invitation, JointTask, Plan
 
@@ -41,8 +42,10 @@ def plan_list(*, user, status: str = "", enterprise: str = "", urgent=None, date
     qs = plans_for_user(user=user)
     if status:
         qs = qs.filter(status=status)
-    if enterprise:
-        qs = qs.filter(Q(enterprise__uscc=enterprise.upper()) | Q(enterprise__name__contains=enterprise))
+    enterprise = clean_query(enterprise)
+    if enterprise:  # the enterprise search's rule and index, through the join
+        match = enterprise_match_q(enterprise, via="enterprise__")
+        qs = qs.filter(match) if match is not None else qs.none()
     if urgent is not None:
         qs = qs.filter(urgent=urgent)
     if date_from:
