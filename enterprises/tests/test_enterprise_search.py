@@ -190,7 +190,7 @@ def test_the_search_finds_what_a_plain_like_finds_for_many_fragments(strategy):
     rows = random_city(rng, 80)
     officer = OfficerFactory()
     fragments = {"鑫鑫", "海海", "有限公司", "烟台", "药业有", "鑫鑫鑫", "公司公司", "福山莱州食品", "913706",
-                 "91370683", "9", "91"}
+                 "91370683", "9", "91", "9Z", "Y", "913706Y"}
     for name, uscc in rng.sample(rows, 25):
         fragments |= {name[:2], name[-2:], name[-3:], name[1:5], name, uscc[:2], uscc[:9], uscc.lower()[:12]}
     for fragment in sorted(fragments):
