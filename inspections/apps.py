@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         from plans.selectors import visit_findings_reader_register
 
-        from .selectors import findings_summary
+        from .selectors import findings_by_task
 
         # The first-inspection view of the plans app shows what each earlier visit found.
-        visit_findings_reader_register(findings_summary)
+        visit_findings_reader_register(findings_by_task)

@@ -27,13 +27,13 @@ def visit_day_rule(*, enterprise_id: int, start: dt.date, end: dt.date, not_befo
     return lambda d: d >= not_before and allowed(d)
 
 
-def blocked_days(*, enterprise_id: int, start: dt.date, end: dt.date):
-    return blocking_days(
-        start,
-        end,
-        calendar=default_calendar(),
-        busy_periods=busy_ranges(enterprise_id=enterprise_id, start=start, end=end),
-    )
+def blocked_days(*, enterprise_id: int, start: dt.date, end: dt.date, busy_periods=None):
+    """The days of [start, end] that cannot be visited, with the reason. ``busy_periods``: the enterprise's
+    busy periods as ``(start, end)`` pairs when the caller has read them already (any that cover the window,
+    e.g. ``EnterpriseState.busy``); read here otherwise."""
+    if busy_periods is None:
+        busy_periods = busy_ranges(enterprise_id=enterprise_id, start=start, end=end)
+    return blocking_days(start, end, calendar=default_calendar(), busy_periods=busy_periods)
 
 
 def unknown_calendar_years(start: dt.date, end: dt.date) -> list[int]:

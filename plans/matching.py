@@ -33,6 +33,13 @@ def lock_enterprise(enterprise_id: int):
     return Enterprise.objects.select_for_update().get(pk=enterprise_id)
 
 
+def lock_enterprise_within(enterprise_id: int, enterprises) -> bool:
+    """``lock_enterprise`` and an access check in one statement: lock the enterprise's row (its row only) if it
+    is one of ``enterprises`` (a queryset, e.g. ``enterprises_for_user``); False, and nothing locked, if not."""
+    locked = enterprises.select_related(None).select_for_update(of=("self",)).filter(pk=enterprise_id).order_by()
+    return bool(list(locked.values_list("pk", flat=True)[:1]))
+
+
 @dataclass
 class EnterpriseState:
     """What scheduling one enterprise reads: its live routine plans (with the visit each is on), its future
@@ -191,18 +198,29 @@ def served_plan_ids(result: Schedule) -> set:
     return {pid for visit in result.visits for pid in visit.plan_ids}
 
 
-def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = None, must_serve=()) -> dict:
+def enterprise_reschedule(
+    *,
+    actor,
+    enterprise_id: int,
+    today: dt.date | None = None,
+    must_serve=(),
+    state: EnterpriseState | None = None,
+    enterprise: Enterprise | None = None,
+) -> dict:
     """Re-optimise the unfixed visits of one enterprise so that its live plans need the fewest visits, then fix
     the visits due for fixing. The caller holds the enterprise's row lock (``lock_enterprise``).
 
     Plans on fixed visits and on visits that are facts stay; the other plans are placed by
     ``plans.scheduling.schedule`` (optimal interval stabbing over allowed days). Existing unfixed task rows
     are reused where they keep most of their plans, so ids stay stable for the apps. Raises DomainError only
-    when a plan of ``must_serve`` cannot be served."""
+    when a plan of ``must_serve`` cannot be served. ``state``: the enterprise's ``EnterpriseState`` when the
+    caller has read it under the lock already (filing, a busy period), so it is not read twice; the plan
+    instances in it get their new ``joint_task``. ``enterprise``: its row, for the audit entry. The returned
+    changes also list under ``"fixed"`` the ids of the visits fixed here."""
     today = today or timezone.localdate()
-    result = compute_schedule(enterprise_id=enterprise_id, today=today, must_serve=must_serve)
+    result = compute_schedule(enterprise_id=enterprise_id, today=today, must_serve=must_serve, state=state)
     days_before = visit_days(result.state)
-    changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result)
+    changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result, enterprise=enterprise)
     # Also after a withdrawal or review that changed no visit: a plan may have left or joined one.
     joint_task_counts_refresh(
         JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES), left=days_before
@@ -210,6 +228,7 @@ def enterprise_reschedule(*, actor, enterprise_id: int, today: dt.date | None = 
     due = list(JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
     if due:
         joint_tasks_fix(actor=actor, task_ids=due)
+    changes["fixed"] = due
     return changes
 
 
@@ -245,6 +264,7 @@ class Writes:
     update: list = field(default_factory=list)  # (JointTask, changed field names)
     assign: list = field(default_factory=list)  # plans whose joint_task changed (set on the instance)
     drop: set = field(default_factory=set)  # unfixed visits that may have lost their last plan
+    enterprise: Enterprise | None = None  # its row when the caller has it (the audit entry's object)
     changes: dict = field(default_factory=lambda: {"moves": [], "leads": [], "reassigned": [], "created": []})
 
 
@@ -356,7 +376,9 @@ def writes_flush(*, actor, writes: list[Writes]) -> None:
         w.changes["dropped"] = sorted(w.drop & dropped)
         if w.changes["moves"] or w.changes["leads"] or w.changes["reassigned"] or w.changes["dropped"]:
             audited.append(w)
-    enterprises = Enterprise.objects.in_bulk([w.enterprise_id for w in audited]) if audited else {}
+    missing = [w.enterprise_id for w in audited if w.enterprise is None]
+    enterprises = Enterprise.objects.in_bulk(missing) if missing else {}
+    enterprises.update({w.enterprise_id: w.enterprise for w in audited if w.enterprise is not None})
     for w in audited:
         audit_record(
             actor=actor,
@@ -366,10 +388,11 @@ def writes_flush(*, actor, writes: list[Writes]) -> None:
         )
 
 
-def schedule_apply(*, actor, enterprise_id: int, result: Schedule) -> dict:
+def schedule_apply(*, actor, enterprise_id: int, result: Schedule, enterprise: Enterprise | None = None) -> dict:
     """Write the computed visits of one enterprise (``schedule_changes`` then ``writes_flush``). Returns what
     changed: ``moves``, ``leads``, ``reassigned``, ``created`` and ``dropped``."""
     writes = schedule_changes(enterprise_id=enterprise_id, result=result)
+    writes.enterprise = enterprise
     writes_flush(actor=actor, writes=[writes])
     return writes.changes
 

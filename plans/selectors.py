@@ -215,14 +215,19 @@ _findings_readers: list = []
 
 
 def visit_findings_reader_register(reader) -> None:
-    """Add ``reader(*, task) -> list[dict]``, the findings of a visit that took place, to the first-inspection
-    view. Registering the same reader twice (a second ready()) keeps one."""
+    """Add ``reader(*, task_ids) -> dict[int, list[dict]]``, the findings of visits that took place by visit
+    id (a fixed number of queries for any number of visits), to the first-inspection view. Registering the
+    same reader twice (a second ready()) keeps one."""
     if reader not in _findings_readers:
         _findings_readers.append(reader)
 
 
-def findings_summary(*, task) -> list[dict]:
-    return [finding for reader in _findings_readers for finding in reader(task=task)]
+def findings_by_task(*, task_ids) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = {}
+    for reader in _findings_readers:
+        for task_id, findings in reader(task_ids=task_ids).items():
+            found.setdefault(task_id, []).extend(findings)
+    return found
 
 
 def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list[dict]:
@@ -231,11 +236,14 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
     matters, and the findings of their on-site records with the state of each rectification."""
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=365)
-    tasks = with_task_details(
-        JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
-        .exclude(status=JointTask.Status.CANCELLED)
-        .select_related("lead_agency")
-    ).order_by("-visit_date")
+    tasks = list(
+        with_task_details(
+            JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
+            .exclude(status=JointTask.Status.CANCELLED)
+            .select_related("lead_agency")
+        ).order_by("-visit_date")
+    )
+    findings = findings_by_task(task_ids=[task.pk for task in tasks]) if tasks else {}
     records = []
     for task in tasks:
         records.append(
@@ -245,7 +253,7 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
                 "status": task.status,
                 "agencies": [a.name for a in task_agencies(task)],
                 "matters": [{"code": m.code, "name": m.name} for m in task_checklist(task)],
-                "findings": findings_summary(task=task),
+                "findings": findings.get(task.pk, []),
             }
         )
     return records

@@ -1,0 +1,87 @@
+"""Filing reads what it needs once: ``POST /api/v1/plans/`` runs the same number of statements whatever the
+enterprise already has (earlier visits for the first-inspection pop-up, live plans and visits to come)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from enterprises.tests.factories import EnterpriseFactory
+from plans.models import JointTask, Plan
+from plans.services import plan_file
+
+from .conftest import days
+
+pytestmark = pytest.mark.django_db
+
+# Authentication aside (force_authenticate): the enterprise (access, row lock), the matters, the enterprise's
+# plans, visits and busy periods, the plan, its matters and officers, the audit entry, the plan's visit, the
+# visits' counts, the visits due for fixing, then the response's matters and earlier visits (with their
+# plans, officers, matters and findings). SQLite adds two savepoint statements in a test's transaction.
+FILING_STATEMENTS = 21
+
+
+def history(city, enterprise, n: int) -> None:
+    """``n`` earlier visits carried out (a plan of the ecology bureau each) and ``n`` live plans of the
+    emergency bureau, each on a visit of its own to come (windows ten days apart)."""
+    for i in range(n):
+        task = JointTask.objects.create(
+            enterprise=enterprise,
+            visit_date=days(-30 - i),
+            status=JointTask.Status.DONE,
+            fixed=True,
+            lead_agency=city.ecology,
+            n_plans=1,
+            n_agencies=1,
+        )
+        plan = Plan.objects.create(
+            agency=city.ecology,
+            filed_by=city.ecology_officer,
+            enterprise=enterprise,
+            window_start=task.visit_date,
+            window_end=task.visit_date,
+            filed_on=days(-40 - i),
+            status=Plan.Status.DONE,
+            joint_task=task,
+        )
+        plan.matters.add(city.ecology_matter)
+        plan.officers.add(city.ecology_officer)
+    for i in range(n):
+        plan_file(
+            actor=city.emergency_officer,
+            enterprise=enterprise,
+            matters=[city.emergency_matter],
+            window_start=days(10 + 10 * i),
+            window_end=days(14 + 10 * i),
+        )
+
+
+def filing_statements(city, n: int) -> list[dict]:
+    enterprise = EnterpriseFactory()
+    history(city, enterprise, n)
+    api = APIClient()
+    api.force_authenticate(city.market_officer)
+    body = {
+        "enterprise": enterprise.uscc,
+        "matters": [city.market_matter.code],
+        "window_start": days(9).isoformat(),
+        "window_end": days(15).isoformat(),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/plans/", body, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert len(data["earlier_records"]) == n
+    # It joins the first visit of the emergency bureau's plans.
+    first = Plan.objects.filter(enterprise=enterprise, agency=city.emergency).order_by("window_start").first()
+    assert data["joint_task"] == first.joint_task_id
+    assert data["plan"]["visit_date"] == JointTask.objects.get(pk=first.joint_task_id).visit_date.isoformat()
+    return queries.captured_queries
+
+
+def test_filing_runs_a_fixed_number_of_statements_whatever_the_enterprise_has(city, frozen):
+    """Fails on the old code: 30 statements with one earlier visit and live plan, 34 with five (each earlier
+    visit read its record apart), the enterprise and busy periods read twice, the plan read again."""
+    small, large = filing_statements(city, 1), filing_statements(city, 5)
+    assert len(small) == len(large), [q["sql"][:80] for q in large]
+    assert len(small) <= FILING_STATEMENTS, [q["sql"][:80] for q in small]
