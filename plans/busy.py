@@ -16,7 +16,14 @@ from audit.services import audit_record
 from enterprises.models import BusyPeriod, Enterprise
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
-from .matching import compute_schedule, enterprise_reschedule, load_states, lock_enterprise, served_plan_ids
+from .matching import (
+    EnterpriseState,
+    compute_schedule,
+    enterprise_reschedule,
+    load_states,
+    lock_enterprise,
+    served_plan_ids,
+)
 
 MAX_DAYS = 90
 
@@ -28,9 +35,12 @@ def _check_dates(*, start: dt.date, end: dt.date) -> None:
         raise DomainError(_("A busy period may be at most 90 days long."), field="end")
 
 
-def busy_period_check(*, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date | None = None) -> None:
+def busy_period_check(
+    *, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> EnterpriseState:
     """The rules of a declaration, checked without writing: at most 90 days, and no plan that has a visit
-    today may be left with no day to visit by these dates (visits already fixed keep their date)."""
+    today may be left with no day to visit by these dates (visits already fixed keep their date). Returns
+    the enterprise's ``EnterpriseState`` with the new period in it, for the re-matching that follows."""
     _check_dates(start=start, end=end)
     today = today or timezone.localdate()
     state = load_states(enterprise_ids=[enterprise.pk], today=today)[enterprise.pk]
@@ -43,6 +53,7 @@ def busy_period_check(*, enterprise: Enterprise, start: dt.date, end: dt.date, t
             _("These dates would leave a filed inspection with no day to visit: %(why)s") % {"why": exc.message},
             field="end",
         ) from exc
+    return state
 
 
 @transaction.atomic
@@ -59,7 +70,8 @@ def busy_period_declare(
     except ValidationError as exc:
         raise domain_error_from_validation(exc) from exc
     lock_enterprise(enterprise.pk)
-    busy_period_check(enterprise=enterprise, start=start, end=end, today=today)
+    # What the check read (under the lock, with the new period) is what the re-matching reads: read once.
+    state = busy_period_check(enterprise=enterprise, start=start, end=end, today=today)
     period.save()
     audit_record(
         actor=actor,
@@ -67,7 +79,7 @@ def busy_period_declare(
         obj=enterprise,
         details={"start": start, "end": end, "reason": period.reason},
     )
-    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today)
+    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today, state=state, enterprise=enterprise)
     return period
 
 
@@ -82,4 +94,4 @@ def busy_period_delete(*, actor, period: BusyPeriod, today: dt.date | None = Non
     details = {"start": period.start, "end": period.end, "reason": period.reason}
     period.delete()
     audit_record(actor=actor, action="busy_period.remove", obj=enterprise, details=details)
-    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today)
+    enterprise_reschedule(actor=actor, enterprise_id=enterprise.pk, today=today, enterprise=enterprise)
