@@ -112,16 +112,17 @@ def joint_tasks_for_user(*, user):
     return qs.none()
 
 
-def with_task_details(qs):
+def with_task_details(qs, *, officers: bool = True):
     """Prefetch what a visit shows (its live plans with agencies, officers and matters) in a fixed number of
-    queries, whatever the number of visits."""
+    queries, whatever the number of visits. ``officers=False``: without the officers (a reader that shows
+    only agencies and matters saves their query)."""
+    details = [Prefetch("matters", queryset=Matter.objects.select_related("department"))]
+    if officers:
+        details.append(Prefetch("officers", queryset=User.objects.select_related("agency")))
     live_plans = (
         Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE])
         .select_related("agency")
-        .prefetch_related(
-            Prefetch("officers", queryset=User.objects.select_related("agency")),
-            Prefetch("matters", queryset=Matter.objects.select_related("department")),
-        )
+        .prefetch_related(*details)
     )
     return qs.prefetch_related(Prefetch("plans", queryset=live_plans, to_attr="live_plans"))
 
@@ -240,7 +241,8 @@ def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list
         with_task_details(
             JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
             .exclude(status=JointTask.Status.CANCELLED)
-            .select_related("lead_agency")
+            .select_related("lead_agency"),
+            officers=False,  # the pop-up names agencies and matters
         ).order_by("-visit_date")
     )
     findings = findings_by_task(task_ids=[task.pk for task in tasks]) if tasks else {}

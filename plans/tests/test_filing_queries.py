@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 # Authentication aside (force_authenticate): the enterprise (access, row lock), the matters, the enterprise's
 # plans, visits and busy periods, the plan, its matters and officers, the audit entry, the plan's visit, the
 # visits' counts, the visits due for fixing, then the response's matters and earlier visits (with their
-# plans, officers, matters and findings). SQLite adds two savepoint statements in a test's transaction.
-FILING_STATEMENTS = 21
+# plans, matters and findings). SQLite adds two savepoint statements in a test's transaction.
+FILING_STATEMENTS = 20
 
 
 def history(city, enterprise, n: int) -> None:
