@@ -1,7 +1,8 @@
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from outbox.models import OutboxMessage
 from outbox.registry import outbox_handler
@@ -78,6 +79,13 @@ def test_the_same_dedupe_key_is_enqueued_once():
     assert outbox_enqueue(handler="test.record_call", payload={"value": 1}, dedupe_key="k1") is not None
     assert outbox_enqueue(handler="test.record_call", payload={"value": 1}, dedupe_key="k1") is None
     assert OutboxMessage.objects.count() == 1
+
+
+def test_a_first_enqueue_is_one_insert_without_a_read_first():
+    """Fails on the old code: it read the key (SELECT 1 ... LIMIT 1) before inserting it."""
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox_enqueue(handler="test.record_call", payload={"value": 1}, dedupe_key="k2") is not None
+    assert [q["sql"].split()[0] for q in queries.captured_queries if "outbox_outboxmessage" in q["sql"]] == ["INSERT"]
 
 
 def test_a_failing_handler_is_retried_later_with_the_error_kept():
