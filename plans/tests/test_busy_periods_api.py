@@ -2,12 +2,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminUserFactory, OfficerFactory
 from audit.models import AuditEntry
 from enterprises.models import BusyPeriod
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from plans.busy import busy_period_declare
 from plans.services import plan_file
 
 from .conftest import SHANGHAI, TODAY, days
@@ -97,3 +100,20 @@ def test_the_admin_declares_and_removes_busy_periods_through_the_services(client
     assert AuditEntry.objects.filter(action="busy_period.remove").count() == 1
     plan.refresh_from_db()
     assert plan.joint_task.visit_date == visit  # back on the best day
+
+
+def test_a_declaration_reads_the_enterprises_plans_once(city):
+    """Fails on the old code: the check read the enterprise's plans, visits and busy periods, then the
+    re-matching read them again."""
+    plan_file(
+        actor=city.market_officer,
+        enterprise=city.enterprise,
+        matters=[city.market_matter],
+        window_start=days(10),
+        window_end=days(30),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        busy_period_declare(actor=None, enterprise=city.enterprise, start=days(10), end=days(15))
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum(1 for sql in reads if 'FROM "enterprises_busyperiod"' in sql) == 1
+    assert sum(1 for sql in reads if sql.startswith('SELECT "plans_plan"."id"')) == 1
