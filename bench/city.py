@@ -880,8 +880,8 @@ class City:
 
 
 def derived_columns() -> None:
-    """What the writers store beside the rows (plans.models.Plan.ahead_from_for, plans.matching's counts, the
-    statistics' cells), computed set-based after the load."""
+    """What the writers store beside the rows (plans.models.Plan.ahead_from_for, plans.matching's counts,
+    plans.participation's rows, the statistics' cells), computed set-based after the load."""
     from django.conf import settings
 
     sql("UPDATE plans_plan SET ahead_from = filed_on + %s WHERE NOT urgent AND invitation_id IS NULL",
@@ -892,6 +892,9 @@ def derived_columns() -> None:
         "COUNT(DISTINCT agency_id) a FROM plans_plan WHERE status IN ('filed', 'approved', 'done') "
         "AND joint_task_id IS NOT NULL GROUP BY joint_task_id) c WHERE c.joint_task_id = t.id")
     sql("UPDATE plans_jointtask t SET division = e.division FROM enterprises_enterprise e WHERE e.id = t.enterprise_id")
+    # plans.participation: who takes part in which visit (as its migration fills it).
+    sql("INSERT INTO plans_participation (agency_id, joint_task_id, visit_date) SELECT DISTINCT p.agency_id, "
+        "p.joint_task_id, t.visit_date FROM plans_plan p JOIN plans_jointtask t ON t.id = p.joint_task_id")
     from plans.statistics import cells_rebuild
 
     cells_rebuild(batch_days=31)  # the statistics' cells, from the counts above

@@ -10,7 +10,7 @@ from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 
 from .busy import busy_period_check, busy_period_declare, busy_period_delete
-from .models import Invitation, JointTask, Plan, StatisticsCell
+from .models import Invitation, JointTask, Participation, Plan, StatisticsCell
 
 
 class PlanInline(admin.TabularInline):
@@ -64,6 +64,16 @@ class StatisticsCellAdmin(ReadOnlyModelAdmin):
     search_fields = ["agency__name"]
     date_hierarchy = "day"
     list_select_related = ["agency", "theme"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ReadOnlyModelAdmin):
+    """Derived from the plans (``plans.participation``): read here, never written."""
+
+    list_display = ["id", "agency", "joint_task", "visit_date"]
+    search_fields = ["agency__name", "joint_task__enterprise__name", "joint_task__enterprise__uscc"]
+    date_hierarchy = "visit_date"
+    list_select_related = ["agency", "joint_task__enterprise"]
 
 
 @admin.register(Invitation)

@@ -20,6 +20,7 @@ from yantai_inspect.errors import DomainError
 
 from .fixing import joint_tasks_fix
 from .models import JointTask, Plan, fixing_horizon
+from .participation import participation_refresh
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, make_is_allowed, schedule
 from .statistics import cells_refresh_for_visits
 from .workdays import default_calendar
@@ -222,9 +223,9 @@ def enterprise_reschedule(
     days_before = visit_days(result.state)
     changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result, enterprise=enterprise)
     # Also after a withdrawal or review that changed no visit: a plan may have left or joined one.
-    joint_task_counts_refresh(
-        JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES), left=days_before
-    )
+    open_tasks = JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES)
+    joint_task_counts_refresh(open_tasks, left=days_before)
+    participation_refresh(open_tasks)
     due = list(JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
     if due:
         joint_tasks_fix(actor=actor, task_ids=due)

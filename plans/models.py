@@ -105,6 +105,37 @@ class JointTask(models.Model):
         return self.fixed and self.status != self.Status.CANCELLED
 
 
+class Participation(models.Model):
+    """参与: an agency takes part in a visit (at least one of its plans is on it, whatever the plan's status),
+    with the visit's date copied, so that an agency's visits are one index range in date order instead of a
+    walk over every visit of the city with a check per visit. Derived data: written only by
+    ``plans.participation.participation_refresh``, from the plans, in the transaction that moves them."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    joint_task = models.ForeignKey(
+        JointTask,
+        verbose_name=_("joint inspection task"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+        db_index=False,
+    )
+    visit_date = models.DateField(_("visit date"))
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["joint_task", "agency"], name="participation_task_agency")]
+        indexes = [
+            # An officer's visit lists, calendar and dashboard: the agency's visits in date order, either way.
+            models.Index(fields=["agency", "visit_date", "joint_task"], name="participation_agency_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} @ {self.joint_task_id}"
+
+
 class Plan(models.Model):
     """检查计划: one agency's intention to inspect one enterprise within a window of dates."""
 

@@ -28,6 +28,7 @@ from .matching import (
     writes_flush,
 )
 from .models import JointTask, Plan
+from .participation import participation_refresh
 
 
 def enterprises_with_live_plans():
@@ -77,9 +78,8 @@ def _rematch_batch(*, actor, enterprise_ids: list[int], today: dt.date) -> dict:
     writes_flush(actor=actor, writes=writes)
     changed = [w.enterprise_id for w in writes if any(w.changes.values())]
     if changed:
-        joint_task_counts_refresh(
-            JointTask.objects.filter(enterprise_id__in=changed, status__in=OPEN_STATUSES),
-            left=set().union(*(days_before[e] for e in changed)),
-        )
+        open_tasks = JointTask.objects.filter(enterprise_id__in=changed, status__in=OPEN_STATUSES)
+        joint_task_counts_refresh(open_tasks, left=set().union(*(days_before[e] for e in changed)))
+        participation_refresh(open_tasks)
     counts["changed"] = sum(visits_changed(w.changes) for w in writes)
     return counts

@@ -187,9 +187,11 @@ def plan_refile_view(request, pk):
 
 
 def _task_list(request):
-    qs = selectors.with_task_details(selectors.joint_tasks_for_user(user=request.user)).order_by("-visit_date", "id")
     if request.GET.get("upcoming", "1") == "1":
-        qs = qs.filter(visit_date__gte=timezone.localdate()).order_by("visit_date", "id")
+        qs = selectors.visits_in_date_order(user=request.user, since=timezone.localdate())
+    else:
+        qs = selectors.visits_in_date_order(user=request.user, newest_first=True)
+    qs = selectors.with_task_details(qs)
     page = page_without_count(qs, request.GET.get("page"), 30)
     rows = [(t, selectors.task_agencies(t)) for t in page.object_list]
     return render(request, "plans/task_list.html", {"page": page, "rows": rows})
@@ -210,11 +212,8 @@ def task_calendar(request):
     except ValueError:
         first = today.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    tasks = (
-        selectors.joint_tasks_for_user(user=request.user)
-        .filter(visit_date__range=(first, last))
-        .exclude(status=JointTask.Status.CANCELLED)
-        .order_by("visit_date")
+    tasks = selectors.visits_in_date_order(user=request.user, since=first, until=last).exclude(
+        status=JointTask.Status.CANCELLED
     )
     by_day = {}
     for task in tasks:

@@ -22,13 +22,12 @@ class JointTaskListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = selectors.joint_tasks_for_user(user=self.request.user)
+        upcoming = self.request.query_params.get("upcoming") in ("true", "1")
+        qs = selectors.visits_in_date_order(user=self.request.user, since=timezone.localdate() if upcoming else None)
         code = self.request.query_params.get("enterprise")
         if code:
             qs = qs.filter(enterprise__uscc=code.upper())
-        if self.request.query_params.get("upcoming") in ("true", "1"):
-            qs = qs.filter(visit_date__gte=timezone.localdate())
-        return selectors.with_task_details(qs.exclude(status=JointTask.Status.CANCELLED)).order_by("visit_date", "id")
+        return selectors.with_task_details(qs.exclude(status=JointTask.Status.CANCELLED))
 
 
 class JointTaskDetailApi(APIView):

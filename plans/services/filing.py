@@ -20,6 +20,7 @@ from yantai_inspect.errors import DomainError
 from ..calendar import blocked_days, unknown_calendar_years
 from ..matching import enterprise_reschedule, load_states, lock_enterprise, lock_enterprise_within
 from ..models import Invitation, JointTask, Plan
+from ..participation import participation_refresh
 from ..selectors import task_certified_officers
 from ..statistics import cells_refresh_for_visits
 from .invitations import _check_invitation, _invite_theme_agencies
@@ -315,7 +316,9 @@ def _green_channel_visit(*, actor, plan: Plan) -> None:
     )
     plan.joint_task = task
     plan.save(update_fields=["joint_task"])
-    cells_refresh_for_visits(JointTask.objects.filter(pk=task.pk))
+    task_qs = JointTask.objects.filter(pk=task.pk)
+    cells_refresh_for_visits(task_qs)
+    participation_refresh(task_qs)
     _notify_justice(plan, key="green", title=_("Green-channel inspection to review after the fact"))
     audit_record(actor=actor, action="joint_task.green_channel", obj=task, details={"plan": plan.pk})
 
