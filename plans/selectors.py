@@ -76,12 +76,15 @@ def review_queue(*, user):
 
 
 def post_review_queue(*, user):
-    """Green-channel plans waiting for review after the fact."""
+    """Green-channel plans waiting for review after the fact (only a green-channel plan is ever filed pending
+    it: ``plan_file``). Filtered on ``post_review`` alone, without ``urgent``: the planner takes the two for
+    independent, estimates a handful of rows in a bureau's scope and sorts every pending plan of the city
+    (130 ms at city size) instead of reading ``plan_post_review_filed`` in order up to the page (1-10 ms)."""
     return (
         plans_for_user(user=user)
-        .filter(urgent=True, post_review=Plan.PostReview.PENDING)
+        .filter(post_review=Plan.PostReview.PENDING)
         .prefetch_related("matters")
-        .order_by("filed_at")
+        .order_by("filed_at", "id")
     )
 
 

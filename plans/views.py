@@ -253,6 +253,8 @@ def invitation_decline(request, pk):
 
 # -- justice bureau portal -------------------------------------------------------------------------------
 
+REVIEW_PAGE_SIZE = 30
+
 
 @justice_required
 def review_queue(request):
@@ -260,8 +262,14 @@ def review_queue(request):
         request,
         "plans/review_queue.html",
         {
-            "whitelist": selectors.review_queue(user=request.user),
-            "green": selectors.post_review_queue(user=request.user),
+            # Paged, each queue on its own: at city size the city bureau's queues hold hundreds of plans each
+            # (474 and 318), and rendering every one with its form took a second a request.
+            "whitelist": page_without_count(
+                selectors.review_queue(user=request.user), request.GET.get("page"), REVIEW_PAGE_SIZE
+            ),
+            "green": page_without_count(
+                selectors.post_review_queue(user=request.user), request.GET.get("green_page"), REVIEW_PAGE_SIZE
+            ),
             "form": ReasonForm(),
         },
     )
