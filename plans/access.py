@@ -6,7 +6,7 @@ from .selectors import invitations_for_user, joint_tasks_for_user, plans_for_use
 
 def plan_for_user(*, user, plan_id: int) -> Plan:
     """The plan if the user may see it; 404 otherwise (another agency cannot learn it exists)."""
-    plan = plans_for_user(user=user).filter(pk=plan_id).first()
+    plan = plans_for_user(user=user).select_related("filed_by").filter(pk=plan_id).first()
     if plan is None:
         raise Http404
     return plan

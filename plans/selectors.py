@@ -19,7 +19,7 @@ def plans_for_user(*, user):
     (``accounts.selectors.divisions_supervised_by``: a district bureau its district's agencies, the city
     bureau the city-level agencies and those of divisions without a bureau); admins all; enterprises none
     (they see visits, not the plans behind them). The scope itself is ``plan_scope_q``."""
-    qs = Plan.objects.select_related("agency", "enterprise", "theme", "joint_task", "filed_by")
+    qs = Plan.objects.select_related("agency", "enterprise", "theme", "joint_task")
     scope = plan_scope_q(user=user)
     return qs.none() if scope is None else qs.filter(scope)
 
