@@ -231,10 +231,14 @@ def task_calendar(request):
     )
 
 
+INVITATION_PAGE_SIZE = 30  # a theme's lead department invites a big agency ~2,000 times a year at city size
+
+
 @agency_required
 def invitation_list(request):
-    invitations = selectors.invitations_for_user(user=request.user).order_by("-created_at")
-    return render(request, "plans/invitation_list.html", {"invitations": invitations})
+    invitations = selectors.invitations_for_user(user=request.user).order_by("-created_at", "-id")
+    page = page_without_count(invitations, request.GET.get("page"), INVITATION_PAGE_SIZE)
+    return render(request, "plans/invitation_list.html", {"invitations": page, "page": page})
 
 
 @agency_required

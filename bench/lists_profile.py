@@ -1,0 +1,149 @@
+"""Profile the list pages and API lists one request at a time on the city data set (bench/city.py).
+
+For each list: the median wall time of a few requests through Django's test client (in this process, no
+gunicorn), the number of SQL statements and the time spent in them, and, with ``--explain``, every SELECT of
+one request run again under ``EXPLAIN (ANALYZE, BUFFERS)`` (its execution time and the top of its plan).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yantai_bench_x .venv/bin/python bench/lists_profile.py
+    ... --only visits-api,tasks-page --explain --repeat 5
+
+Readers: an officer of the agency with the most plans and one of a median agency, the city justice bureau and a
+district one, an enterprise account with visits. Sessions are created by the test client (``force_login``).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yantai_inspect.settings")
+os.environ.setdefault("DEBUG", "False")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Exists, OuterRef  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from accounts.divisions import CITY_CODE  # noqa: E402
+from accounts.models import User  # noqa: E402
+from enterprises.models import EnterpriseAccount  # noqa: E402
+from plans.models import JointTask, Plan  # noqa: E402
+
+
+def readers() -> dict:
+    by_agency = list(
+        Plan.objects.values("agency_id").annotate(n=Count("id")).order_by("-n").values_list("agency_id", "n")
+    )
+    big, median = by_agency[0], by_agency[len(by_agency) // 2]
+    out = {}
+    for key, (agency_id, n) in (("officer-big", big), ("officer-median", median)):
+        out[key] = (User.objects.filter(role="officer", agency_id=agency_id, is_active=True).first(), n)
+    out["justice-city"] = (User.objects.filter(role="justice", agency__division=CITY_CODE).first(), None)
+    out["justice-district"] = (User.objects.filter(role="justice").exclude(agency__division=CITY_CODE).first(), None)
+    account = (
+        EnterpriseAccount.objects.filter(Exists(JointTask.objects.filter(enterprise=OuterRef("enterprise"))))
+        .select_related("user")
+        .first()
+    )
+    out["enterprise"] = (account.user, None)
+    return out
+
+
+# name -> (reader key, path, API?)
+LISTS = {
+    "plans-page": ("officer", "/agency/plans/", False),
+    "plans-api": ("officer", "/api/v1/plans/", True),
+    "visits-api": ("officer", "/api/v1/joint-tasks/", True),
+    "tasks-page": ("officer", "/agency/tasks/", False),
+    "tasks-page-all": ("officer", "/agency/tasks/?upcoming=0", False),
+    "calendar": ("officer", "/agency/calendar/", False),
+    "agency-dashboard": ("officer", "/agency/", False),
+    "invitations-page": ("officer", "/agency/invitations/", False),
+    "invitations-api": ("officer", "/api/v1/invitations/", True),
+    "records-page": ("officer", "/agency/records/", False),
+    "records-api": ("officer", "/api/v1/records/", True),
+    "enterprise-visits": ("enterprise", "/enterprise/visits/", False),
+    "enterprise-visits-api": ("enterprise", "/api/v1/joint-tasks/", True),
+    "review-queue": ("justice", "/justice/reviews/", False),
+    "review-api": ("justice", "/api/v1/reviews/", True),
+    "green-api": ("justice", "/api/v1/reviews/?queue=green_channel", True),
+    "justice-plans-api": ("justice", "/api/v1/plans/", True),
+    "justice-tasks-page": ("justice", "/justice/tasks/", False),
+    "justice-visits-api": ("justice", "/api/v1/joint-tasks/", True),
+}
+
+
+def explain(sql: str, params) -> tuple[float, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        lines = [row[0] for row in cursor.fetchall()]
+    total = next((float(x.split()[2]) for x in lines if x.startswith("Execution Time")), 0.0)
+    return total, "\n".join("      " + x for x in lines[:14])
+
+
+def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
+    client = APIClient() if is_api else Client()
+    client.force_authenticate(user) if is_api else client.force_login(user)
+    response = client.get(path)  # warm
+    assert response.status_code == 200, (name, response.status_code)
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(path)
+        walls.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    db_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    print(
+        f"{name:24} {user.username:28} wall p50 {statistics.median(walls):8.1f} ms  "
+        f"{len(queries):3d} queries  db {db_ms:7.1f} ms",
+        flush=True,
+    )
+    if do_explain:
+        sqls = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        results = []
+        for sql in sqls:
+            # captured SQL has the parameters inlined (psycopg's mogrify): run it as is
+            try:
+                ms, plan = explain(sql, None)
+            except Exception as exc:  # noqa: BLE001
+                ms, plan = -1, f"      (not explained: {exc})"
+                connection.rollback() if not connection.get_autocommit() else None
+            results.append((ms, sql, plan))
+        for ms, sql, plan in sorted(results, key=lambda r: -r[0])[:3]:
+            print(f"    {ms:8.2f} ms  {sql[:300]}")
+            print(plan)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--who", default="", help="comma-separated reader keys (officer-big, justice-city, ...)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("the database's name must contain 'bench'")
+    people = readers()
+    for key, (user, n) in people.items():
+        print(f"# {key}: {user.username} ({user.agency.name if user.agency_id else ''}) {n or ''}")
+    names = [n for n in args.only.split(",") if n] or list(LISTS)
+    for name in names:
+        kind, path, is_api = LISTS[name]
+        for key, (user, _n) in people.items():
+            if not key.startswith(kind) or (args.who and key not in args.who.split(",")):
+                continue
+            profile(name, user, path, is_api, repeat=args.repeat, do_explain=args.explain)
+
+
+if __name__ == "__main__":
+    main()
