@@ -630,6 +630,9 @@ def main():
                         help="refuse a database with unapplied migrations instead of applying them")
     parser.add_argument("--collectstatic", action="store_true", help="collect the static files even if up to date")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--warmup", type=float, default=3,
+                        help="seconds of wrk over every action's GET requests before measuring, not counted (every "
+                             "worker's first requests import and compile what production workers have long had)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s per wrk run, smaller samples")
     options = parser.parse_args()
     duration = options.duration or (2 if options.quick else 8)
@@ -712,6 +715,14 @@ def main():
         start_gunicorn(env, options.port, options.workers)
         wanted = {n for n in options.only.split(",") if n}
         rows, bare_runs = [], []
+        if options.warmup > 0:
+            warm = [r for name, _k, _d, requests, _o in actions(day) if not wanted or name in wanted
+                    for r in requests[:3] if r[0] == "GET"] + [("GET", BARE, {}, None)]
+            run_wrk(port=options.port, requests=warm, one_shot=False, seconds=options.warmup,
+                    connections=options.connections, threads=options.threads, timeout=options.timeout,
+                    workdir=workdir, name="warmup")
+            settle(options.port)
+            log(f"   warm-up: {options.warmup:g} s of wrk over {len(warm)} GET requests (not counted)")
         for name, kind, description, requests, one_shot in actions(day):
             if wanted and name not in wanted:
                 continue
