@@ -1,10 +1,15 @@
 """Safe image uploads: decoded and re-encoded (so only pixels survive: no EXIF location or camera data, no
-trailing payload), size-limited, stored under unguessable names outside any public URL."""
+trailing payload), size-limited, stored under unguessable names outside any public URL.
+
+Decoding is where an image costs memory (width × height × channels, whatever the file's size), so the pixel
+count is read from the header first (``Image.open`` parses only the header) and refused above
+``UPLOAD_MAX_PIXELS``; and only ``UPLOAD_DECODE_CONCURRENCY`` photos are decoded at once per process."""
 
 import contextlib
 import hashlib
 import io
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +20,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from yantai_inspect.errors import DomainError
 
 ALLOWED_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/jpeg", "jpg")}
-MAX_PIXELS = 40_000_000
 MAX_SIDE = 4096
+# Process-wide: every request thread of a worker shares it (the setting is read once, at import).
+_DECODE_SLOTS = threading.BoundedSemaphore(max(1, settings.UPLOAD_DECODE_CONCURRENCY))
 
 
 @dataclass
@@ -42,10 +48,43 @@ def _read_limited(upload) -> bytes:
     return data
 
 
+def _not_an_image() -> DomainError:
+    return DomainError(_("This file is not an image the platform accepts (JPEG, PNG or WebP)."), field="photo")
+
+
+def _check_header(data: bytes) -> None:
+    """Refuse by the header alone (format and pixel count), before a single pixel is decoded."""
+    limit = settings.UPLOAD_MAX_PIXELS
+    too_large = DomainError(
+        _("The image is larger than %(mp)d megapixels.") % {"mp": max(1, limit // 1_000_000)}, field="photo"
+    )
+    Image.MAX_IMAGE_PIXELS = limit  # Pillow's own check, which raises only at twice this number
+    try:
+        with Image.open(io.BytesIO(data)) as probe:  # parses the header only
+            fmt, (width, height) = probe.format, probe.size
+    except Image.DecompressionBombError as exc:
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _not_an_image() from exc
+    if fmt not in ALLOWED_FORMATS:
+        raise _not_an_image()
+    if width * height > limit:
+        raise too_large
+
+
 def decode_and_reencode(upload) -> tuple[bytes, str, str, int, int]:
     """Return (bytes, content type, extension, width, height) of a clean copy, or raise DomainError."""
     data = _read_limited(upload)
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    _check_header(data)
+    if not _DECODE_SLOTS.acquire(timeout=settings.UPLOAD_DECODE_WAIT_SECONDS):
+        raise DomainError(_("The server is busy processing other photos. Please try again in a moment."), field="photo")
+    try:
+        return _decode(data)
+    finally:
+        _DECODE_SLOTS.release()
+
+
+def _decode(data: bytes) -> tuple[bytes, str, str, int, int]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()  # structural check of the whole file
@@ -53,11 +92,9 @@ def decode_and_reencode(upload) -> tuple[bytes, str, str, int, int]:
         fmt = image.format
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(
-            _("This file is not an image the platform accepts (JPEG, PNG or WebP)."), field="photo"
-        ) from exc
+        raise _not_an_image() from exc
     if fmt not in ALLOWED_FORMATS:
-        raise DomainError(_("This file is not an image the platform accepts (JPEG, PNG or WebP)."), field="photo")
+        raise _not_an_image()
     image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop all metadata
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     content_type, ext = ALLOWED_FORMATS[fmt]
