@@ -15,6 +15,7 @@ from enterprises.access import enterprise_for_user, require_enterprise
 from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
+from yantai_inspect.inputs import DATE_MAX, DATE_MIN, INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
 from yantai_inspect.replica import replica_reads
 
@@ -51,10 +52,11 @@ def plan_list(request):
 def plan_new(request):
     agency = request.user.agency
     invitation = None
-    if request.GET.get("invitation") or request.POST.get("invitation"):
-        invitation = invitation_for_user(
-            user=request.user, invitation_id=request.GET.get("invitation") or request.POST.get("invitation")
-        )
+    invitation_id = query_int(request.GET, "invitation", minimum=1, maximum=INT_MAX) or query_int(
+        request.POST, "invitation", minimum=1, maximum=INT_MAX
+    )
+    if invitation_id:
+        invitation = invitation_for_user(user=request.user, invitation_id=invitation_id)
     initial = {"officers": [request.user]}
     if invitation is not None:
         lead = invitation.lead_plan
@@ -206,11 +208,9 @@ def _task_detail(request, pk):
 @agency_required
 def task_calendar(request):
     today = timezone.localdate()
-    try:
-        year, month = int(request.GET.get("y", today.year)), int(request.GET.get("m", today.month))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    # A month of the platform's date range, with a month either side for the links (y=9999&m=12 overflowed).
+    year = query_int(request.GET, "y", default=today.year, minimum=DATE_MIN.year + 1, maximum=DATE_MAX.year - 1)
+    first = dt.date(year, query_int(request.GET, "m", default=today.month, minimum=1, maximum=12), 1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     tasks = selectors.visits_in_date_order(user=request.user, since=first, until=last).exclude(
         status=JointTask.Status.CANCELLED

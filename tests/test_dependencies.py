@@ -39,6 +39,7 @@ SHARED_MODULES = {
     "yantai_inspect.widgets",
     "yantai_inspect.site",
     "yantai_inspect.replica",
+    "yantai_inspect.inputs",
 }
 
 

@@ -1,7 +1,8 @@
 """The API for the officer app (山东通) and the enterprise app (爱山东), under /api/v1/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 
 from catalogue import api as catalogue_api
 from enterprises import api as enterprises_api
@@ -10,7 +11,8 @@ from notifications import api as notifications_api
 from plans import api as plans_api
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    # DRF's token view names its own parsers; it gets the project's (yantai_inspect.inputs.JSONParser).
+    path("auth/token/", ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES), name="api-token"),
     path("enterprises/", enterprises_api.EnterpriseListApi.as_view(), name="api-enterprise-list"),
     path(
         "enterprises/suggestions/",

@@ -6,11 +6,22 @@ from django.core.paginator import InvalidPage
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from .inputs import query_int
+
+MAX_PAGE = 10_000
+
 
 class LimitOffsetWithoutCount(LimitOffsetPagination):
-    """``?limit=&offset=`` as before; the response is ``{next, previous, results}`` (no ``count``)."""
+    """``?limit=&offset=`` as before; the response is ``{next, previous, results}`` (no ``count``). An offset
+    past ``max_offset`` is a 400 on the field (the database refused ``OFFSET 99999999999999999999``)."""
 
     max_limit = 200
+    max_offset = MAX_PAGE * max_limit
+
+    def get_offset(self, request):
+        return query_int(
+            request.query_params, self.offset_query_param, default=0, minimum=0, maximum=self.max_offset
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -79,8 +90,6 @@ class PageWithoutCount:
             raise InvalidPage
         return self.number - 1
 
-
-MAX_PAGE = 10_000
 
 
 def page_without_count(queryset, page_number, per_page: int) -> PageWithoutCount:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Query strings and form fields checked once for every page and API call (NUL, dates, integers).
+    "yantai_inspect.inputs.InputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -221,6 +223,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies bounded in depth and checked like query strings (yantai_inspect.inputs).
+    "DEFAULT_PARSER_CLASSES": [
+        "yantai_inspect.inputs.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "yantai_inspect.pagination.LimitOffsetWithoutCount",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yantai_inspect.api_errors.exception_handler",

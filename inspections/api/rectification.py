@@ -2,12 +2,13 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import AGENCY, ENTERPRISE, IsEnterpriseAccount, IsOfficer, require_officer, require_portal
 from enterprises.access import require_enterprise
+from yantai_inspect.inputs import JSONParser
 
 from .. import selectors, services
 from ..access import finding_for_user, rectification_for_agency

@@ -3,11 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import IsEnterpriseAccount
+from yantai_inspect.inputs import JSONParser
 
 from .. import services
 from ..access import record_for_user

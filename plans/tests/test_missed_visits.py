@@ -168,8 +168,11 @@ def test_the_refile_page_action_for_the_agency_and_the_refused(client, city, mis
     with travel(days(20)):
         client.force_login(city.market_officer)
         assert "refile" in client.get(f"/agency/plans/{missed.pk}/").content.decode()
+        assert client.post(url, {"window_start": "2026-13-01", "window_end": "x"}).status_code == 302  # form error
+        # A date out of the platform's range and a NUL byte are refused on their field before any view runs.
         for bad in ({"window_start": "9999-99-99", "window_end": "x"}, {"window_start": "2026-07-01\x00"}):
-            assert client.post(url, bad).status_code == 302
+            refused = client.post(url, bad)
+            assert refused.status_code == 400 and "window_start" in refused.content.decode()
         assert not Plan.objects.filter(refiled_from=missed).exists()
         client.force_login(OfficerFactory(agency=AgencyFactory(division="370611")))
         assert client.post(url, data).status_code == 404

@@ -187,7 +187,10 @@ def test_the_calendar_shows_the_visit(client, city, frozen):
     client.force_login(city.market_officer)
     page = client.get("/agency/calendar/", {"y": TODAY.year, "m": TODAY.month}).content.decode()
     assert f"/agency/tasks/{plan.joint_task_id}/" in page
-    assert client.get("/agency/calendar/", {"y": "x"}).status_code == 200
+    # A month that is not one is answered on its field (it used to be swallowed; y=9999&m=12 was a 500).
+    for odd in ({"y": "x"}, {"y": 9999, "m": 12}, {"y": 1, "m": 1}, {"m": 13}, {"y": 10**30}):
+        refused = client.get("/agency/calendar/", odd)
+        assert refused.status_code == 400, odd
 
 
 def test_an_outsider_officer_sees_no_plans_in_the_list(client, city, frozen):

@@ -207,10 +207,18 @@ def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, froz
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
-def test_odd_dates_give_empty_figures(api, city, frozen, value):
+def test_dates_out_of_the_platforms_range_are_a_400_on_their_field(api, city, frozen, value):
+    # They gave empty figures; yantai_inspect.inputs now refuses them as every other date parameter.
     grow(city, 1)
     api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
     response = api.get("/api/v1/statistics/", {"from": value, "to": value})
+    assert response.status_code == 400 and {"from", "to"} & set(response.json())
+
+
+def test_the_widest_dates_of_the_platforms_range_give_empty_figures(api, city, frozen):
+    grow(city, 1)
+    api.force_authenticate(JusticeUserFactory(agency=city.justice_bureau))
+    response = api.get("/api/v1/statistics/", {"from": "2199-12-31", "to": "2199-12-31"})
     assert response.status_code == 200 and response.json()["figures"]["plans"] == 0
 
 
