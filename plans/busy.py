@@ -5,8 +5,10 @@ business, so the services live here: each validates, writes the row, audits and 
 visits under its row lock, in one transaction. The enterprise portal, the API and the admin all call them.
 """
 
+import bisect
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +26,69 @@ from .matching import (
     lock_enterprise,
     served_plan_ids,
 )
+from .models import Plan
 
 MAX_DAYS = 90
+YEAR_DAYS = 365
+
+
+def _declared_days(*, enterprise_id: int, start: dt.date, end: dt.date) -> set[dt.date]:
+    days = set()
+    periods = BusyPeriod.objects.filter(enterprise_id=enterprise_id, start__lte=end, end__gte=start)
+    for first, last in periods.values_list("start", "end"):
+        day = max(first, start)
+        while day <= min(last, end):
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def _most_in_a_year(days: set[dt.date], *, start: dt.date, end: dt.date) -> int:
+    """The most of ``days`` in any 365-day window that overlaps [start, end]. The worst window starts on one
+    of the days (or at ``end``): moving a window's start onto the next busy day only adds days."""
+    ordered = sorted(days)
+    first_start = start - dt.timedelta(days=YEAR_DAYS - 1)
+    starts = [d for d in ordered if first_start <= d <= end] + [end]
+    return max(
+        bisect.bisect_right(ordered, w + dt.timedelta(days=YEAR_DAYS - 1)) - bisect.bisect_left(ordered, w)
+        for w in starts
+    )
+
+
+def busy_days_left(*, enterprise_id: int, start: dt.date, end: dt.date | None = None) -> int:
+    """How many busy days the enterprise may still declare within [start, end] (one day when no end): the
+    cap (``BUSY_DAYS_MAX_PER_YEAR``) less the most days already declared in a 365-day window over them."""
+    end = end or start
+    span = dt.timedelta(days=YEAR_DAYS - 1)
+    days = _declared_days(enterprise_id=enterprise_id, start=start - span, end=end + span)
+    return max(0, settings.BUSY_DAYS_MAX_PER_YEAR - _most_in_a_year(days, start=start, end=end))
+
+
+def _check_allowance(*, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date) -> None:
+    """At most ``BUSY_DAYS_MAX_PER_YEAR`` busy days in any 365 days (five chained 89-day periods blocked every
+    routine inspection for 15 months), and none beyond the planning horizon."""
+    if end > Plan.horizon_end(today):
+        raise DomainError(
+            _("A busy period may end at most %(n)d days from today.") % {"n": settings.PLAN_HORIZON_DAYS},
+            field="end",
+        )
+    span = dt.timedelta(days=YEAR_DAYS - 1)
+    days = _declared_days(enterprise_id=enterprise.pk, start=start - span, end=end + span)
+    before = _most_in_a_year(days, start=start, end=end)
+    day = start
+    while day <= end:
+        days.add(day)
+        day += dt.timedelta(days=1)
+    cap = settings.BUSY_DAYS_MAX_PER_YEAR
+    if _most_in_a_year(days, start=start, end=end) > cap:
+        raise DomainError(
+            _(
+                "At most %(cap)d busy days may be declared in any 365 days; %(left)d are left for a period"
+                " over these dates."
+            )
+            % {"cap": cap, "left": max(0, cap - before)},
+            field="end",
+        )
 
 
 def _check_dates(*, start: dt.date, end: dt.date) -> None:
@@ -38,11 +101,13 @@ def _check_dates(*, start: dt.date, end: dt.date) -> None:
 def busy_period_check(
     *, enterprise: Enterprise, start: dt.date, end: dt.date, today: dt.date | None = None
 ) -> EnterpriseState:
-    """The rules of a declaration, checked without writing: at most 90 days, and no plan that has a visit
-    today may be left with no day to visit by these dates (visits already fixed keep their date). Returns
-    the enterprise's ``EnterpriseState`` with the new period in it, for the re-matching that follows."""
+    """The rules of a declaration, checked without writing: at most 90 days, within the planning horizon and
+    the yearly allowance (``_check_allowance``), and no plan that has a visit today may be left with no day
+    to visit by these dates (visits already fixed keep their date). Returns the enterprise's
+    ``EnterpriseState`` with the new period in it, for the re-matching that follows."""
     _check_dates(start=start, end=end)
     today = today or timezone.localdate()
+    _check_allowance(enterprise=enterprise, start=start, end=end, today=today)
     state = load_states(enterprise_ids=[enterprise.pk], today=today)[enterprise.pk]
     served = served_plan_ids(compute_schedule(enterprise_id=enterprise.pk, today=today, state=state))
     state.busy.append((start, end))

@@ -301,6 +301,12 @@ class Plan(models.Model):
         any, not yet fixed (the enterprise has been notified of a fixed visit)."""
         return self.is_editable and not (self.joint_task_id and self.joint_task.fixed)
 
+    @staticmethod
+    def horizon_end(today: dt.date) -> dt.date:
+        """The last day anything may be planned for today (``PLAN_HORIZON_DAYS``): a plan's earliest visit
+        date and an enterprise's busy period alike (the scheduler never looks further)."""
+        return today + dt.timedelta(days=settings.PLAN_HORIZON_DAYS)
+
     # -- filed 7 days ahead (提前7天报备): the one definition, used by the filing check, the statistics and
     # every page or endpoint that shows it. A routine plan counts from its own filing day; a response to an
     # invitation from the lead plan's, since it joins a visit the lead agency filed ahead; a green-channel

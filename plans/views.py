@@ -3,6 +3,7 @@
 import calendar as pycalendar
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from yantai_inspect.replica import replica_reads
 
 from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
-from .busy import busy_period_declare
+from .busy import busy_days_left, busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
 from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm
 from .models import JointTask, Plan
@@ -350,8 +351,11 @@ def busy_periods(request):
         else:
             messages.success(request, _("Busy period declared. Visits not yet fixed avoid these dates."))
             return redirect("enterprise-busy-periods")
-    periods = BusyPeriod.objects.filter(enterprise=enterprise, end__gte=timezone.localdate())
-    return render(request, "plans/busy_periods.html", {"form": form, "periods": periods})
+    today = timezone.localdate()
+    periods = BusyPeriod.objects.filter(enterprise=enterprise, end__gte=today)
+    left = busy_days_left(enterprise_id=enterprise.pk, start=today)
+    allowance = {"left": left, "cap": settings.BUSY_DAYS_MAX_PER_YEAR}
+    return render(request, "plans/busy_periods.html", {"form": form, "periods": periods, "allowance": allowance})
 
 
 @enterprise_required

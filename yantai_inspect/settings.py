@@ -285,6 +285,8 @@ VISIT_FIX_DAYS_BEFORE = env_int("VISIT_FIX_DAYS_BEFORE", 3)
 PLAN_WINDOW_MAX_DAYS = env_int("PLAN_WINDOW_MAX_DAYS", 60)
 # A plan is filed within a year of its visit (yearly plans are the longest horizon the rules know).
 PLAN_HORIZON_DAYS = env_int("PLAN_HORIZON_DAYS", 366)
+# An enterprise's busy periods keep routine visits away: at most this many busy days in any 365 days.
+BUSY_DAYS_MAX_PER_YEAR = env_int("BUSY_DAYS_MAX_PER_YEAR", 60)
 INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
 # A campaign files one plan per enterprise, all or none, in one transaction: at most this many enterprises.
 CAMPAIGN_MAX_ENTERPRISES = env_int("CAMPAIGN_MAX_ENTERPRISES", 500)

@@ -1,8 +1,10 @@
 """The enterprise app's busy periods (dates it asks not to be visited): declared and removed through the plans
 app's services, which re-match the enterprise's unfixed visits."""
 
+from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,7 +12,7 @@ from rest_framework.views import APIView
 from enterprises.access import require_enterprise
 from enterprises.models import BusyPeriod
 
-from ..busy import busy_period_declare, busy_period_delete
+from ..busy import busy_days_left, busy_period_declare, busy_period_delete
 
 
 class BusyPeriodSerializer(serializers.ModelSerializer):
@@ -19,13 +21,29 @@ class BusyPeriodSerializer(serializers.ModelSerializer):
         fields = ["id", "start", "end", "reason"]
 
 
-class BusyPeriodListApi(APIView):
-    """The enterprise's declared busy periods (dates it asks not to be visited); unfixed visits avoid them."""
+ALLOWANCE_HEADERS = [
+    OpenApiParameter(
+        "Busy-Days-Left",
+        int,
+        OpenApiParameter.HEADER,
+        response=True,
+        description="busy days the enterprise may still declare in a 365-day window that includes today",
+    ),
+    OpenApiParameter("Busy-Days-Cap", int, OpenApiParameter.HEADER, response=True, description="per 365 days"),
+]
 
-    @extend_schema(responses=BusyPeriodSerializer(many=True))
+
+class BusyPeriodListApi(APIView):
+    """The enterprise's declared busy periods (dates it asks not to be visited); unfixed visits avoid them.
+    The allowance left (at most ``BUSY_DAYS_MAX_PER_YEAR`` days in any 365) is in the response headers."""
+
+    @extend_schema(responses=BusyPeriodSerializer(many=True), parameters=ALLOWANCE_HEADERS)
     def get(self, request):
         enterprise = require_enterprise(request.user)
-        return Response(BusyPeriodSerializer(BusyPeriod.objects.filter(enterprise=enterprise), many=True).data)
+        response = Response(BusyPeriodSerializer(BusyPeriod.objects.filter(enterprise=enterprise), many=True).data)
+        response["Busy-Days-Left"] = busy_days_left(enterprise_id=enterprise.pk, start=timezone.localdate())
+        response["Busy-Days-Cap"] = settings.BUSY_DAYS_MAX_PER_YEAR
+        return response
 
     @extend_schema(request=BusyPeriodSerializer, responses={201: BusyPeriodSerializer})
     def post(self, request):

@@ -102,7 +102,7 @@ def _check_window(
         raise DomainError(
             _("A window may span at most %(n)d days.") % {"n": settings.PLAN_WINDOW_MAX_DAYS}, field="window_end"
         )
-    if (start - today).days > settings.PLAN_HORIZON_DAYS:
+    if start > Plan.horizon_end(today):
         raise DomainError(
             _("A plan may be filed at most %(n)d days before its earliest visit date.")
             % {"n": settings.PLAN_HORIZON_DAYS},

@@ -64,13 +64,71 @@ def test_an_enterprise_declares_lists_and_removes_its_busy_periods():
 
 
 def test_a_busy_period_in_year_9999_is_refused_on_its_field_without_a_500():
-    """It used to be accepted: the date is outside the platform's range (yantai_inspect.inputs)."""
+    """It used to be accepted: nothing plans that far (the horizon rule), and the date is out of range."""
     api = APIClient()
     api.force_authenticate(enterprise_user(EnterpriseFactory()))
     response = api.post(
         "/api/v1/my-enterprise/busy-periods/", {"start": "9999-12-01", "end": "9999-12-31"}, format="json"
     )
     assert response.status_code == 400 and {"start", "end"} & set(response.json())
+
+
+def test_a_busy_period_beyond_the_planning_horizon_is_refused(settings):
+    api = APIClient()
+    api.force_authenticate(enterprise_user(EnterpriseFactory()))
+    horizon = days(settings.PLAN_HORIZON_DAYS)
+    late = api.post(
+        "/api/v1/my-enterprise/busy-periods/",
+        {"start": (horizon - dt.timedelta(days=2)).isoformat(), "end": (horizon + dt.timedelta(days=1)).isoformat()},
+        format="json",
+    )
+    assert late.status_code == 400 and "end" in late.json()
+    on_the_horizon = api.post(
+        "/api/v1/my-enterprise/busy-periods/",
+        {"start": (horizon - dt.timedelta(days=2)).isoformat(), "end": horizon.isoformat()},
+        format="json",
+    )
+    assert on_the_horizon.status_code == 201
+
+
+def test_busy_days_are_capped_in_any_365_days_and_the_allowance_is_shown(settings):
+    """Five chained 89-day periods blocked every routine visit for 15 months: now 60 days in any 365."""
+    settings.BUSY_DAYS_MAX_PER_YEAR = 60
+    settings.PLAN_HORIZON_DAYS = 800  # room for a second year
+    enterprise = EnterpriseFactory()
+    api = APIClient()
+    api.force_authenticate(enterprise_user(enterprise))
+
+    def declare(first, length):
+        return api.post(
+            "/api/v1/my-enterprise/busy-periods/",
+            {"start": days(first).isoformat(), "end": days(first + length - 1).isoformat()},
+            format="json",
+        )
+
+    assert api.get("/api/v1/my-enterprise/busy-periods/")["Busy-Days-Left"] == "60"
+    assert declare(10, 89).status_code == 400  # one 89-day period is already over the cap
+    assert declare(10, 40).status_code == 201
+    listed = api.get("/api/v1/my-enterprise/busy-periods/")
+    assert listed["Busy-Days-Left"] == "20" and listed["Busy-Days-Cap"] == "60"
+    refused = declare(100, 21)  # 40 + 21 within 365 days
+    assert refused.status_code == 400
+    assert "20" in refused.json()["end"][0]
+    assert declare(100, 20).status_code == 201  # exactly the cap
+    assert declare(370, 5).status_code == 400  # 40 + 20 + 5 in the 365 days from day 10
+    assert declare(375, 5).status_code == 201  # the window has moved on: at most 60 in any 365 days
+    assert declare(100, 10).status_code == 201  # days already declared count once
+    assert BusyPeriod.objects.filter(enterprise=enterprise).count() == 4
+
+
+def test_the_busy_page_shows_the_allowance(client, settings):
+    settings.BUSY_DAYS_MAX_PER_YEAR = 60
+    enterprise = EnterpriseFactory()
+    BusyPeriod.objects.create(enterprise=enterprise, start=days(10), end=days(24))
+    client.force_login(enterprise_user(enterprise))
+    page = client.get("/enterprise/busy-periods/").content.decode()
+    allowance = page.split('class="allowance"')[1].split("</p>")[0]
+    assert "45" in allowance and "60" in allowance
 
 
 def test_the_admin_declares_and_removes_busy_periods_through_the_services(client, city):
