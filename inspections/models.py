@@ -73,6 +73,19 @@ class InspectionRecord(models.Model):
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def pdf_is_current(self) -> bool:
+        """The stored PDF shows the record as it is now. Rendered on finalising and again once signed or
+        refused; until the second render exists, the file on record still shows an unsigned record."""
+        if not self.pdf_path:
+            return False
+        if self.status not in (self.Status.SIGNED, self.Status.REFUSED):
+            return True
+        signed_at = Signature.objects.filter(record_id=self.pk).values_list("signed_at", flat=True).first()
+        if signed_at is None:
+            return True
+        return self.pdf_generated_at is not None and self.pdf_generated_at >= signed_at
+
 
 class RecordItem(models.Model):
     """One matter of the combined checklist, as found on site."""

@@ -293,3 +293,36 @@ def test_the_portal_pdf_is_rendered_on_demand_when_the_worker_has_not_yet(client
     assert client.get(f"/records/{record.pk}/pdf/").status_code == 404
     client.logout()
     assert client.get(f"/records/{record.pk}/pdf/").status_code == 302
+
+
+def test_the_api_answers_202_until_the_signed_pdf_exists(city, task):
+    """The PDF rendered on finalising shows no signature; after signing, the API answered it with 200 until the
+    worker re-rendered. Now: 202 with Retry-After until the signed one is on file."""
+    from rest_framework.test import APIClient
+
+    record = finalised_record(city, task)
+    with freeze(ON_SITE + dt.timedelta(hours=1, minutes=5)):
+        pdf.store_record_pdf(record)
+    api = APIClient()
+    api.force_authenticate(enterprise_user(city.enterprise))
+    url = f"/api/v1/records/{record.pk}/pdf/"
+    assert api.get(url).status_code == 200  # finalised, not yet signed: the current PDF
+    sign(record, method=Signature.Method.TYPED, typed_name="王建国")
+    pending = api.get(url)
+    assert pending.status_code == 202 and int(pending["Retry-After"]) > 0
+    with freeze(ON_SITE + dt.timedelta(hours=2, minutes=1)):
+        pdf.store_record_pdf(record)
+    signed = api.get(url)
+    assert signed.status_code == 200
+    assert "王建国" in compact(text_of(b"".join(signed.streaming_content)))
+
+
+def test_the_portal_renders_the_signed_pdf_instead_of_serving_the_unsigned_one(client, city, task):
+    record = finalised_record(city, task)
+    with freeze(ON_SITE + dt.timedelta(hours=1, minutes=5)):
+        pdf.store_record_pdf(record)
+    sign(record, method=Signature.Method.TYPED, typed_name="王建国")
+    client.force_login(enterprise_user(city.enterprise))
+    response = client.get(f"/records/{record.pk}/pdf/")
+    assert response.status_code == 200
+    assert "王建国" in compact(text_of(b"".join(response.streaming_content)))

@@ -19,7 +19,7 @@ def record_pdf(request, pk):
     record = record_for_user(user=request.user, record_id=pk)
     if record.status == InspectionRecord.Status.DRAFT:
         raise Http404
-    if not record.pdf_path or not private_file(record.pdf_path).exists():
+    if not record.pdf_is_current or not private_file(record.pdf_path).exists():
         store_record_pdf(record)
         record.refresh_from_db()
     return FileResponse(
