@@ -21,6 +21,7 @@ REACHED = {
     "plans.plan_officers": ["plan"],
     "plans.plan_matters": ["plan"],
     "plans.invitation": ["lead_plan"],
+    "plans.participation": ["joint_task"],
     "inspections.checkin": ["task"],
     "inspections.inspectionrecord": ["task"],
     "inspections.recorditem": ["record__task"],
