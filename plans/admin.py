@@ -10,7 +10,7 @@ from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 
 from .busy import busy_period_check, busy_period_declare, busy_period_delete
-from .models import Invitation, JointTask, Participation, Plan, StatisticsCell
+from .models import Invitation, JointTask, Participation, Plan, StatisticsCell, StatisticsDirty
 
 
 class PlanInline(admin.TabularInline):
@@ -74,6 +74,15 @@ class ParticipationAdmin(ReadOnlyModelAdmin):
     search_fields = ["agency__name", "joint_task__enterprise__name", "joint_task__enterprise__uscc"]
     date_hierarchy = "visit_date"
     list_select_related = ["agency", "joint_task__enterprise"]
+
+
+@admin.register(StatisticsDirty)
+class StatisticsDirtyAdmin(ReadOnlyModelAdmin):
+    """The division-days whose cells the compaction has yet to recompute (written by the writers, cleared by
+    ``plans.statistics.cells_compact``); a long list means the job is not running."""
+
+    list_display = ["id", "division", "day"]
+    ordering = ["-id"]
 
 
 @admin.register(Invitation)

@@ -377,6 +377,25 @@ class StatisticsCell(models.Model):
         return f"{self.day} {self.division} {self.agency_id} {self.theme_id}"
 
 
+class StatisticsDirty(models.Model):
+    """A (division, day) whose ``StatisticsCell`` rows may be stale: appended by every writer that changes a
+    figure's input (``plans.statistics.cells_refresh_for_visits``), deleted by the compaction that recomputes
+    them (``plans.statistics.cells_compact``). Append-only and without a unique constraint, so that two
+    writers never wait for each other; the readers compute a dirty pair's cells from the plans."""
+
+    id = models.BigAutoField(primary_key=True)
+    division = models.CharField(_("enterprise's division"), max_length=6)
+    day = models.DateField(_("visit date"))
+
+    class Meta:
+        verbose_name = _("stale statistics day")
+        verbose_name_plural = _("stale statistics days")
+        indexes = [models.Index(fields=["division", "day"], name="statisticsdirty_division_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.division}"
+
+
 class Invitation(models.Model):
     """一家发起、众家响应: a theme's lead agency invites the theme's other agencies to join its visit."""
 

@@ -29,15 +29,19 @@ scale") has the measurements.
 """
 
 import datetime as dt
+import logging
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast, TruncMonth
 
 from accounts.divisions import DIVISION_CODES, division_name
 
-from .models import JointTask, Plan, StatisticsCell
+from .models import JointTask, Plan, StatisticsCell, StatisticsDirty
+
+log = logging.getLogger(__name__)
 
 DIMENSIONS = ("agency", "theme", "district", "month")
 
@@ -93,10 +97,31 @@ def plan_statistics(
         cells, missed = cells.filter(day__lte=date_to), missed.filter(joint_task__visit_date__lte=date_to)
     sums = {name: Sum(name) for name in COUNTS}
     n_missed = Count("joint_task", distinct=True)
+    # The cells of the (division, day) pairs a writer logged since the last compaction may be stale: those
+    # pairs are summed from the plans instead, in the same query (UNION ALL), so a write shows at once.
+    dirty = _pairs_q(StatisticsDirty.objects.order_by("division", "day").values_list("division", "day").distinct())
+    live = None
+    if dirty is not None:
+        cells = cells.exclude(_cells_q(dirty))
+        live = Plan.objects.order_by().filter(_plans_q(dirty), status__in=Plan.SERVED, joint_task__isnull=False)
+        live = live.none() if scope is None else live.filter(scope)
+        if date_from:
+            live = live.filter(joint_task__visit_date__gte=date_from)
+        if date_to:
+            live = live.filter(joint_task__visit_date__lte=date_to)
+    key_cells, key_plans = (Value(0), Value(0)) if by is None else (_CELL_GROUP[by], _PLAN_GROUP[by])
+    qs = cells.annotate(key=key_cells).values("key").annotate(**sums)
+    if live is not None:
+        qs = qs.union(live.annotate(key=key_plans).values("key").annotate(**_source_counts()), all=True)
+    rows = {}
+    for row in qs:
+        key = row.pop("key")
+        into = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            into[name] += row[name] or 0
     if by is None:
-        return _figures({**cells.aggregate(**sums), "missed": missed.aggregate(n=n_missed)["n"]})
-    rows = {row.pop("key"): row for row in cells.annotate(key=_CELL_GROUP[by]).values("key").annotate(**sums)}
-    total = {name: sum(row[name] or 0 for row in rows.values()) for name in COUNTS}
+        return _figures({**rows.get(0, {}), "missed": missed.aggregate(n=n_missed)["n"]})
+    total = {name: sum(row[name] for row in rows.values()) for name in COUNTS}
     for key, n in missed.annotate(key=_PLAN_GROUP[by]).values("key").annotate(n=n_missed).values_list("key", "n"):
         rows.setdefault(key, {})["missed"] = n
     total["missed"] = missed.aggregate(n=n_missed)["n"]
@@ -147,32 +172,59 @@ def _tidy(value: float) -> float | int:
 def cells_source(plans: Q):
     """The cells of the served plans matching ``plans`` (a filter over plans), computed from scratch: one
     GROUP BY, the columns in ``KEY + COUNTS`` order."""
-    k = F("joint_task__n_plans")
-    urgent = Q(urgent=True)
     qs = (
         Plan.objects.order_by()
         .filter(plans, status__in=Plan.SERVED, joint_task__isnull=False)
         .values("agency_id", "theme_id", day=F("joint_task__visit_date"), division=F("joint_task__division"))
-        .annotate(
-            plans=Count("pk"),
-            # 1 / k for the plan's visit; the stored k is at least 1 for a served plan (joint_task_counts_refresh).
-            visit_share=Sum(
-                Case(
-                    When(joint_task__n_plans__gt=0, then=Value(1.0) / Cast(k, FloatField())),
-                    default=Value(0.0),
-                    output_field=FloatField(),
-                )
-            ),
-            joint_plans=Count("pk", filter=Q(joint_task__n_agencies__gte=2)),
-            filed_ahead=Count("pk", filter=Plan.filed_ahead_q()),
-            green_channel=Count("pk", filter=urgent),
-            green_channel_justified=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
-            green_channel_unjustified=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
-            green_channel_pending=Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
-        )
+        .annotate(**_source_counts())
     )
     assert (*qs.query.values_select, *qs.query.annotation_select) == KEY + COUNTS
     return qs
+
+
+def _source_counts() -> dict:
+    """The cells' additive columns computed from the served plans, in ``COUNTS`` order."""
+    k = F("joint_task__n_plans")
+    urgent = Q(urgent=True)
+    return {
+        "plans": Count("pk"),
+        # 1 / k for the plan's visit; the stored k is at least 1 for a served plan (joint_task_counts_refresh).
+        "visit_share": Sum(
+            Case(
+                When(joint_task__n_plans__gt=0, then=Value(1.0) / Cast(k, FloatField())),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        ),
+        "joint_plans": Count("pk", filter=Q(joint_task__n_agencies__gte=2)),
+        "filed_ahead": Count("pk", filter=Plan.filed_ahead_q()),
+        "green_channel": Count("pk", filter=urgent),
+        "green_channel_justified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
+        "green_channel_unjustified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
+        "green_channel_pending": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
+    }
+
+
+def _pairs_q(pairs) -> dict | None:
+    """(division, day) pairs as {division: sorted days}; None when there are none."""
+    days = defaultdict(set)
+    for division, day in pairs:
+        days[division].add(day)
+    return {division: sorted(ds) for division, ds in days.items()} or None
+
+
+def _plans_q(days: dict) -> Q:
+    q = Q(pk__in=[])
+    for division, ds in days.items():
+        q |= Q(joint_task__division=division, joint_task__visit_date__in=ds)
+    return q
+
+
+def _cells_q(days: dict) -> Q:
+    q = Q(pk__in=[])
+    for division, ds in days.items():
+        q |= Q(division=division, day__in=ds)
+    return q
 
 
 def _cells_write(*, plans: Q, cells: Q) -> None:
@@ -191,23 +243,67 @@ def cells_refresh(pairs) -> None:
     to a figure's input, with the old days as well as the new ones. Two writers refreshing one pair wait for
     each other (an advisory lock per pair on PostgreSQL, taken in order; SQLite has one writer), so neither
     deletes the other's cells unseen."""
-    days = defaultdict(set)
-    for division, day in pairs:
-        days[division].add(day)
-    if not days:
+    days = _pairs_q(pairs)
+    if days is None:
         return
     _lock((division, day) for division, ds in days.items() for day in ds)
-    plans, cells = Q(pk__in=[]), Q(pk__in=[])
-    for division, ds in days.items():
-        plans |= Q(joint_task__division=division, joint_task__visit_date__in=sorted(ds))
-        cells |= Q(division=division, day__in=sorted(ds))
-    _cells_write(plans=plans, cells=cells)
+    _cells_write(plans=_plans_q(days), cells=_cells_q(days))
 
 
 def cells_refresh_for_visits(tasks, *, left=()) -> None:
-    """Refresh the cells of the days of the visits of the queryset ``tasks`` and of the (division, day) pairs
-    ``left``: the days visits left (moved from, dropped), which only the writer knows."""
-    cells_refresh({*tasks.order_by().values_list("division", "visit_date").distinct(), *left})
+    """Log the days of the visits of the queryset ``tasks`` and the (division, day) pairs ``left`` (the days
+    visits left: moved from, dropped, which only the writer knows) as dirty, in the caller's transaction: one
+    INSERT ... SELECT, no lock, no recompute (the readers compute a dirty pair from the plans). The compaction
+    (``cells_compact``) is enqueued once the transaction commits; the beat runs it every minute as well."""
+    table = connection.ops.quote_name(StatisticsDirty._meta.db_table)
+    selects, params = [], []
+    try:
+        sql, ps = tasks.order_by().values_list("division", "visit_date").distinct().query.sql_with_params()
+        selects.append(sql)
+        params.extend(ps)
+    except EmptyResultSet:
+        pass
+    for division, day in sorted(set(left)):
+        selects.append("SELECT %s, %s")
+        params.extend([division, day])
+    if not selects:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (division, day) {' UNION ALL '.join(selects)}", params)
+    if not any(getattr(entry[1], "__name__", "") == "_compact_soon" for entry in connection.run_on_commit):
+        transaction.on_commit(_compact_soon)
+
+
+def _compact_soon() -> None:
+    from .tasks import statistics_cells_compact
+
+    try:
+        statistics_cells_compact.delay()
+    except Exception:  # the broker is down: the dirty rows wait for the beat's run
+        log.warning("statistics: broker unavailable, compaction left for the beat", exc_info=True)
+
+
+def cells_compact(*, batch_pairs: int = 500) -> int:
+    """Recompute the cells of the dirty (division, day) pairs and clear them, ``batch_pairs`` pairs per
+    transaction (select the pairs, delete their dirty rows, then ``cells_refresh``: its advisory locks keep two
+    compactions apart). A writer that commits after the DELETE leaves its row for the next run, so nothing is
+    lost; rerunnable, and a no-op (one query) when nothing is dirty. Returns the pairs recomputed."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            pairs = list(
+                StatisticsDirty.objects.order_by("division", "day")
+                .values_list("division", "day")
+                .distinct()[:batch_pairs]
+            )
+            if not pairs:
+                return done
+            days = _pairs_q(pairs)
+            StatisticsDirty.objects.filter(_cells_q(days)).delete()
+            cells_refresh(pairs)
+        done += len(pairs)
+        if len(pairs) < batch_pairs:
+            return done
 
 
 def cells_rebuild_span() -> tuple[dt.date, dt.date] | None:

@@ -12,3 +12,10 @@ def plans_daily_checks() -> dict:
 def statistics_rebuild() -> int:
     """The statistics' cells rebuilt from scratch (``manage.py statistics_rebuild``); rerunnable."""
     return statistics.cells_rebuild()
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def statistics_cells_compact() -> int:
+    """The statistics' dirty division-days recomputed into their cells (enqueued by the writers on commit, and
+    every minute by the beat); rerunnable."""
+    return statistics.cells_compact()

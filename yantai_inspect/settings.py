@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic jobs are declared here, in code. Each is rerunnable without double effects.
 CELERY_BEAT_SCHEDULE = {
     "outbox-drain": {"task": "outbox.tasks.outbox_drain", "schedule": 60.0},
+    # the safety net of the writers' on-commit enqueue (plans.statistics.cells_refresh_for_visits)
+    "statistics-cells-compact": {"task": "plans.tasks.statistics_cells_compact", "schedule": 60.0},
     "plans-daily-checks": {"task": "plans.tasks.plans_daily_checks", "schedule": crontab(hour=1, minute=0)},
     "findings-overdue-check": {
         "task": "inspections.tasks.findings_overdue_check",

@@ -9,10 +9,10 @@ from accounts.models import Agency
 from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from plans.matching import joint_task_counts_refresh
-from plans.models import JointTask, Plan
+from plans.models import JointTask, Plan, StatisticsDirty
 from plans.selectors import capped_count, plan_scope_q
 from plans.services import plan_file
-from plans.statistics import DIMENSIONS, MISSED, plan_statistics
+from plans.statistics import DIMENSIONS, MISSED, cells_compact, plan_statistics
 
 from .conftest import days
 
@@ -166,10 +166,11 @@ def grow(city, n):
 
 PAGES = [
     # the city bureau reads once which districts have no active bureau of their own (divisions_supervised_by);
-    # each figure set is two queries (the cells, the missed visits)
-    ("justice", "/justice/", 11),
-    ("justice", "/justice/statistics/?by=agency", 7),
-    ("officer", "/agency/statistics/?by=month", 6),
+    # each figure set is three queries (the dirty division-days, the cells with the dirty days summed from the
+    # plans, the missed visits)
+    ("justice", "/justice/", 12),
+    ("justice", "/justice/statistics/?by=agency", 8),
+    ("officer", "/agency/statistics/?by=month", 7),
     ("officer", "/agency/", 10),
 ]
 
@@ -192,10 +193,10 @@ def test_the_pages_with_statistics_take_a_fixed_number_of_queries(
 def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, frozen, django_assert_num_queries, params):
     user = JusticeUserFactory(agency=city.justice_bureau)
     grow(city, 2)
-    # the districts the city bureau answers for (divisions_supervised_by), then the figures: the sum of the
-    # cells and the missed visits (grouped: also overall); each request gets the user freshly loaded, as a
-    # real one does
-    queries = 4 if params else 3
+    # the districts the city bureau answers for (divisions_supervised_by), then the figures: the dirty
+    # division-days, the sum of the cells (UNION ALL the dirty days from the plans) and the missed visits
+    # (grouped: also overall); each request gets the user freshly loaded, as a real one does
+    queries = 5 if params else 4
     api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
     with django_assert_num_queries(queries):
         assert api.get("/api/v1/statistics/", params).status_code == 200
@@ -239,15 +240,22 @@ def test_the_statistics_are_refused_to_enterprises_and_anonymous_readers(api, cl
 
 
 @pytest.mark.parametrize("by", [None, *DIMENSIONS])
-def test_the_figures_take_two_queries_whatever_the_plans(city, frozen, django_assert_num_queries, by):
-    """The sum of the cells and the missed visits (grouped, also the missed visits overall); the reader's
-    scope is a filter, not a query."""
+def test_the_figures_take_three_queries_whatever_the_plans_and_the_dirty_days(
+    city, frozen, django_assert_num_queries, by
+):
+    """The dirty division-days, the sum of the cells UNION ALL the dirty days' cells from the plans, and the
+    missed visits (grouped, also the missed visits overall); the reader's scope is a filter, not a query. The
+    same with the writes pending (dirty) and compacted, at two sizes."""
     scope = plan_scope_q(user=city.market_officer)
-    queries = 2 if by is None else 3
-    grow(city, 2)
-    with django_assert_num_queries(queries):
-        assert plan_statistics(scope=scope, by=by)
-    grow(city, 4)
-    with django_assert_num_queries(queries):
-        figures = plan_statistics(scope=scope, by=by)
-    assert (figures if by is None else figures["groups"][0])["plans"] == 6
+    queries = 3 if by is None else 4
+    for n, plans in ((2, 2), (4, 6)):
+        grow(city, n)
+        assert StatisticsDirty.objects.exists()
+        with django_assert_num_queries(queries):
+            pending = plan_statistics(scope=scope, by=by)
+        cells_compact()
+        assert not StatisticsDirty.objects.exists()
+        with django_assert_num_queries(queries):
+            figures = plan_statistics(scope=scope, by=by)
+        assert figures == pending
+        assert (figures if by is None else figures["groups"][0])["plans"] == plans
