@@ -259,3 +259,30 @@ def test_the_figures_take_three_queries_whatever_the_plans_and_the_dirty_days(
             figures = plan_statistics(scope=scope, by=by)
         assert figures == pending
         assert (figures if by is None else figures["groups"][0])["plans"] == plans
+
+
+def test_a_filing_only_logs_its_division_days_one_statement(city, frozen):
+    """The rollup costs a filing one statement (the dirty log's INSERT ... SELECT): no lock, no recompute
+    (it was four: the days, the advisory locks, the cells' DELETE and INSERT)."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plans import statistics
+
+    def statements(enterprise):
+        with CaptureQueriesContext(connection) as queries:
+            file(city, city.market_officer, enterprise=enterprise)
+        return [q["sql"] for q in queries.captured_queries]
+
+    file(city, city.market_officer, enterprise=EnterpriseFactory())  # warm the caches of the first filing
+    with mock.patch("plans.matching.cells_refresh_for_visits"), mock.patch(
+        "plans.services.filing.cells_refresh_for_visits"
+    ):
+        without = statements(EnterpriseFactory())
+    logged = statements(EnterpriseFactory())
+    extra = [sql for sql in logged if "statistics" in sql.lower()]
+    assert len(logged) == len(without) + 1
+    assert len(extra) == 1 and extra[0].startswith("INSERT INTO") and "statisticsdirty" in extra[0]
+    assert StatisticsDirty.objects.count() == 2 and not statistics.StatisticsCell.objects.exists()
