@@ -82,10 +82,14 @@ def main() -> None:
                 actor = User.objects.get(pk=officer.pk)
                 enterprise = Enterprise.objects.get(pk=enterprise_id)
                 start = today + dt.timedelta(days=rng.randint(8, 30))
-                patches = [] if way == "log" else [
-                    mock.patch("plans.matching.cells_refresh_for_visits"),
-                    mock.patch("plans.services.filing.cells_refresh_for_visits"),
-                ]
+                patches = (
+                    []
+                    if way == "log"
+                    else [
+                        mock.patch("plans.matching.cells_refresh_for_visits"),
+                        mock.patch("plans.services.filing.cells_refresh_for_visits"),
+                    ]
+                )
                 for p in patches:
                     p.start()
                 try:

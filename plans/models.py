@@ -336,9 +336,10 @@ class Plan(models.Model):
 
 class StatisticsCell(models.Model):
     """The statistics' rollup: the additive figures of the plans one agency filed under one theme (or none)
-    that visits on one day to the enterprises of one division serve. Kept equal to a recount from the plans
-    and visits by ``plans.statistics.cells_refresh`` in the transaction of every writer that changes them;
-    ``manage.py statistics_rebuild`` rebuilds them from scratch."""
+    that visits on one day to the enterprises of one division serve. Equal to a recount from the plans and
+    visits except for the (division, day) pairs logged in ``StatisticsDirty`` (the readers compute those from
+    the plans) until ``plans.statistics.cells_compact`` recomputes them; ``manage.py statistics_rebuild``
+    rebuilds them from scratch."""
 
     day = models.DateField(_("visit date"))
     division = models.CharField(_("enterprise's division"), max_length=6)

@@ -18,14 +18,18 @@ of its scope (``plans.selectors.plan_scope_q``: the same filter on the agency as
 city's year is a sum over some hundred thousand small rows instead of a join over a million plans. Missed
 visits are few: they are counted from the visits directly, through a partial index.
 
-``cells_refresh`` recomputes the cells of some (division, day) pairs from the plans, set-based (one DELETE,
-one INSERT ... SELECT ... GROUP BY whatever the number of pairs); every writer that changes a figure's input
-calls it in its transaction: ``plans.matching.joint_task_counts_refresh`` (the recount of a visit's plans
-that filing, withdrawal, review, re-matching and the missed-visit job already run) and the few writers that
-change a plan without changing which plans a visit serves (the green-channel visit, the review after the
-fact). ``tests/test_statistics_recount.py`` holds the cells equal to a recount after a random mix of writes;
-``manage.py statistics_rebuild`` rebuilds them from scratch. docs/performance.md ("Statistics at city
-scale") has the measurements.
+The writers do not recompute the cells: every writer that changes a figure's input logs the (division, day)
+pairs it touched into ``StatisticsDirty`` (``cells_refresh_for_visits``: one INSERT ... SELECT, no lock) in
+its transaction — ``plans.matching.joint_task_counts_refresh`` (the recount of a visit's plans that filing,
+withdrawal, review, re-matching and the missed-visit job already run) and the few writers that change a plan
+without changing which plans a visit serves (the green-channel visit, the review after the fact). A reader
+sums the cells of the pairs not logged UNION ALL the logged pairs' cells computed from the plans
+(``cells_source``), so the figures are exact at once. ``cells_compact`` (``plans.tasks.statistics_cells_compact``,
+enqueued on commit, and every minute by the beat) deletes the logged rows and recomputes their cells with
+``cells_refresh`` (set-based: one DELETE, one INSERT ... SELECT ... GROUP BY whatever the number of pairs).
+``tests/test_statistics_recount.py`` holds the figures equal to a recount after a random mix of writes, and
+the cells themselves after compaction; ``manage.py statistics_rebuild`` rebuilds them from scratch.
+docs/performance.md ("Statistics at city scale") has the measurements.
 """
 
 import datetime as dt
@@ -80,8 +84,9 @@ def plan_statistics(
 ) -> dict:
     """Figures over the plans of ``scope`` (``plans.selectors.plan_scope_q`` of the reader: a filter on the
     plans' agency; None sees nothing), overall or grouped ``by`` one of agency, theme, district (of the
-    enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Two queries
-    overall: the sum of the cells, and the missed visits. Grouped, also the ``overall`` figures: the cells'
+    enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Three queries
+    overall: the dirty pairs, the sum of the cells (UNION ALL the dirty pairs' from the plans), and the missed
+    visits. Grouped, also the ``overall`` figures: the cells'
     groups add up to them, only the missed visits are counted once more (a visit is missed once however many
     groups it has plans in), so a page showing both scans the cells once."""
     if by is not None and by not in DIMENSIONS:
@@ -239,8 +244,7 @@ def _cells_write(*, plans: Q, cells: Q) -> None:
 
 def cells_refresh(pairs) -> None:
     """Recompute the cells of the (enterprise's division, visit day) ``pairs`` from the plans and visits, in
-    the caller's transaction: the writers call it (through ``cells_refresh_for_visits``) after every change
-    to a figure's input, with the old days as well as the new ones. Two writers refreshing one pair wait for
+    the caller's transaction (the compaction and the rebuild). Two callers refreshing one pair wait for
     each other (an advisory lock per pair on PostgreSQL, taken in order; SQLite has one writer), so neither
     deletes the other's cells unseen."""
     days = _pairs_q(pairs)

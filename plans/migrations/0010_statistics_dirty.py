@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0009_invitation_list_indexes'),
+        ("plans", "0009_invitation_list_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatisticsDirty',
+            name="StatisticsDirty",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('division', models.CharField(max_length=6, verbose_name="enterprise's division")),
-                ('day', models.DateField(verbose_name='visit date')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("division", models.CharField(max_length=6, verbose_name="enterprise's division")),
+                ("day", models.DateField(verbose_name="visit date")),
             ],
             options={
-                'verbose_name': 'stale statistics day',
-                'verbose_name_plural': 'stale statistics days',
-                'indexes': [models.Index(fields=['division', 'day'], name='statisticsdirty_division_day')],
+                "verbose_name": "stale statistics day",
+                "verbose_name_plural": "stale statistics days",
+                "indexes": [models.Index(fields=["division", "day"], name="statisticsdirty_division_day")],
             },
         ),
     ]

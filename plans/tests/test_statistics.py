@@ -277,8 +277,9 @@ def test_a_filing_only_logs_its_division_days_one_statement(city, frozen):
         return [q["sql"] for q in queries.captured_queries]
 
     file(city, city.market_officer, enterprise=EnterpriseFactory())  # warm the caches of the first filing
-    with mock.patch("plans.matching.cells_refresh_for_visits"), mock.patch(
-        "plans.services.filing.cells_refresh_for_visits"
+    with (
+        mock.patch("plans.matching.cells_refresh_for_visits"),
+        mock.patch("plans.services.filing.cells_refresh_for_visits"),
     ):
         without = statements(EnterpriseFactory())
     logged = statements(EnterpriseFactory())
