@@ -36,6 +36,7 @@ REACHED = {
 # from the sharded plans.
 ROLLUPS = {
     "plans.statisticscell",
+    "plans.statisticsdirty",
 }
 
 
