@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # plans, visits and busy periods, the plan, its matters and officers, the audit entry, the plan's visit, the
 # visits' counts, the visits due for fixing, then the response's matters and earlier visits (with their
 # plans, matters and findings). SQLite adds two savepoint statements in a test's transaction.
-# The statistics rollup adds one (the visit's division and day logged for the compaction, plans.statistics), the
+# The statistics rollup adds one (the visit's division and day logged for the compaction, plans.statistics)
 # and the participation table two (plans.participation: the enterprise's open visits' rows replaced).
 FILING_STATEMENTS = 23
 
