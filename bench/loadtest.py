@@ -85,7 +85,7 @@ def child_env(database_url: str, static_root: str) -> dict:
         "DJANGO_ENV": "production", "DEBUG": "False", "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": f"{HOST},localhost", "DATABASE_URL": database_url, "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "yantai_inspect.settings",
-        "PYTHONPATH": str(BASE_DIR),
+        "PYTHONPATH": str(BASE_DIR), "SITE_URL": f"http://{HOST}",
     })
     return env
 
@@ -441,6 +441,20 @@ def run_wrk(*, port: int, requests: list, one_shot: bool, seconds: float, connec
     }
 
 
+def compact_statistics() -> int:
+    """What the Celery worker does seconds after each write (``plans.tasks.statistics_cells_compact``): no
+    worker runs beside gunicorn here, so the dirty division-days the writes logged are compacted between two
+    actions, outside the measured runs, and the statistics are read as production reads them."""
+    from django.db import connection
+
+    from plans.statistics import cells_compact
+
+    try:
+        return cells_compact()
+    finally:
+        connection.close()
+
+
 def settle(port: int, limit: float = 60) -> None:
     """Wait until the requests still queued from the last run are through (the bare view answers fast
     again), so that one run's backlog is not measured in the next."""
@@ -758,9 +772,11 @@ def main():
             row.update(name=name, kind=kind, description=description,
                        ratio=row["rps"] / bare["rps"] if bare["rps"] and row["how"].startswith("wrk") else None)
             rows.append(row)
+            compacted = compact_statistics()
             settle(options.port)
             log(f"   {name:20} {row['rps']:8.1f} req/s  p50 {row['p50']:.1f}  p99 {row['p99']:.1f} ms  "
-                f"errors {row['errors']}  (bare {bare['rps']:.0f} req/s)  [{row['how']}] {description}")
+                f"errors {row['errors']}  (bare {bare['rps']:.0f} req/s)  [{row['how']}] {description}"
+                + (f"; then the statistics' compaction of {compacted} dirty division-days" if compacted else ""))
         stop_all()
 
         jobs, memory = [], {}
