@@ -717,7 +717,7 @@ def main():
             log(f"\n== static files: {static_root} is up to date with static/ (--collectstatic to redo it)")
         log("\n== sample users and requests")
         day = Day(rng=random.Random(options.seed + int(time.time()) // 86400), today=today, sample=sample,
-                  sign_pool=60 if options.quick else 300, filings=600 if options.quick else 4000)
+                  sign_pool=60 if options.quick else 1500, filings=600 if options.quick else 4000)
         connection.close()
 
         from django.conf import settings
