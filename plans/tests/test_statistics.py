@@ -287,3 +287,13 @@ def test_a_filing_only_logs_its_division_days_one_statement(city, frozen):
     assert len(logged) == len(without) + 1
     assert len(extra) == 1 and extra[0].startswith("INSERT INTO") and "statisticsdirty" in extra[0]
     assert StatisticsDirty.objects.count() == 2 and not statistics.StatisticsCell.objects.exists()
+
+
+def test_a_breakdown_says_how_a_joint_visit_is_shared(client, city, frozen):
+    """Visits and visits avoided are shares of joint visits in a breakdown (1/k and (k - 1)/k): the page says
+    so beside the fractions it shows."""
+    client.force_login(city.market_officer)
+    grow(city, 1)
+    body = client.get("/agency/statistics/?by=month", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "1/k" in body and "均摊" in body
+    assert "1/k" not in client.get("/agency/statistics/").content.decode()
