@@ -16,7 +16,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,7 +47,7 @@ SIGNATURE_METHOD_LABELS = {Signature.Method.DRAWN: "手写签名", Signature.Met
 
 
 def record_verify_url(record) -> str:
-    return absolute_url(reverse("verify-record", args=[qrtokens.record_token(record.pk, record.content_hash)]))
+    return absolute_url(qrtokens.record_verify_path(record))
 
 
 def _data_uri(data: bytes, content_type: str) -> str:

@@ -52,6 +52,16 @@ def record_token(record_id: int, content_hash: str) -> str:
     return signing.dumps({"r": record_id, "h": content_hash}, salt=RECORD_SALT, compress=True)
 
 
+def record_verify_path(record) -> str | None:
+    """The public verification page of a record's content (its QR code, the PDF, the pages and the API all
+    link here); None while the record has no content hash yet."""
+    if not record.content_hash:
+        return None
+    from django.urls import reverse
+
+    return reverse("verify-record", args=[record_token(record.pk, record.content_hash)])
+
+
 def read_record_token(token: str) -> tuple[int, str]:
     try:
         data = signing.loads(token, salt=RECORD_SALT)

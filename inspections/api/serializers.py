@@ -105,6 +105,4 @@ class RecordSerializer(serializers.ModelSerializer):
         return SignatureSerializer(signature).data if signature else None
 
     def get_verify_url(self, record) -> str | None:
-        if not record.content_hash:
-            return None
-        return f"/verify/record/{qrtokens.record_token(record.pk, record.content_hash)}/"
+        return qrtokens.record_verify_path(record)

@@ -65,9 +65,7 @@ def record_context(record: InspectionRecord) -> dict:
         "findings": record.findings.select_related("item__matter", "agency").order_by("id"),
         "signature": signature,
         "signature_image": _signature_image(signature),
-        "verify_url": (
-            f"/verify/record/{qrtokens.record_token(record.pk, record.content_hash)}/" if record.content_hash else None
-        ),
+        "verify_url": qrtokens.record_verify_path(record),
     }
 
 
