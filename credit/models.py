@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .policy import CapPolicy, CapRule  # noqa: F401  (the cap policy tables live in credit/policy.py)
+
 
 class CreditProfile(models.Model):
     """信用等级 and 白名单 status of an enterprise; inspection is differentiated by it."""

@@ -155,6 +155,11 @@ class Plan(models.Model):
         HIGHER_ASSIGNMENT = "higher_assignment", _("Assignment from a higher level")
         OTHER = "other", _("Other")
 
+    class CapExemption(models.TextChoices):
+        NONE = "", _("Not exempt")
+        RECHECK = "recheck", _("Re-check of rectification")
+        SPECIAL = "special", _("Special inspection ordered from above")
+
     class PostReview(models.TextChoices):
         NOT_NEEDED = "", _("Not needed")
         PENDING = "pending", _("Awaiting review after the fact")
@@ -260,6 +265,12 @@ class Plan(models.Model):
         related_name="refiled_as",
         help_text=_("The plan not carried out that this plan files again."),
     )
+    # 检查频次上限 (``plans.caps``): a plan the rules exempt from the yearly caps besides the green channel's
+    # exempt categories, and the reason a plan over a cap was routed to the justice bureau.
+    cap_exemption = models.CharField(
+        _("exempt from the yearly caps"), max_length=8, choices=CapExemption.choices, blank=True, default=""
+    )
+    cap_note = models.TextField(_("yearly cap"), blank=True)
 
     class Meta:
         verbose_name = _("inspection plan")

@@ -143,6 +143,7 @@ def finding_schedule_recheck(
         window_start=window_start,
         window_end=window_end,
         officers=officers,
+        cap_exemption=Plan.CapExemption.RECHECK,  # re-checks of rectification are exempt from the yearly caps
     )
     Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.RECHECK, recheck_plan=plan)
     audit_record(actor=actor, action="finding.recheck", obj=finding, details={"plan": plan.pk})

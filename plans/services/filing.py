@@ -18,6 +18,7 @@ from enterprises.selectors import enterprises_for_user
 from yantai_inspect.errors import DomainError
 
 from ..calendar import blocked_days, unknown_calendar_years
+from ..caps import plan_cap_enforce
 from ..matching import enterprise_reschedule, load_states, lock_enterprise, lock_enterprise_within
 from ..models import Invitation, JointTask, Plan
 from ..participation import participation_refresh
@@ -143,6 +144,7 @@ def plan_file(
     urgent_reason: str = "",
     invitation: Invitation | None = None,
     campaign: str = "",
+    cap_exemption: str = "",
     today: dt.date | None = None,
 ) -> Plan:
     """File an inspection plan (检查计划报备).
@@ -219,6 +221,7 @@ def plan_file(
         post_review=post_review,
         invitation=invitation,
         campaign=campaign,
+        cap_exemption=cap_exemption,
     )
     # The window's order (the table's check constraint) was checked by _check_window, which names the field;
     # the database still enforces it. Not checking it again here saves a query and its savepoint.
@@ -265,6 +268,7 @@ def plan_file(
         _invite_theme_agencies(actor=actor, plan=plan, today=today)
     else:
         _notify_justice_review(plan)
+    plan_cap_enforce(actor=actor, plan=plan, enterprise=enterprise, today=today)  # refuses or routes to review
     return plan
 
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 # plans, matters and findings). SQLite adds two savepoint statements in a test's transaction.
 # The statistics rollup adds one (the visit's division and day logged for the compaction, plans.statistics)
 # and the participation table two (plans.participation: the enterprise's open visits' rows replaced).
-FILING_STATEMENTS = 23
+# The yearly caps two (plans.caps: the caps in force for the agency and grade, the year's visits counted).
+FILING_STATEMENTS = 25
 
 
 def history(city, enterprise, n: int) -> None:
@@ -84,6 +85,11 @@ def filing_statements(city, n: int) -> list[dict]:
 def test_filing_runs_a_fixed_number_of_statements_whatever_the_enterprise_has(city, frozen):
     """Fails on the old code: 30 statements with one earlier visit and live plan, 34 with five (each earlier
     visit read its record apart), the enterprise and busy periods read twice, the plan read again."""
+    from credit.policy import cap_policy_set
+
+    # Caps in force (high enough for the history): the filing counts the enterprise's visits of the year.
+    rules = [{"scope": scope, "agency": None, "tier": "B", "limit": 50} for scope in ("agency", "combined")]
+    cap_policy_set(actor=None, effective_from=days(-1), rules=rules, today=days(-1))
     small, large = filing_statements(city, 1), filing_statements(city, 5)
     assert len(small) == len(large), [q["sql"][:80] for q in large]
     assert len(small) <= FILING_STATEMENTS, [q["sql"][:80] for q in small]
