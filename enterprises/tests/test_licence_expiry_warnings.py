@@ -106,3 +106,101 @@ def test_the_migration_marks_the_licences_warned_about_before_it_for_their_curre
     marks = dict(Licence.objects.values_list("pk", "expiry_warned_for"))
     assert marks == {warned.pk: warned.valid_to, renewed.pk: None}
     assert licence_expiry_warnings_send(today=TODAY) == 0
+
+
+# -- exactly once (issue 9, item 6): a crash midway, a rerun, two runs at once, a renewal
+
+
+def _warnings_per_licence():
+    from collections import Counter
+
+    keys = Notification.objects.filter(kind="licence_expiry", enterprise__isnull=False).values_list(
+        "dedupe_key", flat=True)
+    return Counter(key.rsplit(":", 1)[0] for key in keys)
+
+
+def test_a_crash_after_the_first_batch_then_a_rerun_warns_each_licence_once():
+    """The job dies after its first batch (the worker killed, the database gone): the first batch's claims,
+    notifications and audit entries are committed together, the second batch's not at all; the rerun warns
+    the rest, and nothing twice."""
+    from unittest import mock
+
+    from audit.models import AuditEntry
+    from enterprises import licences as job
+
+    AgencyFactory(department=DepartmentFactory(code="market"), division="370600")
+    due = LicenceFactory.create_batch(7, valid_to=TODAY + dt.timedelta(days=5))
+    real, calls = job._warn_all, []
+
+    def crash_on_the_second_batch(licences, regulators):
+        calls.append(len(licences))
+        if len(calls) == 2:
+            raise ConnectionError("worker lost mid-job")
+        return real(licences, regulators)
+
+    with mock.patch.object(job, "_warn_all", side_effect=crash_on_the_second_batch), pytest.raises(ConnectionError):
+        licence_expiry_warnings_send(today=TODAY, batch_size=3)
+    assert calls == [3, 3]
+    assert sum(_warnings_per_licence().values()) == 3
+    assert Licence.objects.filter(expiry_warned_for__isnull=False).count() == 3  # the crashed batch rolled back
+    assert licence_expiry_warnings_send(today=TODAY, batch_size=3) == 4  # the rerun: the other four
+    assert licence_expiry_warnings_send(today=TODAY, batch_size=3) == 0  # and a second rerun: none
+    per_licence = _warnings_per_licence()
+    assert set(per_licence.values()) == {1} and len(per_licence) == 7
+    assert AuditEntry.objects.filter(action="licence.expiry_warning").count() == 7
+    assert Notification.objects.filter(kind="licence_expiry", agency__isnull=False).count() == 7
+    assert all(lic.valid_to == Licence.objects.get(pk=lic.pk).expiry_warned_for for lic in due)
+
+
+def test_a_licence_renewed_before_the_job_runs_is_not_warned_and_a_renewal_after_the_warning_is_not_warned_again():
+    renewed_before = LicenceFactory(valid_to=TODAY + dt.timedelta(days=5))
+    warned = LicenceFactory(valid_to=TODAY + dt.timedelta(days=5))
+    renewed_before.valid_to = TODAY + dt.timedelta(days=5 + 365)
+    renewed_before.save()
+    assert licence_expiry_warnings_send(today=TODAY) == 1
+    warned.valid_to = TODAY + dt.timedelta(days=5 + 365)  # renewed after its warning
+    warned.save()
+    for day in range(0, 30):  # the month after: daily runs warn neither
+        assert licence_expiry_warnings_send(today=TODAY + dt.timedelta(days=day)) == 0
+    assert list(_warnings_per_licence()) == [f"licence-expiry:{warned.pk}:{(TODAY + dt.timedelta(days=5)).isoformat()}"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_on_postgresql_warn_each_licence_once():
+    """Two workers run the job at the same moment (beat fired twice, a retry overlapping): the batches lock
+    their rows FOR UPDATE SKIP LOCKED, so each licence is claimed by one run only."""
+    import threading
+    import time
+    from unittest import mock
+
+    from django.db import connection
+
+    from enterprises import licences as job
+
+    LicenceFactory.create_batch(40, valid_to=TODAY + dt.timedelta(days=5))
+    real, barrier, sent, errors = job._warn_all, threading.Barrier(2), [], []
+
+    def slow(licences, regulators):
+        time.sleep(0.05)  # widen the race: the other run looks for rows while this batch holds them
+        return real(licences, regulators)
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            sent.append(licence_expiry_warnings_send(today=TODAY, batch_size=5))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(job, "_warn_all", side_effect=slow):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert not errors
+    assert sum(sent) == 40
+    per_licence = _warnings_per_licence()
+    assert len(per_licence) == 40 and set(per_licence.values()) == {1}
