@@ -4,6 +4,7 @@ from django.contrib import admin
 from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
+from . import policy_admin  # noqa: F401  (the cap policy's read-only pages)
 from .models import CreditProfile
 from .services import credit_profile_set, credit_whitelist_check
 

@@ -211,3 +211,9 @@ def cap_policy_seed_defaults(*, effective_from: dt.date) -> CapPolicy | None:
         return None
     return cap_policy_set(actor=None, effective_from=effective_from, rules=default_cap_rules(),
                           note="默认上限(演示)", today=effective_from)
+
+
+def rule_dicts(rules) -> list[dict]:
+    """A version's rules as ``cap_policy_set`` takes them (to start a new version from one)."""
+    return [{"scope": r.scope, "agency": r.agency, "tier": r.tier, "limit": r.limit, "over_cap": r.over_cap}
+            for r in rules]

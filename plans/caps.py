@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from credit.policy import WHITELIST, CapRule, OverCap, cap_limits_for, cap_tier
+from credit.policy import WHITELIST, CapRule, OverCap, cap_limits_for, cap_policy_in_force, cap_rules, cap_tier
 from yantai_inspect.errors import DomainError
 
 from .matching import enterprise_reschedule
@@ -190,4 +190,57 @@ def cap_preview(*, enterprise, agency_id: int | None, visit_date: dt.date, new_v
         "all_exempt": counts["all_exempt"],
         "adds_combined": new_visit,
         "exemptions": exemptions_text(),
+    }
+
+
+def cap_text(info: dict) -> str:
+    """The counts and caps in one sentence, for the officer's preview and the enterprise's pages."""
+    def of(count, cap):
+        return _("%(count)d of at most %(cap)d") % {"count": count, "cap": cap} if cap is not None else _(
+            "%(count)d (no cap)") % {"count": count}
+
+    parts = [_("Yearly caps %(year)d, %(tier)s enterprise:") % {"year": info["year"], "tier": info["tier_label"]}]
+    if info["agency_routine"] is not None:
+        parts.append(_("routine visits of your agency %(n)s;") % {"n": of(info["agency_routine"], info["agency_cap"])})
+    parts.append(_("routine visits of all agencies %(n)s;") % {"n": of(info["all_routine"], info["combined_cap"])})
+    parts.append(_("exempt visits %(n)d (counted, not capped).") % {"n": info["all_exempt"]})
+    if info["adds_combined"] is False:
+        parts.append(_("Joining this planned visit adds no visit to the combined cap."))
+    elif info["adds_combined"]:
+        parts.append(_("A new visit counts against the combined cap: joining a planned visit would not."))
+    return " ".join(parts)
+
+
+def enterprise_caps(*, enterprise, today: dt.date, year: int | None = None) -> dict:
+    """What the enterprise sees (its portal and ``GET /api/v1/my-enterprise/caps/``): the caps in force for
+    its grade, its visits of the year by all agencies and by each agency, beside each agency's cap. Four
+    statements whatever the number of agencies."""
+    year = year or today.year
+    tier = enterprise_tier(enterprise)
+    rules = [r for r in cap_rules(cap_policy_in_force(today)) if r.tier == tier]
+    default = next((r.limit for r in rules if r.scope == CapRule.Scope.AGENCY and r.agency_id is None), None)
+    own = {r.agency_id: r.limit for r in rules if r.scope == CapRule.Scope.AGENCY and r.agency_id}
+    combined = next((r.limit for r in rules if r.scope == CapRule.Scope.COMBINED), None)
+    counts = cap_counts(enterprise_id=enterprise.pk, year=year)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = Q(joint_task__visit_date__range=(start, end)) | Q(
+        joint_task__isnull=True, window_start__range=(start, end)
+    )
+    routine, exempt = ~exempt_q(), exempt_q()
+    rows = (
+        Plan.objects.filter(in_year, enterprise_id=enterprise.pk, status__in=COUNTED_STATUSES)
+        .values("agency_id", "agency__name")
+        .annotate(rv=_visits(routine), ru=_unmatched(routine), ev=_visits(exempt), eu=_unmatched(exempt))
+        .order_by("agency__name")
+    )
+    agencies = [
+        {"agency": row["agency__name"], "routine": row["rv"] + row["ru"], "exempt": row["ev"] + row["eu"],
+         "cap": own.get(row["agency_id"], default)}
+        for row in rows
+    ]
+    return {
+        "year": year, "tier": tier, "tier_label": tier_label(tier),
+        "agency_cap": default, "combined_cap": combined,
+        "all_routine": counts["all_routine"], "all_exempt": counts["all_exempt"],
+        "agencies": agencies, "exemptions": exemptions_text(),
     }

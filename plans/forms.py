@@ -46,6 +46,12 @@ class PlanForm(forms.Form):
         label=_("Urgency reason category"), required=False, choices=[("", "—")] + list(Plan.UrgentCategory.choices)
     )
     urgent_reason = forms.CharField(label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    cap_exemption = forms.ChoiceField(
+        label=_("Yearly caps"),
+        required=False,
+        choices=[("", _("Routine: counts against the yearly caps")),
+                 (Plan.CapExemption.SPECIAL, _("Special inspection ordered from above (exempt from the caps)"))],
+    )
 
     def clean_campaign_enterprises(self):
         text = self.cleaned_data.get("campaign_enterprises") or ""

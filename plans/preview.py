@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from yantai_inspect.errors import DomainError
 
+from .caps import cap_preview, cap_text
 from .matching import compute_schedule
 from .scheduling import PlanWindow
 from .selectors import earlier_records
@@ -24,6 +25,8 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
         "new_visit": None,
         "calendar_warning": calendar_warning(window_start, window_end),
         "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today),
+        "cap": None,
+        "cap_message": None,
     }
     try:
         _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=False)
@@ -41,6 +44,10 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
     others = [by_id[pid] for pid in visit.plan_ids if pid != PREVIEW_ID]
     result["visit_date"] = visit.date.isoformat()
     result["new_visit"] = not others
+    # 检查频次上限: the count and the caps of the visit's year; joining a planned visit adds none to the combined.
+    result["cap"] = cap_preview(enterprise=enterprise, agency_id=user.agency_id, visit_date=visit.date,
+                                new_visit=not others, today=today)
+    result["cap_message"] = cap_text(result["cap"])
     if others:
         result["joins"] = {
             "agencies": sorted({p.agency.name for p in others}),

@@ -24,6 +24,7 @@ from . import selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
 from .busy import busy_days_left, busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
+from .caps import enterprise_caps
 from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm
 from .models import JointTask, Plan
 from .refile import plan_refile
@@ -98,6 +99,7 @@ def plan_new(request):
                 "urgent": data["urgent"],
                 "urgent_category": data["urgent_category"],
                 "urgent_reason": data["urgent_reason"],
+                "cap_exemption": data["cap_exemption"],
             }
             try:
                 if len(enterprises) > 1:
@@ -323,6 +325,16 @@ def _statistics(request):
 
 
 # -- enterprise portal -----------------------------------------------------------------------------------
+
+
+@enterprise_required
+def enterprise_caps_page(request):
+    """检查频次上限: the enterprise sees its visits of the year beside the caps for its grade."""
+    enterprise = require_enterprise(request.user)
+    today = timezone.localdate()
+    year = query_int(request.GET, "year", default=today.year, minimum=today.year - 5, maximum=today.year + 1)
+    return render(request, "plans/enterprise_caps.html",
+                  {"caps": enterprise_caps(enterprise=enterprise, today=today, year=year)})
 
 
 @enterprise_required

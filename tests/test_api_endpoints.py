@@ -607,6 +607,33 @@ CASES = [
         happy=lambda w, r: Finding.objects.get(severity="minor").status == "returned",
     ),
     Case(
+        "api-cap-policy",
+        "get",
+        "justice",
+        lambda w: ({}, {"on": "2026-06-01"}),
+        happy=lambda w, r: r.json()["on"] == "2026-06-01" and "history" in r.json(),
+        skip=("other_justice",),  # every justice bureau reads the city's caps; only the city's sets them
+    ),
+    Case(
+        "api-cap-policy",
+        "post",
+        "justice",
+        lambda w: ({}, {"effective_from": "2026-06-10", "note": "试行",
+                        "rules": [{"scope": "agency", "agency": None, "tier": "B", "limit": 2}]}),
+        ok=201,
+        justice=True,
+        happy=lambda w, r: r.json()["rules"] == [
+            {"scope": "agency", "agency": None, "tier": "B", "limit": 2, "over_cap": "refuse"}],
+    ),
+    Case(
+        "api-enterprise-caps",
+        "get",
+        "account",
+        lambda w: ({}, None),
+        happy=lambda w, r: r.json()["all_routine"] == 1 and r.json()["agencies"][0]["routine"] == 1,
+        skip=("other_enterprise",),  # another enterprise sees its own counts
+    ),
+    Case(
         "api-verify-inspection",
         "get",
         "account",

@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.settings import api_settings
 
 from catalogue import api as catalogue_api
+from credit import api as credit_api
 from enterprises import api as enterprises_api
 from inspections import api as inspections_api
 from notifications import api as notifications_api
@@ -37,6 +38,8 @@ urlpatterns = [
     path("invitations/", plans_api.InvitationListApi.as_view(), name="api-invitation-list"),
     path("invitations/<int:pk>/decline/", plans_api.InvitationDeclineApi.as_view(), name="api-invitation-decline"),
     path("statistics/", plans_api.StatisticsApi.as_view(), name="api-statistics"),
+    path("cap-policy/", credit_api.CapPolicyApi.as_view(), name="api-cap-policy"),
+    path("my-enterprise/caps/", plans_api.EnterpriseCapsApi.as_view(), name="api-enterprise-caps"),
     path("my-enterprise/busy-periods/", plans_api.BusyPeriodListApi.as_view(), name="api-busy-periods"),
     path("my-enterprise/busy-periods/<int:pk>/", plans_api.BusyPeriodDetailApi.as_view(), name="api-busy-period"),
     path("notifications/", notifications_api.NotificationListApi.as_view(), name="api-notifications"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("portals.urls")),
+    path("", include("credit.urls")),
     path("", include("plans.urls")),
     path("", include("inspections.urls")),
     path("enterprises/", include("enterprises.urls")),

@@ -2,6 +2,7 @@
 services do the work). ``yantai_inspect.api_urls`` routes to the views re-exported here."""
 
 from .busy_periods import BusyPeriodDetailApi, BusyPeriodListApi
+from .caps import EnterpriseCapsApi
 from .filing import (
     PlanCampaignApi,
     PlanDetailApi,
@@ -17,6 +18,7 @@ from .statistics import StatisticsApi
 from .visits import JointTaskDetailApi, JointTaskListApi
 
 __all__ = [
+    "EnterpriseCapsApi",
     "BusyPeriodDetailApi",
     "BusyPeriodListApi",
     "InvitationDeclineApi",

@@ -40,6 +40,13 @@ class PlanInputSerializer(serializers.Serializer):
     urgent_category = serializers.ChoiceField(choices=Plan.UrgentCategory.choices, required=False, allow_blank=True)
     urgent_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     invitation = serializers.IntegerField(required=False, help_text=_("The invitation this plan responds to"))
+    cap_exemption = serializers.ChoiceField(
+        choices=[("", _("Not exempt")), (Plan.CapExemption.SPECIAL, Plan.CapExemption.SPECIAL.label)],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("special: a special inspection ordered from above, exempt from the yearly caps"),
+    )
 
 
 class CampaignInputSerializer(PlanInputSerializer):

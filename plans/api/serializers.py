@@ -72,6 +72,8 @@ class PlanSerializer(BuiltFieldsOnce, serializers.ModelSerializer):
             "ahead_from",
             "filed_ahead",
             "campaign",
+            "cap_exemption",
+            "cap_note",
             "editable",
             "can_withdraw",
         ]

@@ -178,3 +178,16 @@ def test_a_failure_leaves_nothing_written(monkeypatch):
         seed()
 
     assert all(count == 0 for count in counts().values())
+
+
+def test_it_seeds_the_yearly_caps_defaults_once():
+    from credit.policy import CapPolicy, cap_limits_for
+
+    seed(no_activity=True)
+    seed(no_activity=True)
+    policy = CapPolicy.objects.get()
+    assert policy.effective_from == datetime.date(2026, 1, 1)
+    limits = {tier: cap_limits_for(on=datetime.date(2026, 6, 1), agency_id=0, tier=tier)["agency"]
+              for tier in ("whitelist", "A", "B", "C", "D")}
+    assert limits == {"whitelist": (1, "refuse"), "A": (1, "refuse"), "B": (2, "refuse"), "C": (3, "refuse"),
+                      "D": None}

@@ -75,6 +75,7 @@
         if (data.error) { text(box, data.error); }
         else { text(box, data.message); }
         preview.appendChild(box);
+        if (data.cap_message) { const c = text(document.createElement("p"), data.cap_message); c.className = "cap-count"; preview.appendChild(c); }
         if (data.calendar_warning) { preview.appendChild(text(document.createElement("p"), data.calendar_warning)); }
         const h = text(document.createElement("h3"), T.earlier);
         earlier.appendChild(h);

@@ -24,6 +24,7 @@ from audit.services import audit_record
 from catalogue.models import Theme
 from catalogue.services import catalogue_load
 from credit.models import CreditProfile
+from credit.policy import cap_policy_seed_defaults
 from enterprises.licences import licence_expiry_warnings_send
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.services import enterprise_account_link
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 logins = self.seed()
+                self.seed_caps()
                 if not no_activity:
                     self.seed_activity()
         except DomainError as exc:
@@ -88,6 +90,12 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(logins, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             self.stdout.write(f"demo logins written to {path}")
+
+    def seed_caps(self):
+        """The yearly caps' defaults (credit.policy: whitelist 1, A 1, B 2, C 3, D none per agency), in force
+        from the first of the year; left alone once a version exists (the justice bureau's own)."""
+        policy = cap_policy_seed_defaults(effective_from=datetime.date(self.today.year, 1, 1))
+        self.progress("inspection caps: " + ("defaults set" if policy else "a policy exists, left as it is"))
 
     def seed_activity(self):
         """Plans through the real services, then the daily jobs, so the portals have something to show."""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("justice/caps/", views.cap_policy, name="justice-cap-policy"),
+]
