@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from credit.policy import WHITELIST, CapRule, OverCap, cap_limits_for, cap_policy_in_force, cap_rules, cap_tier
+from notifications.models import Notification
 from yantai_inspect.errors import DomainError
 
 from .matching import enterprise_reschedule
-from .models import Plan
+from .models import Invitation, Plan
 
 EXEMPT_URGENT_CATEGORIES = (
     Plan.UrgentCategory.PUBLIC_REPORT,
@@ -162,6 +163,12 @@ def plan_cap_enforce(*, actor, plan: Plan, enterprise, today: dt.date) -> CapVer
     audit_record(actor=actor, action="plan.cap_review", obj=plan,
                  details={"scope": verdict.scope, "limit": verdict.limit, "count": verdict.count})
     if was_matched and not plan.urgent:
+        # The theme's invitations to join its visit, written by this filing a moment ago, are taken back with
+        # their notifications (nobody saw them: same transaction); approval invites again (``plan_review``).
+        invitations = list(Invitation.objects.filter(lead_plan=plan).values_list("pk", flat=True))
+        if invitations:
+            Notification.objects.filter(dedupe_key__in=[f"invitation:{pk}" for pk in invitations]).delete()
+            Invitation.objects.filter(pk__in=invitations).delete()
         enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
     if not plan.urgent:
         from .services.reviews import _notify_justice  # plans.services imports this module

@@ -129,3 +129,18 @@ def test_a_whitelisted_enterprise_has_the_whitelist_cap_whatever_its_grade(city,
     assert pending.status == Plan.Status.PENDING_REVIEW
     with pytest.raises(DomainError, match="whitelisted enterprise"):
         file(city, city.market_officer, 40)
+
+
+def test_a_thematic_plan_routed_to_review_takes_back_its_invitations_and_approval_sends_them(city, frozen):
+    from plans.models import Invitation
+
+    policy(agency=1, combined=None, over_cap="review")
+    file(city, city.market_officer, 10)
+    routed = file(city, city.market_officer, 40, theme=city.theme)
+    routed.refresh_from_db()
+    assert routed.status == Plan.Status.PENDING_REVIEW
+    assert not Invitation.objects.filter(lead_plan=routed).exists()
+    assert not Notification.objects.filter(dedupe_key__startswith="invitation:").exists()
+    plan_review(actor=JusticeUserFactory(agency=city.justice_bureau), plan=routed, approve=True)
+    assert set(Invitation.objects.filter(lead_plan=routed).values_list("agency", flat=True)) == {
+        city.ecology.pk, city.emergency.pk}
