@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import require_justice
 from accounts.divisions import CITY_CODE
@@ -29,32 +29,32 @@ WHITELIST = "whitelist"
 class CapTier(models.TextChoices):
     """The grade a cap applies to: the whitelist (白名单) first, whatever the grade, then the credit grade."""
 
-    WHITELIST = WHITELIST, _lazy("Whitelisted")
-    A = "A", _lazy("Grade A")
-    B = "B", _lazy("Grade B")
-    C = "C", _lazy("Grade C")
-    D = "D", _lazy("Grade D")
+    WHITELIST = WHITELIST, _("Whitelisted")
+    A = "A", _("Grade A")
+    B = "B", _("Grade B")
+    C = "C", _("Grade C")
+    D = "D", _("Grade D")
 
 
 class OverCap(models.TextChoices):
-    REFUSE = "refuse", _lazy("Refuse the plan")
-    REVIEW = "review", _lazy("Route the plan to the justice bureau for review")
+    REFUSE = "refuse", _("Refuse the plan")
+    REVIEW = "review", _("Route the plan to the justice bureau for review")
 
 
 class CapPolicy(models.Model):
     """A version of the cap policy (检查频次上限), in force from ``effective_from``. Never edited."""
 
-    effective_from = models.DateField(_lazy("in force from"))
-    note = models.TextField(_lazy("reason for the change"), blank=True)
+    effective_from = models.DateField(_("in force from"))
+    note = models.TextField(_("reason for the change"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_lazy("set by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_lazy("set at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
 
     class Meta:
         app_label = "credit"
-        verbose_name = _lazy("inspection cap policy")
-        verbose_name_plural = _lazy("inspection cap policies")
+        verbose_name = _("inspection cap policy")
+        verbose_name_plural = _("inspection cap policies")
         ordering = ["-effective_from", "-id"]
         indexes = [models.Index(fields=["effective_from", "id"], name="cappolicy_in_force")]
 
@@ -67,23 +67,23 @@ class CapRule(models.Model):
     combined (all agencies together), for one grade tier. ``limit`` empty: no cap."""
 
     class Scope(models.TextChoices):
-        AGENCY = "agency", _lazy("per agency")
-        COMBINED = "combined", _lazy("all agencies together")
+        AGENCY = "agency", _("per agency")
+        COMBINED = "combined", _("all agencies together")
 
-    policy = models.ForeignKey(CapPolicy, verbose_name=_lazy("policy"), on_delete=models.PROTECT, related_name="rules")
-    scope = models.CharField(_lazy("scope"), max_length=8, choices=Scope.choices)
+    policy = models.ForeignKey(CapPolicy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="rules")
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
     agency = models.ForeignKey(
-        "accounts.Agency", verbose_name=_lazy("agency"), null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    tier = models.CharField(_lazy("grade"), max_length=9, choices=CapTier.choices)
-    limit = models.PositiveSmallIntegerField(_lazy("visits a year at most"), null=True, blank=True)
-    over_cap = models.CharField(_lazy("over the cap"), max_length=6, choices=OverCap.choices, default=OverCap.REFUSE)
+    tier = models.CharField(_("grade"), max_length=9, choices=CapTier.choices)
+    limit = models.PositiveSmallIntegerField(_("visits a year at most"), null=True, blank=True)
+    over_cap = models.CharField(_("over the cap"), max_length=6, choices=OverCap.choices, default=OverCap.REFUSE)
 
     class Meta:
         app_label = "credit"
-        verbose_name = _lazy("inspection cap")
-        verbose_name_plural = _lazy("inspection caps")
+        verbose_name = _("inspection cap")
+        verbose_name_plural = _("inspection caps")
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "scope", "agency", "tier"], name="caprule_unique",
@@ -120,8 +120,16 @@ def cap_policy_in_force(on: dt.date) -> CapPolicy | None:
     return CapPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
 
 
+TIER_ORDER = {tier: i for i, tier in enumerate(CapTier.values)}
+
+
 def cap_rules(policy: CapPolicy | None) -> list[CapRule]:
-    return list(policy.rules.select_related("agency").order_by("scope", "agency_id", "tier")) if policy else []
+    """A version's rules: per agency (the default row first, then named agencies), then combined; by tier."""
+    if policy is None:
+        return []
+    rules = policy.rules.select_related("agency")
+    return sorted(rules, key=lambda r: (r.scope != CapRule.Scope.AGENCY, r.agency_id is not None,
+                                        r.agency.code if r.agency_id else "", TIER_ORDER.get(r.tier, 9)))
 
 
 def cap_limits_for(*, on: dt.date, agency_id: int, tier: str) -> dict:
@@ -148,7 +156,7 @@ def require_cap_policy_editor(user):
     ``accounts.selectors.justice_bureau_for_division``) sets the city's caps; returns it."""
     bureau = require_justice(user)
     if justice_bureau_for_division(CITY_CODE) != bureau:
-        raise PermissionDenied(_("Only the city justice bureau sets the inspection caps."))
+        raise PermissionDenied(gettext("Only the city justice bureau sets the inspection caps."))
     return bureau
 
 
@@ -162,25 +170,25 @@ def cap_policy_set(*, actor, effective_from: dt.date, rules: list[dict], note: s
         require_cap_policy_editor(actor)
     today = today or timezone.localdate()
     if effective_from < today:
-        raise DomainError(_("A cap policy takes effect today or later; the past is not rewritten."),
+        raise DomainError(gettext("A cap policy takes effect today or later; the past is not rewritten."),
                           field="effective_from")
     seen = set()
     for rule in rules:
         if rule["scope"] not in CapRule.Scope.values or rule["tier"] not in CapTier.values:
-            raise DomainError(_("Unknown scope or grade in the cap table."), field="rules")
+            raise DomainError(gettext("Unknown scope or grade in the cap table."), field="rules")
         if rule.get("over_cap", OverCap.REFUSE) not in OverCap.values:
-            raise DomainError(_("Unknown choice for a plan over the cap."), field="rules")
+            raise DomainError(gettext("Unknown choice for a plan over the cap."), field="rules")
         agency = rule.get("agency")
         if rule["scope"] == CapRule.Scope.COMBINED and agency is not None:
-            raise DomainError(_("The combined cap is for all agencies together: name no agency."), field="rules")
+            raise DomainError(gettext("The combined cap is for all agencies together: name no agency."), field="rules")
         if agency is not None and agency.is_justice_bureau:
-            raise DomainError(_("A justice bureau does not inspect: it has no cap."), field="rules")
+            raise DomainError(gettext("A justice bureau does not inspect: it has no cap."), field="rules")
         limit = rule.get("limit")
         if limit is not None and not (0 <= limit <= 366):
-            raise DomainError(_("A cap is a number of visits from 0 to 366, or empty for no cap."), field="rules")
+            raise DomainError(gettext("A cap is a number of visits from 0 to 366, or empty for no cap."), field="rules")
         key = (rule["scope"], agency.pk if agency else None, rule["tier"])
         if key in seen:
-            raise DomainError(_("The cap table names the same cap twice."), field="rules")
+            raise DomainError(gettext("The cap table names the same cap twice."), field="rules")
         seen.add(key)
     policy = CapPolicy.objects.create(effective_from=effective_from, note=(note or "").strip(), created_by=actor)
     CapRule.objects.bulk_create(

@@ -6,7 +6,7 @@ from django.utils import translation
 from accounts.tests.factories import JusticeUserFactory
 from credit.policy import cap_limits_for, cap_policy_in_force, cap_policy_seed_defaults, cap_policy_set, cap_rules
 from notifications.models import Notification
-from plans.caps import cap_counts, cap_preview
+from plans.caps import cap_counts, cap_preview, cap_text
 from plans.models import Plan
 from plans.services import plan_file, plan_review
 from yantai_inspect.errors import DomainError
@@ -75,6 +75,8 @@ def test_joining_a_planned_visit_does_not_consume_the_combined_cap(city, frozen)
     preview = cap_preview(enterprise=city.enterprise, agency_id=city.market.pk, visit_date=days(12),
                           new_visit=False, today=TODAY)
     assert (preview["all_routine"], preview["combined_cap"], preview["adds_combined"]) == (1, 1, False)
+    assert "Joining this planned visit adds no visit to the combined cap." in cap_text(preview)
+    assert "routine visits of all agencies 1 of at most 1;" in cap_text(preview)
     joined = file(city, city.market_officer, 8, 14)  # overlaps the ecology visit: joins it
     assert joined.joint_task_id == first.joint_task_id
     joined_too = file(city, city.emergency_officer, 10)
