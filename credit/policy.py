@@ -22,6 +22,7 @@ from accounts.divisions import CITY_CODE
 from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from yantai_inspect.errors import DomainError
+from yantai_inspect.inputs import date_in_range
 
 WHITELIST = "whitelist"
 
@@ -169,6 +170,7 @@ def cap_policy_set(*, actor, effective_from: dt.date, rules: list[dict], note: s
     if actor is not None:
         require_cap_policy_editor(actor)
     today = today or timezone.localdate()
+    date_in_range(effective_from, field="effective_from")
     if effective_from < today:
         raise DomainError(gettext("A cap policy takes effect today or later; the past is not rewritten."),
                           field="effective_from")

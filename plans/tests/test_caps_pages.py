@@ -106,6 +106,7 @@ def test_the_api_sets_and_reads_back_the_policy_in_force_on_a_past_day(city, peo
         "rules"]
     assert len(later["history"]) == 2
     assert api.get("/api/v1/cap-policy/", {"on": "9999-12-31"}).status_code == 400
+    assert api.post("/api/v1/cap-policy/", {**body, "effective_from": "9999-12-31"}, format="json").status_code == 400
     bad = api.post("/api/v1/cap-policy/", {**body, "rules": [{"scope": "combined", "agency": "yt-market",
                                                              "tier": "B", "limit": 1}]}, format="json")
     assert bad.status_code == 400
