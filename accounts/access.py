@@ -45,6 +45,18 @@ def require_officer(user):
     return user.agency
 
 
+def require_inspecting_officer(user):
+    """An officer of an agency with inspection authority (检查主体, ``Agency.may_inspect``): only such an
+    agency may file an inspection plan. Returns the agency."""
+    agency = require_officer(user)
+    if not agency.may_inspect:
+        raise PermissionDenied(
+            _("%(agency)s has no inspection authority on the public register and cannot file inspections.")
+            % {"agency": agency.name}
+        )
+    return agency
+
+
 def require_justice(user):
     """Staff of a justice bureau (司法局); returns the bureau."""
     require_portal(user, JUSTICE, message=_("Only the justice bureau can do this."))

@@ -20,7 +20,8 @@ class DepartmentAdmin(AuditedModelAdmin):
 class AgencyAdminForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["code", "name", "department", "level", "division", "parent", "is_justice_bureau", "active"]
+        fields = ["code", "name", "department", "level", "division", "parent", "is_justice_bureau",
+                  "inspection_authority", "active"]
 
     def clean(self):
         cleaned = super().clean()
@@ -41,8 +42,9 @@ class AgencyAdmin(AuditedModelAdmin):
     the admin shows the same messages); deletions are audited by the mixin."""
 
     form = AgencyAdminForm
-    list_display = ["name", "code", "department", "level", "division", "parent", "is_justice_bureau", "active"]
-    list_filter = ["level", "division", "department", "is_justice_bureau", "active"]
+    list_display = ["name", "code", "department", "level", "division", "parent", "is_justice_bureau",
+                    "inspection_authority", "active"]
+    list_filter = ["level", "division", "department", "is_justice_bureau", "inspection_authority", "active"]
     list_select_related = ["department", "parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
@@ -53,7 +55,7 @@ class AgencyAdmin(AuditedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in
-                  ("name", "department", "level", "division", "parent", "is_justice_bureau")}
+                  ("name", "department", "level", "division", "parent", "is_justice_bureau", "inspection_authority")}
         if change:
             saved = agency_update(actor=request.user, agency=obj, active=form.cleaned_data["active"], **fields)
         else:
@@ -72,7 +74,8 @@ class RoleRulesFormMixin:
             try:
                 user_role_check(role=cleaned["role"], agency=cleaned.get("agency"),
                                 certificate_number=(cleaned.get("certificate_number") or "").strip(),
-                                user=self.instance)
+                                user=self.instance, certificate_valid_from=cleaned.get("certificate_valid_from"),
+                                certificate_valid_until=cleaned.get("certificate_valid_until"))
             except DomainError as exc:
                 raise form_error_from_domain(self, exc)
         return cleaned
@@ -88,7 +91,9 @@ class UserAdminChangeForm(RoleRulesFormMixin, UserChangeForm):
         model = User
 
 
-PLATFORM_FIELDS = ("role", "agency", "full_name", "certificate_number", "phone")
+PLATFORM_FIELDS = ("role", "agency", "full_name", "certificate_number", "certificate_issuer", "certificate_valid_from",
+                   "certificate_valid_until", "phone")
+NULLABLE_FIELDS = ("agency", "certificate_valid_from", "certificate_valid_until")
 
 
 @admin.register(User)
@@ -106,7 +111,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         (_("Platform role"), {"classes": ("wide",), "fields": PLATFORM_FIELDS}),
     )
-    list_display = ["username", "full_name", "role", "agency", "certificate_number", "is_active"]
+    list_display = ["username", "full_name", "role", "agency", "certificate_number", "certificate_valid_until",
+                    "is_active"]
     list_filter = ["role", "agency", "is_active", "is_staff"]
     list_select_related = ["agency"]
     search_fields = ["username", "full_name", "certificate_number", "phone"]
@@ -124,7 +130,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             actor=request.user,
             username=obj.username,
             password=form.cleaned_data.get("password1") if usable else None,
-            **{name: form.cleaned_data.get(name) or ("" if name != "agency" else None) for name in PLATFORM_FIELDS},
+            **{name: form.cleaned_data.get(name) or (None if name in NULLABLE_FIELDS else "")
+               for name in PLATFORM_FIELDS},
         )
         obj.pk, obj.password = saved.pk, saved.password
         obj.is_staff, obj.is_superuser = saved.is_staff, saved.is_superuser

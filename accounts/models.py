@@ -1,6 +1,8 @@
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .divisions import DIVISIONS
@@ -41,6 +43,11 @@ class Agency(models.Model):
         related_name="children",
     )
     is_justice_bureau = models.BooleanField(_("justice bureau"), default=False)
+    inspection_authority = models.BooleanField(
+        _("inspection authority"), default=True,
+        help_text=_("检查主体: the agency holds legal authority to inspect enterprises and is announced on the "
+                    "public register. Only such agencies may file inspection plans."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -55,6 +62,18 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def may_inspect(self) -> bool:
+        """检查主体: an active enforcement agency with inspection authority. The query form is
+        ``inspecting_agencies_q``."""
+        return self.active and self.inspection_authority and not self.is_justice_bureau
+
+
+def inspecting_agencies_q(prefix: str = "") -> Q:
+    """The query form of ``Agency.may_inspect``."""
+    path = f"{prefix}__" if prefix else ""
+    return Q(**{f"{path}active": True, f"{path}inspection_authority": True, f"{path}is_justice_bureau": False})
 
 
 class User(AbstractUser):
@@ -75,6 +94,14 @@ class User(AbstractUser):
         _("enforcement certificate number"), max_length=40, blank=True,
         help_text=_("执法证号; required for officers who carry out on-site inspections."),
     )
+    certificate_issuer = models.CharField(
+        _("certificate issued by"), max_length=100, blank=True, help_text=_("发证机关, e.g. 山东省人民政府"),
+    )
+    certificate_valid_from = models.DateField(_("certificate valid from"), null=True, blank=True)
+    certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
+    # The expiry date the agency was last warned about (the claim of ``certificate_expiry_warnings_send``,
+    # like ``Licence.expiry_warned_for``): a renewed certificate (new date) is warned about again.
+    certificate_expiry_warned_for = models.DateField(null=True, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:
@@ -88,6 +115,19 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["certificate_number"], condition=~Q(certificate_number=""), name="unique_certificate_number"
             ),
+            models.CheckConstraint(
+                condition=Q(certificate_valid_from__isnull=True) | Q(certificate_valid_until__isnull=True)
+                | Q(certificate_valid_from__lte=F("certificate_valid_until")),
+                name="certificate_validity_ordered",
+            ),
+        ]
+        indexes = [
+            # The expiry job reads the certificates ending soon (and those ended) in date order.
+            models.Index(fields=["certificate_valid_until", "id"], name="user_certificate_expiry",
+                         condition=Q(role="officer") & ~Q(certificate_number="")),
+            # The public register: an agency's officers by name.
+            models.Index(fields=["agency", "full_name", "id"], name="user_agency_register",
+                         condition=Q(role="officer") & ~Q(certificate_number="")),
         ]
 
     def __str__(self):
@@ -109,15 +149,33 @@ class User(AbstractUser):
     def is_platform_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
 
-    @property
-    def is_certified_officer(self) -> bool:
-        """持证执法人员: may carry out an on-site inspection (行政处罚法 art. 42, 55): an active enforcement
-        officer with a certificate number. The query form is ``certified_officers_q``."""
-        return self.is_officer and self.is_active and bool(self.certificate_number)
+    def is_certified_on(self, day: dt.date) -> bool:
+        """持证执法人员: may carry out an on-site inspection on ``day`` (行政处罚法 art. 42, 55): an active
+        enforcement officer whose enforcement certificate (执法证) is valid that day. Every check of who may be
+        named on a plan, drawn or check in passes the visit day (or each end of a plan's window). The query
+        form is ``certified_officers_q``."""
+        return (
+            self.is_officer and self.is_active and bool(self.certificate_number)
+            and self.certificate_valid_from is not None and self.certificate_valid_until is not None
+            and self.certificate_valid_from <= day <= self.certificate_valid_until
+        )
+
+    def certificate_valid_on(self, day: dt.date) -> bool:
+        """The certificate alone (the public register's answer): valid on ``day``, whoever holds it."""
+        return (
+            bool(self.certificate_number) and self.certificate_valid_from is not None
+            and self.certificate_valid_until is not None
+            and self.certificate_valid_from <= day <= self.certificate_valid_until
+        )
 
 
-def certified_officers_q(prefix: str = "") -> Q:
-    """The query form of ``User.is_certified_officer``; ``prefix`` is the path to the user from the queried
-    model (``"officer"`` on check-ins, ``""`` on users)."""
+def certified_officers_q(prefix: str = "", *, on) -> Q:
+    """The query form of ``User.is_certified_on``; ``prefix`` is the path to the user from the queried
+    model (``"officer"`` on check-ins, ``""`` on users); ``on`` is the day, a date or an expression such as
+    ``F("plan__joint_task__visit_date")`` when each row has its own visit day."""
     path = f"{prefix}__" if prefix else ""
-    return Q(**{f"{path}role": User.Role.OFFICER, f"{path}is_active": True}) & ~Q(**{f"{path}certificate_number": ""})
+    return (
+        Q(**{f"{path}role": User.Role.OFFICER, f"{path}is_active": True})
+        & ~Q(**{f"{path}certificate_number": ""})
+        & Q(**{f"{path}certificate_valid_from__lte": on, f"{path}certificate_valid_until__gte": on})
+    )

@@ -15,9 +15,10 @@ from .divisions import CITY_CODE, division_name
 from .models import Agency, Department, User
 
 JUSTICE_DEPARTMENT_CODE = "justice"
-AGENCY_FIELDS = ["code", "name", "department_id", "level", "division", "parent_id", "is_justice_bureau", "active"]
-USER_AUDIT_FIELDS = ["username", "role", "full_name", "agency_id", "certificate_number", "phone", "is_staff",
-                     "is_superuser"]
+AGENCY_FIELDS = ["code", "name", "department_id", "level", "division", "parent_id", "is_justice_bureau", "active",
+                 "inspection_authority"]
+USER_AUDIT_FIELDS = ["username", "role", "full_name", "agency_id", "certificate_number", "certificate_issuer",
+                     "certificate_valid_from", "certificate_valid_until", "phone", "is_staff", "is_superuser"]
 
 
 def _clean(obj, **kwargs):
@@ -84,15 +85,17 @@ def agency_rules_check(*, department: Department, level: str, division: str, par
 
 @transaction.atomic
 def agency_create(*, actor, code: str, name: str, department: Department, level: str, division: str,
-                  parent: Agency | None = None, is_justice_bureau: bool = False) -> Agency:
-    """Create an agency (执法部门) or a justice bureau (司法局). See ``agency_rules_check`` for the rules."""
+                  parent: Agency | None = None, is_justice_bureau: bool = False,
+                  inspection_authority: bool = True) -> Agency:
+    """Create an agency (执法部门) or a justice bureau (司法局). See ``agency_rules_check`` for the rules;
+    ``inspection_authority`` (检查主体) decides whether it may file inspections and is on the public register."""
     code, name = code.strip(), name.strip()
     if Agency.objects.filter(code=code).exists():
         raise DomainError(_("An agency with the code %(code)s already exists.") % {"code": code}, field="code")
     agency_rules_check(department=department, level=level, division=division, parent=parent,
                        is_justice_bureau=is_justice_bureau)
     agency = Agency(code=code, name=name, department=department, level=level, division=division, parent=parent,
-                    is_justice_bureau=is_justice_bureau)
+                    is_justice_bureau=is_justice_bureau, inspection_authority=inspection_authority)
     _clean(agency)
     agency.save()
     audit_record(actor=actor, action="agency.create", obj=agency, details={"after": snapshot(agency, AGENCY_FIELDS)})
@@ -101,7 +104,8 @@ def agency_create(*, actor, code: str, name: str, department: Department, level:
 
 @transaction.atomic
 def agency_update(*, actor, agency: Agency, name: str, department: Department, level: str, division: str,
-                  parent: Agency | None = None, is_justice_bureau: bool = False, active: bool = True) -> Agency:
+                  parent: Agency | None = None, is_justice_bureau: bool = False, active: bool = True,
+                  inspection_authority: bool = True) -> Agency:
     """Change an agency's place in the tree, its name or whether it is active (its code is its key and stays).
     See ``agency_rules_check`` for the rules."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -110,6 +114,7 @@ def agency_update(*, actor, agency: Agency, name: str, department: Department, l
     before = snapshot(agency, AGENCY_FIELDS)
     agency.name, agency.department, agency.level, agency.division = name.strip(), department, level, division
     agency.parent, agency.is_justice_bureau, agency.active = parent, is_justice_bureau, active
+    agency.inspection_authority = inspection_authority
     _clean(agency)
     agency.save()
     after = snapshot(agency, AGENCY_FIELDS)
@@ -119,7 +124,7 @@ def agency_update(*, actor, agency: Agency, name: str, department: Department, l
 
 
 def user_role_check(*, role: str, agency: Agency | None, certificate_number: str = "",
-                    user: User | None = None) -> None:
+                    user: User | None = None, certificate_valid_from=None, certificate_valid_until=None) -> None:
     """What each role needs: officers and justice staff belong to an agency (officers to an enforcement
     agency, justice staff to a justice bureau); an officer carries out on-site inspections, which takes an
     enforcement certificate (执法证, at least two certified officers per visit), so it needs its number;
@@ -158,6 +163,10 @@ def user_role_check(*, role: str, agency: Agency | None, certificate_number: str
         if holders.exists():
             raise DomainError(_("The enforcement certificate number %(number)s is already registered to another "
                                 "user.") % {"number": certificate_number}, field="certificate_number")
+    elif certificate_valid_from or certificate_valid_until:
+        raise DomainError(_("A certificate's validity needs its number."), field="certificate_number")
+    if (certificate_valid_from and certificate_valid_until and certificate_valid_until < certificate_valid_from):
+        raise DomainError(_("The certificate's validity ends before it begins."), field="certificate_valid_until")
 
 
 def user_role_flags(user: User) -> None:
@@ -168,16 +177,20 @@ def user_role_flags(user: User) -> None:
 
 @transaction.atomic
 def user_create(*, actor, username: str, password: str | None, role: str, full_name: str = "",
-                agency: Agency | None = None, certificate_number: str = "", phone: str = "") -> User:
+                agency: Agency | None = None, certificate_number: str = "", phone: str = "",
+                certificate_issuer: str = "", certificate_valid_from=None, certificate_valid_until=None) -> User:
     """Create a user of one role (see ``user_role_check``). The password must pass the password validators;
     ``None`` creates the account without a usable password (it is given one by a reset). The password
     never reaches the audit entry."""
     username, certificate_number = username.strip(), certificate_number.strip()
-    user_role_check(role=role, agency=agency, certificate_number=certificate_number)
+    user_role_check(role=role, agency=agency, certificate_number=certificate_number,
+                    certificate_valid_from=certificate_valid_from, certificate_valid_until=certificate_valid_until)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("The username %(username)s is already taken.") % {"username": username}, field="username")
     user = User(username=username, role=role, full_name=full_name.strip(), agency=agency,
-                certificate_number=certificate_number, phone=phone.strip())
+                certificate_number=certificate_number, phone=phone.strip(),
+                certificate_issuer=certificate_issuer.strip(), certificate_valid_from=certificate_valid_from,
+                certificate_valid_until=certificate_valid_until)
     user_role_flags(user)
     if password is None:
         user.set_unusable_password()

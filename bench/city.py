@@ -294,7 +294,7 @@ class City:
         department_names = dict(sql("SELECT code, name FROM accounts_department"))
         c = self.copy
         c.table("accounts_agency", ["id", "code", "name", "department_id", "level", "division", "parent_id",
-                                    "is_justice_bureau", "active"])
+                                    "is_justice_bureau", "active", "inspection_authority"])
         self.agencies: dict[int, tuple[str, int]] = {}  # id -> (division, department id)
         self.agencies_of: dict[tuple[str, int], list[int]] = {}  # (division, department) -> ids
         self.justice_of: dict[str, int] = {}
@@ -305,17 +305,17 @@ class City:
                 prefix = local[division]
                 if code == "justice":
                     c.add("accounts_agency", bureau, f"{division}-justice", f"{prefix}司法局", department_id, level,
-                          division, None, True, True)
+                          division, None, True, True, True)
                     self.justice_of[division] = bureau
                     continue
                 c.add("accounts_agency", bureau, f"{division}-{code}", f"{prefix}{department_names[code]}",
-                      department_id, level, division, None, False, True)
+                      department_id, level, division, None, False, True, True)
                 ids = [bureau]
                 for k, unit in enumerate(UNITS.get(code, [])):
                     agency_id = self.new_id("accounts_agency")
                     c.add("accounts_agency", agency_id, f"{division}-{code}-{k + 1}",
                           f"{prefix}{department_names[code]}{unit}", department_id, level, division, bureau, False,
-                          True)
+                          True, True)
                     ids.append(agency_id)
                 for agency_id in ids:
                     self.agencies[agency_id] = (division, department_id)
@@ -325,7 +325,8 @@ class City:
         # 10,000 officers: ~10 per agency, a few more in the bureaus; 5 staff per justice bureau; one admin.
         c.table("accounts_user", ["id", "password", "last_login", "is_superuser", "username", "first_name",
                                   "last_name", "email", "is_staff", "is_active", "date_joined", "role", "full_name",
-                                  "agency_id", "certificate_number", "phone"])
+                                  "agency_id", "certificate_number", "phone", "certificate_issuer",
+                                  "certificate_valid_from", "certificate_valid_until"])
         target = max(2 * len(self.agencies), round(10_000 * max(self.scale, 0.1)))
         per_agency = dict.fromkeys(self.agencies, 2)
         agency_ids = list(self.agencies)
@@ -343,7 +344,7 @@ class City:
                 full = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
                 c.add("accounts_user", uid, self.password_hash, None, False, username, "", "", "", False, True,
                       self.now, "officer", full, agency_id, f"37{agency_id:04d}{k:03d}{uid % 97:02d}",
-                      f"1{rng.randint(3000000000, 9999999999)}")
+                      f"1{rng.randint(3000000000, 9999999999)}", "山东省人民政府", "2024-01-01", "2029-12-31")
                 self.officers.setdefault(agency_id, []).append(uid)
                 self.officer_names[uid] = username
         self.justice_staff: dict[str, list[int]] = {}
@@ -351,11 +352,12 @@ class City:
             for k in range(5):
                 uid = self.new_id("accounts_user")
                 c.add("accounts_user", uid, self.password_hash, None, False, f"j{division}-{k}", "", "", "", False,
-                      True, self.now, "justice", rng.choice(SURNAMES) + rng.choice(GIVEN), bureau, "", "")
+                      True, self.now, "justice", rng.choice(SURNAMES) + rng.choice(GIVEN), bureau, "", "", "", None,
+                      None)
                 self.justice_staff.setdefault(division, []).append(uid)
         admin = self.new_id("accounts_user")
         c.add("accounts_user", admin, self.password_hash, None, True, "bench-admin", "", "", "", True, True,
-              self.now, "admin", "平台管理员", None, "", "")
+              self.now, "admin", "平台管理员", None, "", "", "", None, None)
         c.flush("accounts_user")
         print(f"   {len(self.agencies) + len(self.justice_of):,} agencies ({len(self.justice_of)} justice bureaus), "
               f"{sum(len(v) for v in self.officers.values()):,} officers, "
@@ -823,7 +825,7 @@ class City:
         c.table("guardian_userobjectpermission", ["id", "permission_id", "content_type_id", "object_pk", "user_id"])
         for eid, uid in sorted(self.signers.items(), key=lambda pair: pair[1]):
             c.add("accounts_user", uid, self.password_hash, None, False, f"e{self.uscc[eid]}", "", "", "", False, True,
-                  self.now, "enterprise", rng.choice(SURNAMES) + rng.choice(GIVEN), None, "", "")
+                  self.now, "enterprise", rng.choice(SURNAMES) + rng.choice(GIVEN), None, "", "", "", None, None)
             c.add("enterprises_enterpriseaccount", self.new_id("enterprises_enterpriseaccount"), uid, eid)
             c.add("guardian_userobjectpermission", self.new_id("guardian_userobjectpermission"), permission.pk,
                   content_type.pk, str(eid), uid)

@@ -1,5 +1,12 @@
+import datetime as dt
+
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+# The day the catalogue's first version took effect: matters loaded without dates (and every matter before
+# versions existed, migration 0002) are version 1 in force from then on.
+FIRST_PUBLISHED = dt.date(2024, 1, 1)
 
 
 class Theme(models.Model):
@@ -36,14 +43,41 @@ class Matter(models.Model):
     standard = models.TextField(_("inspection standard"))
     legal_basis = models.TextField(_("legal basis"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # 清单之外无检查: the published list is versioned. A matter is planned only on days it is in force
+    # (``in_force_on``); a new version of its standard is a new row (its own code) taking effect the day
+    # after this one ends.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    effective_from = models.DateField(_("in force from"), default=FIRST_PUBLISHED)
+    effective_until = models.DateField(_("in force until"), null=True, blank=True,
+                                       help_text=_("Empty: in force until further notice."))
 
     class Meta:
         verbose_name = _("supervision matter")
         verbose_name_plural = _("supervision matters")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True) | Q(effective_until__gte=F("effective_from")),
+                name="matter_in_force_ordered",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """On the published list that day: active, effective, not yet ended. The query form is
+        ``matters_in_force_q``."""
+        return self.active and self.effective_from <= day and (self.effective_until is None
+                                                               or day <= self.effective_until)
+
+
+def matters_in_force_q(on: dt.date, prefix: str = "") -> Q:
+    """The query form of ``Matter.in_force_on``."""
+    path = f"{prefix}__" if prefix else ""
+    return Q(**{f"{path}active": True, f"{path}effective_from__lte": on}) & (
+        Q(**{f"{path}effective_until__isnull": True}) | Q(**{f"{path}effective_until__gte": on})
+    )
 
 
 class ThematicChecklist(models.Model):

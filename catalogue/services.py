@@ -1,4 +1,5 @@
 """Writes on the catalogue: departments, the seven themes, supervision matters and thematic checklists."""
+import datetime as dt
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from accounts.models import Department
 from audit.services import audit_record
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
-from .models import Matter, ThematicChecklist, Theme
+from .models import FIRST_PUBLISHED, Matter, ThematicChecklist, Theme
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
@@ -83,6 +84,22 @@ def _lookup(index: dict, code: str, kind: str):
         raise DomainError(_("The catalogue refers to an unknown %(kind)s %(code)s.") % {"kind": kind, "code": code})
 
 
+def _matter_version(row: dict) -> dict:
+    """A matter's version and time in force from the file (``version``, ``effective_from`` and
+    ``effective_until`` as ISO dates); a row without them is version 1 in force since ``FIRST_PUBLISHED``."""
+    try:
+        start = dt.date.fromisoformat(row["effective_from"]) if row.get("effective_from") else FIRST_PUBLISHED
+        end = dt.date.fromisoformat(row["effective_until"]) if row.get("effective_until") else None
+        version = int(row.get("version", 1))
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("Matter %(code)s has a bad version or date: %(error)s") % {"code": row["code"],
+                                                                                       "error": exc}) from exc
+    if end is not None and end < start or not 1 <= version <= 32767:
+        raise DomainError(_("Matter %(code)s ends before it takes effect, or has a bad version.")
+                          % {"code": row["code"]})
+    return {"version": version, "effective_from": start, "effective_until": end}
+
+
 @transaction.atomic
 def catalogue_load(*, actor=None, path: Path | str | None = None) -> dict:
     """Load departments, themes, matters and thematic checklists from the catalogue file.
@@ -128,7 +145,7 @@ def catalogue_load(*, actor=None, path: Path | str | None = None) -> dict:
         department = _lookup(departments, row["department"], _("department"))
         matter, status = _upsert(Matter, code=row["code"], name=row["name"], department_id=department.pk,
                                  standard=row["standard"], legal_basis=row.get("legal_basis", ""),
-                                 active=row.get("active", True))
+                                 active=row.get("active", True), **_matter_version(row))
         matter_themes = [_lookup(themes, c, _("theme")) for c in row.get("themes", [])]
         if _set_m2m(matter.themes, matter_themes) and status == UNCHANGED:
             status = UPDATED

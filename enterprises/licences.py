@@ -3,16 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.divisions import CITY_CODE
 from accounts.models import Agency
-from audit.services import audit_record_many
+from notifications.expiry import expiring_unwarned, expiry_warnings_send
 from notifications.models import Notification
-from notifications.services import notifications_send_many
-from yantai_inspect.batches import in_locked_batches
 
 from .models import Licence
 
@@ -65,34 +62,21 @@ WARNING_BATCH_SIZE = 1000
 
 def licence_expiry_warnings_send(*, today: dt.date | None = None, batch_size: int = WARNING_BATCH_SIZE) -> int:
     """Warn about every licence that expires within LICENCE_WARNING_DAYS and has not been warned about for
-    this expiry date. Rerunnable: the batch claims its licences by setting ``expiry_warned_for`` to their
-    expiry date, so a rerun sends and audits nothing twice, and a renewed licence (new expiry date) is warned
-    about again a month before it. The notification's key (licence and expiry date) is a second guard.
-
-    Set-based (``yantai_inspect.batches``): a batch costs a fixed number of statements whatever its size
-    (lock the batch, read it, claim it, one INSERT of notifications, one of audit entries), and a run reads
-    only the licences not yet warned about, not the whole month again."""
+    this expiry date, through the platform's one expiry-warning machinery (``notifications.expiry``: claimed
+    by ``expiry_warned_for``, rerunnable, set-based; a renewed licence is warned about again)."""
     today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=settings.LICENCE_WARNING_DAYS)
-    due = Licence.objects.filter(valid_to__gte=today, valid_to__lte=horizon).exclude(
-        expiry_warned_for=F("valid_to")
-    )
+    due = expiring_unwarned(Licence.objects.all(), expiry_field="valid_to", warned_field="expiry_warned_for",
+                            today=today, days=settings.LICENCE_WARNING_DAYS)
     regulators = _regulators()
-
-    def warn(ids):
-        licences = list(Licence.objects.filter(pk__in=ids).select_related("enterprise"))
-        claimed = Licence.objects.filter(pk__in=ids).update(expiry_warned_for=F("valid_to"))
-        if claimed != len(licences):
-            # Cannot happen under the batch's row locks (SQLite serialises the batches' transactions).
-            raise RuntimeError("licences changed under the expiry-warning batch")
-        return _warn_all(licences, regulators)
-
     # By expiry date: the order of the index of the licences not yet warned about (``licence_expiry_due``).
-    return in_locked_batches(due, warn, batch_size=batch_size, order_by=("valid_to", "pk"))
+    return expiry_warnings_send(due=due, expiry_field="valid_to", warned_field="expiry_warned_for",
+                                build=lambda licences: _warnings(licences, regulators),
+                                action="licence.expiry_warning", batch_size=batch_size,
+                                select_related=("enterprise",))
 
 
-def _warn_all(licences: list[Licence], regulators: dict) -> int:
-    """Push each licence's warning to the enterprise and its regulator, with its audit entry."""
+def _warnings(licences: list[Licence], regulators: dict) -> tuple[list, list]:
+    """Each licence's warning to the enterprise and its regulator, with its audit entry."""
     notifications, audited = [], []
     for licence in licences:
         key = f"licence-expiry:{licence.pk}:{licence.valid_to.isoformat()}"
@@ -128,6 +112,4 @@ def _warn_all(licences: list[Licence], regulators: dict) -> int:
                 )
             )
         audited.append((licence, {"valid_to": licence.valid_to, "regulator": regulator.code if regulator else None}))
-    notifications_send_many(notifications)
-    audit_record_many(actor=None, action="licence.expiry_warning", entries=audited)
-    return len(licences)
+    return notifications, audited

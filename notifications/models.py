@@ -7,6 +7,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         LICENCE_EXPIRY = "licence_expiry", _("Licence expiry warning")
+        CERTIFICATE_EXPIRY = "certificate_expiry", _("Enforcement certificate expiry warning")
         GENERAL = "general", _("General")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.GENERAL)

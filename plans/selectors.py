@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
@@ -193,9 +193,10 @@ def task_officers(task) -> list:
 
 
 def task_certified_officers(task) -> list:
-    """The officers of a visit who may inspect (``User.is_certified_officer``): the visit's staffing for the
-    two-officer rule, counted the same way by its pages, the warning at fixing and ``plan_officers_set``."""
-    return [officer for officer in task_officers(task) if officer.is_certified_officer]
+    """The officers of a visit who may inspect on its day (``User.is_certified_on(task.visit_date)``): the
+    visit's staffing for the two-officer rule, counted the same way by its pages, the warning at fixing and
+    ``plan_officers_set``."""
+    return [officer for officer in task_officers(task) if officer.is_certified_on(task.visit_date)]
 
 
 def tasks_certified_officer_counts(task_ids) -> dict[int, int]:
@@ -203,7 +204,9 @@ def tasks_certified_officer_counts(task_ids) -> dict[int, int]:
     visits without a certified officer are absent."""
     return dict(
         Plan.officers.through.objects.filter(
-            certified_officers_q("user"), plan__joint_task_id__in=task_ids, plan__status__in=Plan.LIVE
+            certified_officers_q("user", on=F("plan__joint_task__visit_date")),
+            plan__joint_task_id__in=task_ids,
+            plan__status__in=Plan.LIVE,
         )
         .values("plan__joint_task_id")
         .annotate(n=Count("user_id", distinct=True))

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.findings_overdue_check",
         "schedule": crontab(hour=8, minute=0),
     },
+    "certificate-expiry-warnings": {
+        "task": "accounts.tasks.certificate_expiry_warnings",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "licence-expiry-warnings": {
         "task": "enterprises.tasks.licence_expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
@@ -256,6 +260,7 @@ SPECTACULAR_SETTINGS = {
 
 # Domain numbers (domain.md). Kept here so an operator can see them in one place.
 LICENCE_WARNING_DAYS = env_int("LICENCE_WARNING_DAYS", 30)
+CERTIFICATE_WARNING_DAYS = env_int("CERTIFICATE_WARNING_DAYS", 30)
 QR_TOKEN_MAX_AGE_DAYS = env_int("QR_TOKEN_MAX_AGE_DAYS", 365)
 
 

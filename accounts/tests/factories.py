@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 
 from accounts.models import Agency, Department, User
@@ -48,6 +50,9 @@ class OfficerFactory(UserFactory):
     role = User.Role.OFFICER
     agency = factory.SubFactory(AgencyFactory)
     certificate_number = factory.Sequence(lambda n: f"37060020{n:06d}")
+    certificate_issuer = "山东省人民政府"
+    certificate_valid_from = dt.date(2020, 1, 1)
+    certificate_valid_until = dt.date(2030, 12, 31)
 
 
 class JusticeUserFactory(UserFactory):

@@ -69,8 +69,10 @@ def check_in(
         )
     if actor not in task_officers(task):
         _refuse_check_in(**refuse, message=_("You are not an officer on this inspection."))
-    if not actor.is_certified_officer:
-        _refuse_check_in(**refuse, message=_("Officers without an enforcement certificate cannot inspect."))
+    if not actor.is_certified_on(task.visit_date):
+        _refuse_check_in(
+            **refuse, message=_("Officers without an enforcement certificate valid today cannot inspect.")
+        )
     with transaction.atomic():
         locked = JointTask.objects.select_for_update().get(pk=task.pk)
         if not locked.is_open_for_check_in:
@@ -102,9 +104,9 @@ def check_in(
 
 
 def checked_in_count(task) -> int:
-    """The certified officers (``User.is_certified_officer``) checked in on the visit: the record opens, and
-    can be filled, once there are ``JointTask.MIN_CERTIFIED_OFFICERS``."""
-    return CheckIn.objects.filter(certified_officers_q("officer"), task=task, accepted=True).count()
+    """The officers certified on the visit day (``User.is_certified_on``) checked in on the visit: the record
+    opens, and can be filled, once there are ``JointTask.MIN_CERTIFIED_OFFICERS``."""
+    return CheckIn.objects.filter(certified_officers_q("officer", on=task.visit_date), task=task, accepted=True).count()
 
 
 def _open_record(*, actor, task) -> InspectionRecord:

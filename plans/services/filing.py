@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import require_officer
+from accounts.access import require_inspecting_officer, require_officer
+from accounts.certificates import officer_certified_check
 from accounts.models import Agency, User
 from audit.services import audit_record
 from catalogue.models import Matter, Theme
+from catalogue.versions import matter_in_force_check
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_for_user
 from yantai_inspect.errors import DomainError
@@ -30,7 +32,7 @@ from .reviews import _notify_justice, _notify_justice_review
 WEEKDAY_BLOCK_LABEL = {"holiday": "节假日", "weekend": "周末", "busy": "企业生产繁忙期"}
 
 
-def _check_matters(*, agency: Agency, theme: Theme | None, matters) -> list[Matter]:
+def _check_matters(*, agency: Agency, theme: Theme | None, matters, days=()) -> list[Matter]:
     matters = list(matters)
     if not matters:
         raise DomainError(_("Choose at least one supervision matter."), field="matters")
@@ -47,6 +49,7 @@ def _check_matters(*, agency: Agency, theme: Theme | None, matters) -> list[Matt
             raise DomainError(
                 _("Matter %(code)s is no longer in the catalogue.") % {"code": matter.code}, field="matters"
             )
+        matter_in_force_check(matter, days)
         if matter.department_id != agency.department_id and matter.pk not in on_theme:
             raise DomainError(
                 _("Matter %(code)s is owned by another department and is not on the chosen theme's list.")
@@ -69,7 +72,7 @@ def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
         )
 
 
-def _check_officers(*, agency: Agency, actor, officers, include_actor: bool = True) -> list[User]:
+def _check_officers(*, agency: Agency, actor, officers, days, include_actor: bool = True) -> list[User]:
     officers = list(dict.fromkeys(officers or [actor]))
     if include_actor and actor not in officers:
         officers.insert(0, actor)
@@ -78,10 +81,7 @@ def _check_officers(*, agency: Agency, actor, officers, include_actor: bool = Tr
             raise DomainError(
                 _("%(name)s is not an active officer of your agency.") % {"name": officer}, field="officers"
             )
-        if not officer.is_certified_officer:
-            raise DomainError(
-                _("%(name)s holds no enforcement certificate and cannot inspect.") % {"name": officer}, field="officers"
-            )
+        officer_certified_check(officer, days)
     return officers
 
 
@@ -155,7 +155,7 @@ def plan_file(
     waits for the same-level justice bureau's approval before it takes part in matching. A response to an
     invitation takes the lead plan's window: the joint visit was filed ahead by the lead agency.
     """
-    agency = require_officer(actor)
+    agency = require_inspecting_officer(actor)
     today = today or timezone.localdate()
     # The access check takes the enterprise's row lock (its row only) in the same statement: the checks
     # below read a few catalogue rows and nothing else waits on this enterprise in the meantime.
@@ -174,8 +174,8 @@ def plan_file(
         if not (urgent_reason or "").strip():
             raise DomainError(_("A green-channel inspection needs a written reason."), field="urgent_reason")
     _check_theme(agency=agency, theme=theme)
-    matters = _check_matters(agency=agency, theme=theme, matters=matters)
-    officers = _check_officers(agency=agency, actor=actor, officers=officers)
+    matters = _check_matters(agency=agency, theme=theme, matters=matters, days=(window_start, window_end))
+    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=(window_start, window_end))
     if urgent and len(officers) < JointTask.MIN_CERTIFIED_OFFICERS:
         # Nobody joins a green-channel visit: its own agency must send the two officers the law requires.
         raise DomainError(
@@ -367,8 +367,9 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
         raise DomainError(_("The officers of this plan can no longer be changed."))
     if not officers:
         raise DomainError(_("Name at least one officer."), field="officers")
-    officers = _check_officers(agency=agency, actor=actor, officers=officers, include_actor=False)
     task = plan.joint_task
+    days = (task.visit_date,) if task is not None and task.fixed else (plan.window_start, plan.window_end)
+    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=days, include_actor=False)
     staffed_before = len(task_certified_officers(task)) if task is not None and task.fixed else None
     before = sorted(plan.officers.values_list("username", flat=True))
     plan.officers.set(officers)

@@ -1,7 +1,8 @@
-"""One definition of "at least two certified officers": User.is_certified_officer / certified_officers_q,
+"""One definition of "at least two certified officers": User.is_certified_on / certified_officers_q,
 JointTask.MIN_CERTIFIED_OFFICERS and plans.selectors.task_certified_officers, used by the visit pages, the
 warning at fixing, plan filing, plan_officers_set and check-in."""
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -56,15 +57,29 @@ def fix(plan):
     return Plan.objects.get(pk=plan.pk)
 
 
-def test_the_property_and_the_query_agree(city):
-    combos = itertools.product(User.Role.values, [True, False], [True, False])
-    for n, (role, active, certified) in enumerate(combos):
+VALIDITY = {  # (valid from, valid until) around the day asked about, 2026-06-15
+    "valid": (dt.date(2024, 1, 1), dt.date(2028, 12, 31)),
+    "first day": (dt.date(2026, 6, 15), dt.date(2028, 12, 31)),
+    "last day": (dt.date(2024, 1, 1), dt.date(2026, 6, 15)),
+    "expired": (dt.date(2024, 1, 1), dt.date(2026, 6, 14)),
+    "not yet": (dt.date(2026, 6, 16), dt.date(2028, 12, 31)),
+    "no dates": (None, None),
+}
+
+
+def test_the_method_and_the_query_agree_on_a_day(city):
+    day = dt.date(2026, 6, 15)
+    combos = itertools.product(User.Role.values, [True, False], [True, False], VALIDITY)
+    for n, (role, active, numbered, validity) in enumerate(combos):
         user = UserFactory(role=role, is_active=active, agency=city.market)
-        User.objects.filter(pk=user.pk).update(certificate_number=f"TEST{n:04d}" if certified else "")
+        start, end = VALIDITY[validity]
+        User.objects.filter(pk=user.pk).update(certificate_number=f"TEST{n:04d}" if numbered else "",
+                                               certificate_valid_from=start, certificate_valid_until=end)
         user.refresh_from_db()
-        expected = role == User.Role.OFFICER and active and certified
-        assert user.is_certified_officer == expected
-        assert User.objects.filter(certified_officers_q(), pk=user.pk).exists() == expected
+        expected = (role == User.Role.OFFICER and active and numbered
+                    and validity in ("valid", "first day", "last day"))
+        assert user.is_certified_on(day) == expected, (role, active, numbered, validity)
+        assert User.objects.filter(certified_officers_q(on=day), pk=user.pk).exists() == expected
 
 
 # -- the visit's pages and the warning count the same officers ---------------------------------------------

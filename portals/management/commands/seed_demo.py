@@ -175,9 +175,12 @@ class Command(BaseCommand):
                         certificate_seq[division] = certificate_seq.get(division, 0) + 1
                         certificate = f"{division}{year}{certificate_seq[division]:04d}"
                     password = DEMO_PASSWORD if username else None
+                    validity = {} if not certificate else {
+                        "certificate_issuer": "山东省人民政府", "certificate_valid_from": datetime.date(year, 1, 1),
+                        "certificate_valid_until": datetime.date(2029, 12, 31)}
                     user = self.ensure_user(username=username or f"{agency.code}-{position}", password=password,
                                             role=role, full_name=full_name, agency=agency,
-                                            certificate_number=certificate)
+                                            certificate_number=certificate, **validity)
                     (justice if agency.is_justice_bureau else officers).append(user)
                     if username:
                         logins.append({"role": role.value, "username": username, "password": DEMO_PASSWORD,

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .certificates import certificate_expiry_warnings_send
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def certificate_expiry_warnings() -> int:
+    return certificate_expiry_warnings_send()
