@@ -3,11 +3,13 @@ import datetime as dt
 import pytest
 from django.core import signing
 
+from accounts.models import User
 from accounts.tests.factories import OfficerFactory
 from enterprises.tests.factories import EnterpriseFactory
 from inspections import qrtokens
 from inspections.models import CheckIn, InspectionRecord
 from inspections.services import check_in
+from inspections.services.checkin import checked_in_count
 from plans.tests.conftest import SHANGHAI, freeze
 from yantai_inspect.errors import DomainError
 
@@ -98,3 +100,28 @@ def test_a_visit_marked_missed_after_the_officer_loaded_it_is_refused_under_the_
     visit.refresh_from_db()
     assert visit.status == JointTask.Status.MISSED
     assert not CheckIn.objects.filter(accepted=True).exists()
+
+
+def test_an_officer_whose_certificate_expired_before_the_visit_day_is_refused(city, visit):
+    day_before = visit.visit_date - dt.timedelta(days=1)
+    User.objects.filter(pk=city.market_officer.pk).update(certificate_valid_until=day_before)
+    city.market_officer.refresh_from_db()
+    assert refused(city, visit) == "Officers without an enforcement certificate valid today cannot inspect."
+    assert not CheckIn.objects.filter(accepted=True).exists()
+
+
+def test_an_officer_without_a_certificate_is_refused(city, visit):
+    User.objects.filter(pk=city.market_officer.pk).update(certificate_number="", certificate_valid_from=None,
+                                                           certificate_valid_until=None)
+    city.market_officer.refresh_from_db()
+    assert refused(city, visit) == "Officers without an enforcement certificate valid today cannot inspect."
+
+
+def test_a_checked_in_officer_whose_certificate_ends_does_not_count(city, visit):
+
+    check_in(actor=city.market_officer, task=visit, token=token(city))
+    check_in(actor=city.ecology_officer, task=visit, token=token(city))
+    assert checked_in_count(visit) == 2
+    day_before = visit.visit_date - dt.timedelta(days=1)
+    User.objects.filter(pk=city.market_officer.pk).update(certificate_valid_until=day_before)
+    assert checked_in_count(visit) == 1
