@@ -1,5 +1,5 @@
 from .divisions import CITY_CODE, DIVISION_CODES
-from .models import Agency, User
+from .models import Agency, User, inspecting_agencies_q
 
 
 def agency_officers(*, agency: Agency):
@@ -55,3 +55,70 @@ def users_by_username(names, *, agency_id: int | None = None) -> dict[str, User]
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     return qs.in_bulk(field_name="username")
+
+
+# -- the public register (检查主体公告, 执法人员公示) ------------------------------------------------------------
+# What the rules require to be public and nothing more: the agencies with inspection authority, and their
+# officers' names, certificate numbers, issuing bodies and validity. No username, phone or e-mail is read.
+REGISTER_OFFICER_FIELDS = ("pk", "full_name", "certificate_number", "certificate_issuer", "certificate_valid_from",
+                           "certificate_valid_until", "agency_id", "agency__name", "agency__code", "agency__active",
+                           "agency__inspection_authority", "agency__is_justice_bureau", "role", "is_active")
+
+
+def register_agencies():
+    """The agencies announced as inspection bodies (``Agency.may_inspect``), by division and code (the
+    model's ordering, which its unique code index serves)."""
+    return Agency.objects.filter(inspecting_agencies_q()).only("pk", "code", "name", "division", "level",
+                                                                "active", "inspection_authority",
+                                                                "is_justice_bureau").order_by("division", "code")
+
+
+def register_agency(code: str) -> Agency | None:
+    return register_agencies().filter(code=code).first()
+
+
+def register_officers(*, agency: Agency):
+    """An inspection body's officers with an enforcement certificate, by name (index
+    ``user_agency_register``), expired certificates included: the register says which are valid."""
+    return (
+        User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
+        .exclude(certificate_number="")
+        .select_related("agency")
+        .only(*REGISTER_OFFICER_FIELDS[1:])
+        .order_by("full_name", "pk")
+    )
+
+
+def certificate_lookup(number: str) -> User | None:
+    """The officer holding the enforcement certificate ``number`` (unique), with the agency, for the public
+    check; None when no active officer holds it."""
+    number = (number or "").strip()
+    if not number or len(number) > User._meta.get_field("certificate_number").max_length:
+        return None
+    return (
+        User.objects.filter(certificate_number=number, role=User.Role.OFFICER, is_active=True)
+        .select_related("agency")
+        .only(*REGISTER_OFFICER_FIELDS[1:])
+        .first()
+    )
+
+
+def certificate_status(officer: User | None, *, today) -> dict:
+    """The public answer about one certificate on ``today``: whether its holder may inspect that day
+    (``User.is_certified_on`` and an agency with inspection authority) and the public facts, nothing else."""
+    if officer is None:
+        return {"found": False, "valid": False}
+    return {
+        "found": True,
+        "valid": officer.is_certified_on(today) and officer.agency.may_inspect,
+        "certificate_valid": officer.certificate_valid_on(today),
+        "agency_may_inspect": officer.agency.may_inspect,
+        "name": officer.full_name,  # never the username (User.__str__ falls back to it)
+        "certificate_number": officer.certificate_number,
+        "issuer": officer.certificate_issuer,
+        "valid_from": officer.certificate_valid_from,
+        "valid_until": officer.certificate_valid_until,
+        "agency": officer.agency.name,
+        "agency_code": officer.agency.code,
+        "on": today,
+    }

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.settings import api_settings
 
+from accounts import api as accounts_api
 from catalogue import api as catalogue_api
 from credit import api as credit_api
 from enterprises import api as enterprises_api
@@ -22,6 +23,10 @@ urlpatterns = [
     ),
     path("enterprises/<str:uscc>/", enterprises_api.EnterpriseDetailApi.as_view(), name="api-enterprise-detail"),
     path("matters/", catalogue_api.MatterListApi.as_view(), name="api-matter-list"),
+    # The public register (no login): is this certificate valid, an inspection body's officers.
+    path("public/certificates/<str:number>/", accounts_api.CertificateCheckApi.as_view(), name="api-certificate-check"),
+    path("public/agencies/<slug:code>/officers/", accounts_api.RegisterOfficersApi.as_view(),
+         name="api-register-officers"),
     path("themes/", catalogue_api.ThemeListApi.as_view(), name="api-theme-list"),
     path("plans/", plans_api.PlanListCreateApi.as_view(), name="api-plan-list"),
     path("plans/campaign/", plans_api.PlanCampaignApi.as_view(), name="api-plan-campaign"),
