@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -100,6 +101,9 @@ def notice_context(task) -> dict:
         "verify_url": code.verify_url,
         "qr": code.qr_png_data_uri(),
         "notified_on": timezone.localtime(task.fixed_at).date() if task.fixed_at else timezone.localdate(),
+        # The enterprise's rights (templates/_enterprise_rights.html) print where to check an officer.
+        "register_url": absolute_url(reverse("public-register")),
+        "matters_url": absolute_url(reverse("public-matters")),
     }
 
 
