@@ -22,8 +22,8 @@ class ThemeAdmin(AuditedModelAdmin):
 
 @admin.register(Matter)
 class MatterAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "department", "active"]
-    list_filter = ["active", "department", "themes"]
+    list_display = ["code", "name", "department", "version", "effective_from", "effective_until", "active"]
+    list_filter = ["active", "department", "themes", "version"]
     list_select_related = ["department"]
     search_fields = ["code", "name", "standard", "legal_basis"]
     filter_horizontal = ["themes"]

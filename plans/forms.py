@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -8,6 +9,14 @@ from yantai_inspect.widgets import DateInput
 
 from .models import Plan
 
+
+def officer_label(officer) -> str:
+    """An officer as the forms offer them: name, certificate number and its last valid day (the filing
+    service refuses one whose certificate does not cover the visit days)."""
+    if not officer.certificate_number:
+        return f"{officer}({_('no certificate')})"
+    until = officer.certificate_valid_until.isoformat() if officer.certificate_valid_until else "—"
+    return f"{officer}({officer.certificate_number}," + _("valid until %(date)s") % {"date": until} + ")"
 
 class PlanForm(forms.Form):
     enterprise = forms.CharField(
@@ -69,14 +78,18 @@ class PlanForm(forms.Form):
         own_first = Case(When(department_id=agency.department_id, then=Value(0)), default=Value(1))
         self.fields["matters"].queryset = (
             Matter.objects.filter(Q(department_id=agency.department_id) | Q(themes__in=themes), active=True)
+            # Matters ended before today can no longer be planned (the filing service checks the window).
+            .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=timezone.localdate()))
             .annotate(own_first=own_first)
             .distinct()
             .select_related("department")
             .order_by("own_first", "department__code", "code")
         )
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
-        self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"
-        self.fields["matters"].label_from_instance = lambda m: f"{m.name} · {m.department.name}"
+        self.fields["officers"].label_from_instance = officer_label
+        self.fields["matters"].label_from_instance = (
+            lambda m: f"{m.name} · {m.department.name} · " + _("version %(v)d") % {"v": m.version}
+        )
 
 
 class ReasonForm(forms.Form):
@@ -99,7 +112,7 @@ class PlanOfficersForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
-        self.fields["officers"].label_from_instance = lambda u: f"{u}({u.certificate_number or _('no certificate')})"
+        self.fields["officers"].label_from_instance = officer_label
 
 
 class RefileForm(forms.Form):
