@@ -641,6 +641,22 @@ CASES = [
         kind="public",
         happy=lambda w, r: r.json()["registered"] is True,
     ),
+    Case(
+        "api-certificate-check",
+        "get",
+        "account",
+        lambda w: ({"number": w.market.certificate_number}, None),
+        kind="public",
+        happy=lambda w, r: r.json()["found"] and r.json()["name"] == w.market.full_name,
+    ),
+    Case(
+        "api-register-officers",
+        "get",
+        "account",
+        lambda w: ({"code": w.city.market.code}, None),
+        kind="public",
+        happy=lambda w, r: w.market.certificate_number in {o["certificate_number"] for o in r.json()["results"]},
+    ),
 ]
 CASE_OF = {case.id: case for case in CASES}
 STRANGERS = ("other_agency", "other_enterprise", "other_justice", "anonymous")

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from accounts.tests.factories import OfficerFactory
 from audit.models import AuditEntry
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
 from inspections import qrtokens
@@ -40,7 +41,8 @@ class DueCity:
     - a thematic plan for Wednesday 10 June whose invitations are due tomorrow (the reminder window);
     - a visit done on 12 May with a minor finding to fix by 27 May, still open (overdue), and its record's
       PDF waiting in the outbox;
-    - a food licence expiring on 15 June (within the month's warning window)."""
+    - a food licence expiring on 15 June (within the month's warning window);
+    - an officer's enforcement certificate expiring on 20 June (within the month's warning window)."""
 
     def __init__(self, clock):
         city = self.city = City()
@@ -83,6 +85,7 @@ class DueCity:
             valid_from=dt.date(2021, 6, 15),
             valid_to=dt.date(2026, 6, 15),
         )
+        self.expiring_officer = OfficerFactory(agency=city.market, certificate_valid_until=dt.date(2026, 6, 20))
         clock.move_to(NOW)
 
     def _lead_plan(self, day):
@@ -113,6 +116,11 @@ def did_warn_about_the_licence(world, result):
     assert Notification.objects.filter(dedupe_key__startswith=f"licence-expiry:{world.licence.pk}:").count() == 2
 
 
+def did_warn_about_the_certificate(world, result):
+    warning = Notification.objects.get(dedupe_key__startswith=f"certificate-expiry:{world.expiring_officer.pk}:")
+    assert warning.agency == world.city.market and result == 1
+
+
 def did_render_the_pdf(world, result):
     assert InspectionRecord.objects.get(pk=world.record.pk).pdf_path
     assert not OutboxMessage.objects.exclude(status=OutboxMessage.Status.DONE).exists()
@@ -129,6 +137,7 @@ FIRST_RUN = {
     "plans-daily-checks": did_fix_remind_and_expire,
     "findings-overdue-check": did_flag_the_overdue_finding,
     "licence-expiry-warnings": did_warn_about_the_licence,
+    "certificate-expiry-warnings": did_warn_about_the_certificate,
     "statistics-cells-compact": did_compact_the_statistics,
 }
 

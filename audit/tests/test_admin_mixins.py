@@ -60,6 +60,8 @@ def test_many_to_many_changes_are_audited_with_the_new_values(admin_client):
             "standard": matter.standard,
             "legal_basis": matter.legal_basis,
             "active": "on",
+            "version": 1,
+            "effective_from": "2024-01-01",
         },
     )
 
