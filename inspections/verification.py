@@ -52,7 +52,9 @@ def inspection_verification(token: str) -> dict:
         "lead_agency": task.lead_agency.name if task.lead_agency else None,
         "agencies": [a.name for a in task_agencies(task)],
         "officers": [
-            {"name": str(o), "certificate_number": o.certificate_number, "agency": o.agency.name}
+            {"name": str(o), "certificate_number": o.certificate_number, "agency": o.agency.name,
+             # May this officer inspect on the visit day (the public register answers the same)?
+             "certificate_valid": o.is_certified_on(task.visit_date)}
             for o in task_officers(task)
         ],
         "legal_basis": sorted({m.legal_basis for m in task_checklist(task) if m.legal_basis}),

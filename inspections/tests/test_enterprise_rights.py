@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts.models import User
 from enterprises.tests.factories import enterprise_user
 from inspections import pdf, qrtokens
 from plans.tests.conftest import SHANGHAI, freeze
@@ -66,3 +67,12 @@ def test_the_notice_pdf_carries_the_rights_and_the_matters_versions(settings, ci
     assert complaints in flat
     assert "https://jc.yantai.example/public/register/" in flat
     assert "第1版" in flat and "2024年1月1日起施行" in flat
+
+
+def test_the_door_check_says_whether_each_officers_certificate_is_valid_on_the_visit_day(client, city, visit):
+    day_before = visit.visit_date - dt.timedelta(days=1)
+    User.objects.filter(pk=city.ecology_officer.pk).update(certificate_valid_until=day_before)
+    with freeze(visit_day_morning(visit)):
+        page = client.get(f"/verify/inspection/{qrtokens.task_token(visit.pk)}/").content.decode()
+    assert page.count('data-valid="yes"') == 1 and page.count('data-valid="no"') == 1
+    assert f'href="/public/certificates/?number={city.market_officer.certificate_number}"' in page
