@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -5,7 +6,7 @@ from django.utils import translation
 
 from accounts.models import Department
 from audit.models import AuditEntry
-from catalogue.models import Matter, ThematicChecklist, Theme
+from catalogue.models import FIRST_PUBLISHED, Matter, ThematicChecklist, Theme
 from catalogue.services import DEFAULT_PATH, catalogue_load
 from yantai_inspect.errors import DomainError
 
@@ -136,3 +137,32 @@ def test_the_load_catalogue_command_reports_the_counts():
 
     assert "7 themes" in out.getvalue()
     assert Theme.objects.count() == 7
+
+
+def test_matters_without_dates_are_version_1_in_force_since_the_first_catalogue():
+    catalogue_load(actor=None)
+    assert set(Matter.objects.values_list("version", "effective_from", "effective_until")) == {
+        (1, FIRST_PUBLISHED, None)}
+
+
+def test_a_matters_version_and_time_in_force_come_from_the_file_and_bad_ones_are_refused(tmp_path):
+    def versioned(data):
+        data["matters"][0].update(version=2, effective_from="2026-07-01", effective_until="2027-06-30")
+
+    catalogue_load(actor=None, path=edited_catalogue(tmp_path, versioned))
+    first = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["matters"][0]["code"]
+    matter = Matter.objects.get(code=first)
+    assert (matter.version, matter.effective_from, matter.effective_until) == (
+        2, dt.date(2026, 7, 1), dt.date(2027, 6, 30))
+    assert catalogue_load(actor=None, path=edited_catalogue(tmp_path, versioned))["updated"] == 0  # idempotent
+
+    def backwards(data):
+        data["matters"][0].update(effective_from="2026-07-01", effective_until="2026-06-30")
+
+    def nonsense(data):
+        data["matters"][0].update(effective_from="9999-99-99")
+
+    for edit in (backwards, nonsense):
+        with pytest.raises(DomainError, match=first):
+            catalogue_load(actor=None, path=edited_catalogue(tmp_path, edit))
+    assert Matter.objects.get(code=first).effective_until == dt.date(2027, 6, 30)  # nothing half-written
