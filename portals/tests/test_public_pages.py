@@ -151,3 +151,27 @@ def test_the_public_lists_take_a_fixed_number_of_queries(django_assert_num_queri
     pinned(django_assert_num_queries, "/public/matters.json", 2,
            lambda: [MatterFactory() for _ in range(5)])
     assert Matter.objects.count() == 12
+
+
+PUBLIC_PAGES = ["/public/register/", "/public/register/yt-market/", "/public/certificates/", "/public/matters/",
+                "/public/matters.csv", "/public/matters.json"]
+
+
+def test_the_public_pages_only_read(client, agency):
+    holder = officer(agency)
+    for path in PUBLIC_PAGES:
+        assert client.get(path).status_code == 200, path
+        assert client.post(path).status_code == 405, path
+    api = (f"/api/v1/public/certificates/{holder.certificate_number}/", "/api/v1/public/agencies/yt-market/officers/")
+    for path in api:
+        assert APIClient().get(path).status_code == 200, path
+        assert APIClient().post(path).status_code == 405, path
+        assert APIClient().delete(path).status_code == 405, path
+
+
+def test_a_signed_in_user_sees_the_same_public_facts(client, agency, frozen_now):
+    holder = officer(agency, full_name="王伟")
+    anonymous = client.get("/public/register/yt-market/").content.decode()
+    client.force_login(holder)
+    signed_in = client.get("/public/register/yt-market/").content.decode()
+    assert "王伟" in anonymous and "王伟" in signed_in and "13800000000" not in signed_in
