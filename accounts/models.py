@@ -154,11 +154,7 @@ class User(AbstractUser):
         enforcement officer whose enforcement certificate (执法证) is valid that day. Every check of who may be
         named on a plan, drawn or check in passes the visit day (or each end of a plan's window). The query
         form is ``certified_officers_q``."""
-        return (
-            self.is_officer and self.is_active and bool(self.certificate_number)
-            and self.certificate_valid_from is not None and self.certificate_valid_until is not None
-            and self.certificate_valid_from <= day <= self.certificate_valid_until
-        )
+        return self.is_officer and self.is_active and self.certificate_valid_on(day)
 
     def certificate_valid_on(self, day: dt.date) -> bool:
         """The certificate alone (the public register's answer): valid on ``day``, whoever holds it."""
