@@ -45,13 +45,15 @@ def theme_by_code(code: str) -> Theme | None:
     return Theme.objects.filter(code=code).first()
 
 
-def matters_published(*, today):
+def matters_published(*, today, department_code: str | None = None):
     """The published list of supervision matters (清单之外无检查): every active matter not ended before
     ``today`` (those in force and those taking effect later), with its department, themes, version and time
     in force, by code, in a fixed number of queries (two) whatever the count."""
+    qs = Matter.objects.filter(active=True)
+    if department_code:
+        qs = qs.filter(department__code=department_code)
     return (
-        Matter.objects.filter(active=True)
-        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=today))
+        qs.filter(Q(effective_until__isnull=True) | Q(effective_until__gte=today))
         .select_related("department")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order", "code")))
         .order_by("code")  # the unique index; codes begin with their department's

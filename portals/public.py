@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from accounts.models import Department
 from accounts.selectors import (
     certificate_lookup,
     certificate_status,
@@ -20,6 +21,7 @@ from accounts.selectors import (
     register_agency,
     register_officers,
 )
+from accounts.services import JUSTICE_DEPARTMENT_CODE
 from catalogue.selectors import matters_published
 from yantai_inspect.pagination import page_without_count
 
@@ -62,8 +64,12 @@ def certificate_check(request):
 @require_GET
 def matters(request):
     today = timezone.localdate()
-    page = page_without_count(matters_published(today=today), request.GET.get("page"), PER_PAGE)
-    return _public(render(request, "portals/public/matters.html", {"page": page, "today": today}))
+    departments = list(Department.objects.exclude(code=JUSTICE_DEPARTMENT_CODE).order_by("code"))
+    chosen = next((d for d in departments if d.code == request.GET.get("department")), None)
+    published = matters_published(today=today, department_code=chosen.code if chosen else None)
+    page = page_without_count(published, request.GET.get("page"), PER_PAGE)
+    return _public(render(request, "portals/public/matters.html",
+                          {"page": page, "today": today, "departments": departments, "chosen": chosen}))
 
 
 OPEN_DATA_FIELDS = ["code", "name", "department", "department_name", "version", "effective_from", "effective_until",

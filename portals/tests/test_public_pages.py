@@ -122,6 +122,10 @@ def test_the_matters_page_and_open_data_list_the_matters_in_force_and_ahead(clie
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r["code"], r["version"], r["in_force_today"]) for r in rows] == [("m-1", "1", "1"), ("m-2", "2", "0")]
+    food = Matter.objects.get(code="m-1").department
+    narrowed = client.get("/public/matters/", {"department": food.code}).content.decode()
+    assert "食品经营许可" in narrowed and "新版标准" not in narrowed
+    assert "新版标准" in client.get("/public/matters/", {"department": "no-such"}).content.decode()  # all of them
     data = json.loads(client.get("/public/matters.json").content)
     assert [m["code"] for m in data["matters"]] == ["m-1", "m-2"]
     assert data["matters"][0]["standard"] == "持证经营" and data["matters"][1]["effective_from"] == "2026-07-01"
@@ -146,7 +150,7 @@ def test_the_public_lists_take_a_fixed_number_of_queries(django_assert_num_queri
            lambda: [AgencyFactory() for _ in range(5)])
     pinned(django_assert_num_queries, "/public/register/yt-market/", 2,
            lambda: [officer(agency) for _ in range(5)])
-    pinned(django_assert_num_queries, "/public/matters/", 2,
+    pinned(django_assert_num_queries, "/public/matters/", 3,
            lambda: [MatterFactory() for _ in range(5)])
     pinned(django_assert_num_queries, "/public/matters.json", 2,
            lambda: [MatterFactory() for _ in range(5)])
