@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, snapshot
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
-from .models import CreditProfile
+from .models import CreditGrade, CreditProfile
+from .whitelist import whitelist_admin_set
 
 PROFILE_FIELDS = ["grade", "whitelisted", "whitelisted_since"]
 
@@ -26,10 +27,19 @@ def credit_profile_set(*, actor, enterprise, grade: str, whitelisted: bool) -> C
 
     Only grade A is whitelisted (see ``credit_whitelist_check``); lowering the grade of a whitelisted
     enterprise therefore takes it off the list in the same call. ``whitelisted_since`` is the day it
-    joined the whitelist and is kept while it stays on."""
+    joined the whitelist and is kept while it stays on.
+
+    The grade history gets the administrator's grade (valid from today) when it changes, and the whitelist
+    an entry listed by the administrator, or the end of the open one (``credit.whitelist``)."""
     credit_whitelist_check(grade=grade, whitelisted=whitelisted)
     profile = CreditProfile.objects.select_for_update().filter(enterprise=enterprise).first()
     before = snapshot(profile, PROFILE_FIELDS) if profile else None
+    if profile is None or profile.grade != grade:
+        CreditGrade.objects.update_or_create(
+            enterprise=enterprise, source=CreditGrade.Source.ADMIN, valid_from=timezone.localdate(),
+            defaults={"grade": grade, "valid_to": None},
+        )
+    whitelist_admin_set(actor=actor, enterprise=enterprise, whitelisted=whitelisted)
     profile = profile or CreditProfile(enterprise=enterprise)
     if whitelisted and not (profile.whitelisted and profile.whitelisted_since):
         profile.whitelisted_since = timezone.localdate()

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from credit.events import credit_event_record
+from credit.models import CreditEvent
 from notifications.services import notification_send
 from outbox.services import outbox_enqueue
 from plans.models import JointTask, Plan
@@ -130,6 +132,15 @@ def finding_add(*, actor, item: RecordItem, description: str, severity: str, dea
         obj=finding,
         details={"severity": severity, "deadline": deadline, "matter": item.matter.code},
     )
+    if severity == Finding.Severity.SERIOUS:
+        # Logged for the whitelist (no proposal for 12 months), which it leaves in this transaction.
+        credit_event_record(
+            actor=actor,
+            enterprise_id=item.record.task.enterprise_id,
+            kind=CreditEvent.Kind.SERIOUS_FINDING,
+            occurred_on=timezone.localdate(),
+            source_ref=f"finding:{finding.pk}",
+        )
     return finding
 
 
