@@ -9,6 +9,7 @@ from django.conf import settings
 
 from accounts.tests.factories import OfficerFactory
 from audit.models import AuditEntry
+from credit.models import CreditProfile, WhitelistEntry
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
 from inspections import qrtokens
 from inspections.models import Finding, InspectionRecord
@@ -42,7 +43,8 @@ class DueCity:
     - a visit done on 12 May with a minor finding to fix by 27 May, still open (overdue), and its record's
       PDF waiting in the outbox;
     - a food licence expiring on 15 June (within the month's warning window);
-    - an officer's enforcement certificate expiring on 20 June (within the month's warning window)."""
+    - an officer's enforcement certificate expiring on 20 June (within the month's warning window);
+    - a grade-A enterprise with nothing against it in 12 months (a whitelist candidate)."""
 
     def __init__(self, clock):
         city = self.city = City()
@@ -86,6 +88,9 @@ class DueCity:
             valid_to=dt.date(2026, 6, 15),
         )
         self.expiring_officer = OfficerFactory(agency=city.market, certificate_valid_until=dt.date(2026, 6, 20))
+        # a grade-A enterprise with a clean year: a whitelist candidate
+        self.good = EnterpriseFactory()
+        CreditProfile.objects.create(enterprise=self.good, grade="A")
         clock.move_to(NOW)
 
     def _lead_plan(self, day):
@@ -132,6 +137,11 @@ def did_compact_the_statistics(world, result):
     assert stored_cells() == recount_cells()
 
 
+def did_propose_the_candidate(world, result):
+    assert result == 1
+    assert WhitelistEntry.objects.get().enterprise == world.good
+
+
 FIRST_RUN = {
     "outbox-drain": did_render_the_pdf,
     "plans-daily-checks": did_fix_remind_and_expire,
@@ -139,6 +149,7 @@ FIRST_RUN = {
     "licence-expiry-warnings": did_warn_about_the_licence,
     "certificate-expiry-warnings": did_warn_about_the_certificate,
     "statistics-cells-compact": did_compact_the_statistics,
+    "whitelist-proposals": did_propose_the_candidate,
 }
 
 

@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.licence_expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
     },
+    "whitelist-proposals": {"task": "credit.tasks.whitelist_proposals", "schedule": crontab(hour=2, minute=30)},
 }
 
 REST_FRAMEWORK = {
