@@ -7,6 +7,7 @@ from rest_framework.settings import api_settings
 from accounts import api as accounts_api
 from catalogue import api as catalogue_api
 from credit import api as credit_api
+from credit import whitelist_api
 from enterprises import api as enterprises_api
 from inspections import api as inspections_api
 from notifications import api as notifications_api
@@ -81,4 +82,5 @@ urlpatterns = [
         name="api-rectification-return",
     ),
     path("verify/inspection/<str:token>/", inspections_api.InspectionVerifyApi.as_view(), name="api-verify-inspection"),
+    *[path(route, view.as_view(), name=name) for route, view, name in whitelist_api.urlpatterns_api],
 ]

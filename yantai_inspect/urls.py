@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("plans.urls")),
     path("", include("inspections.urls")),
+    path("", include("credit.whitelist_views")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
