@@ -1,5 +1,7 @@
 """Reads of grades and the whitelist, scoped to the user."""
 
+from django.utils.translation import gettext as _
+
 from accounts.access import require_justice
 from accounts.divisions import division_name
 from accounts.selectors import divisions_supervised_by
@@ -66,3 +68,17 @@ def public_row(entry: WhitelistEntry) -> dict:
     enterprise = entry.enterprise
     return {"name": enterprise.name, "uscc": enterprise.uscc, "division": enterprise.division,
             "division_name": division_name(enterprise.division), "since": entry.listed_on}
+
+
+def credit_line(summary: dict) -> str:
+    """One sentence of ``credit_summary`` for the officer filing a plan."""
+    if summary["grade"] is None:
+        return _("No credit grade recorded.")
+    text = _("Credit grade %(grade)s.") % {"grade": summary["grade_label"]}
+    if summary["source"]:
+        text += " " + _("Source: %(source)s, valid from %(start)s until %(end)s.") % {
+            "source": summary["source"], "start": summary["valid_from"], "end": summary["valid_to"] or "—"}
+    if summary["whitelisted"]:
+        text += " " + _("On the whitelist since %(day)s: the justice bureau reviews a routine plan before it is "
+                        "matched.") % {"day": summary["whitelisted_since"]}
+    return text

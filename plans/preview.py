@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit.selectors import credit_line, credit_summary
 from yantai_inspect.errors import DomainError
 
 from .caps import cap_preview, cap_text
@@ -18,7 +19,10 @@ PREVIEW_ID = -1
 
 def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date) -> dict:
     today = timezone.localdate()
+    credit = credit_summary(enterprise_id=enterprise.pk)
     result = {
+        "credit": credit,
+        "credit_message": credit_line(credit),
         "error": None,
         "joins": None,
         "visit_date": None,

@@ -22,6 +22,8 @@ from rest_framework.test import APIClient
 from accounts.models import Agency
 from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
 from audit.models import AuditEntry
+from credit.models import CreditProfile, WhitelistEntry
+from credit.whitelist import whitelist_propose
 from enterprises.models import BusyPeriod
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from inspections import qrtokens, uploads
@@ -222,6 +224,26 @@ class World:
             end=dt.date(2026, 7, 3),
             reason="年中盘点",
         )
+
+    # -- credit --
+
+    @cached_property
+    def whitelist_candidate(self):
+        enterprise = EnterpriseFactory(name="烟台候选企业有限公司")  # Fushan: the city bureau decides
+        CreditProfile.objects.create(enterprise=enterprise, grade="A")
+        whitelist_propose()
+        return WhitelistEntry.objects.get(enterprise=enterprise)
+
+    @cached_property
+    def listed_enterprise(self):
+        enterprise = EnterpriseFactory(name="烟台名单企业有限公司")
+        self.city.whitelist(enterprise)
+        WhitelistEntry.objects.create(enterprise=enterprise, status="listed", listed_on=FILED_AT.date())
+        return enterprise
+
+    @cached_property
+    def graded(self):
+        return CreditProfile.objects.create(enterprise=self.city.enterprise, grade="A")
 
     @cached_property
     def notification(self):
@@ -656,6 +678,41 @@ CASES = [
         lambda w: ({"code": w.city.market.code}, None),
         kind="public",
         happy=lambda w, r: w.market.certificate_number in {o["certificate_number"] for o in r.json()["results"]},
+    ),
+    Case(
+        "api-public-whitelist",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.listed_enterprise else None,
+        kind="public",
+        happy=lambda w, r: [row["uscc"] for row in r.json()["results"]] == [w.listed_enterprise.uscc],
+    ),
+    Case(
+        "api-whitelist-candidates",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.whitelist_candidate else None,
+        kind="scoped",
+        justice=True,
+        happy=lambda w, r: w.whitelist_candidate.pk in _ids(r),
+        absent=listed(lambda w: w.whitelist_candidate.pk),
+    ),
+    Case(
+        "api-whitelist-decide",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.whitelist_candidate.pk}, {"decision": "confirm"}),
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "listed",
+    ),
+    Case(
+        "api-my-credit",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.graded else None,
+        kind="scoped",
+        happy=lambda w, r: r.json()["grade"] == "A",
+        absent=lambda w, r: r.json()["grade"] != "A",
     ),
 ]
 CASE_OF = {case.id: case for case in CASES}

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AgencyFactory, JusticeUserFactory, OfficerFactory
@@ -365,3 +366,21 @@ def test_the_plan_list_filters_by_enterprise_with_the_enterprise_search_rule(api
         assert [p["id"] for p in response.json()["results"]] == found, query
     assert len(api.get("/api/v1/plans/", {"enterprise": "有限公司"}).json()["results"]) == 2
     assert api.get("/api/v1/plans/", {"enterprise": "\x00金海\x00"}).status_code == 400  # yantai_inspect.inputs
+
+
+def test_the_preview_shows_the_enterprises_credit_grade(api, city, frozen):
+    from credit.grades import credit_grade_record
+
+    credit_grade_record(actor=None, enterprise=city.enterprise, grade="C", source="market_classification",
+                        valid_from=days(-30), valid_to=days(300))
+    api.force_authenticate(city.market_officer)
+    with translation.override("en"):
+        preview = api.get(
+            "/api/v1/plans/preview/",
+            {"enterprise": city.enterprise.uscc, "window_start": days(10).isoformat(),
+             "window_end": days(14).isoformat()},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).json()
+    assert preview["credit"]["grade"] == "C" and preview["credit"]["valid_to"] == days(300).isoformat()
+    assert preview["credit"]["whitelisted"] is False
+    assert days(300).isoformat() in preview["credit_message"]

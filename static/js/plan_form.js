@@ -76,6 +76,7 @@
         else { text(box, data.message); }
         preview.appendChild(box);
         if (data.cap_message) { const c = text(document.createElement("p"), data.cap_message); c.className = "cap-count"; preview.appendChild(c); }
+        if (data.credit_message) { preview.appendChild(text(document.createElement("p"), data.credit_message)); }
         if (data.calendar_warning) { preview.appendChild(text(document.createElement("p"), data.calendar_warning)); }
         const h = text(document.createElement("h3"), T.earlier);
         earlier.appendChild(h);
