@@ -238,3 +238,23 @@ def test_declining_needs_a_reason_and_the_candidate_is_not_proposed_again(candid
     whitelist_decide(actor=bureaus["fushan"], entry=candidate, confirm=False, reason="近期有投诉待核实")
     assert whitelist_propose() == 0
     assert WhitelistEntry.objects.get().status == S.DECLINED
+
+
+def test_the_admin_adds_a_grade_through_the_service(client):
+    from accounts.tests.factories import AdminUserFactory
+
+    enterprise = EnterpriseFactory()
+    entry = listed(enterprise)
+    client.force_login(AdminUserFactory())
+    response = client.post("/admin/credit/creditgrade/add/", {
+        "enterprise": enterprise.pk, "grade": "C", "source": "market_classification", "valid_from": "2026-06-01",
+        "valid_to": "", "note": "年度信用风险分类",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry.refresh_from_db()
+    assert entry.status == S.ENDED and CreditProfile.objects.get(enterprise=enterprise).grade == "C"
+    assert AuditEntry.objects.filter(action="credit_grade.record", actor__isnull=False).count() == 1
+    bad = client.post("/admin/credit/creditgrade/add/", {
+        "enterprise": enterprise.pk, "grade": "C", "source": "market_classification", "valid_from": "2026-06-01",
+        "valid_to": "2026-01-01"})
+    assert bad.status_code == 200 and CreditGrade.objects.count() == 2  # the profile's A (credit_profile_set) and this C
