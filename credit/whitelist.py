@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import require_justice
 from accounts.selectors import divisions_supervised_by
@@ -24,6 +25,8 @@ LOOKBACK_DAYS = 365
 # Enterprise ids per statement of the proposal job: each chunk is one INSERT ... SELECT in its own transaction.
 PROPOSE_CHUNK = 200_000
 REASON_MAX_CHARS = WhitelistEntry._meta.get_field("reason").max_length
+# The rule a confirmed candidate met: the reason of its listing unless the bureau gives another.
+WHITELIST_REASON = gettext_lazy("Credit grade A, no serious finding and no upheld complaint in 12 months.")
 
 
 def lookback_start(today: dt.date) -> dt.date:
@@ -123,7 +126,7 @@ def whitelist_decide(*, actor, entry: WhitelistEntry, confirm: bool, reason: str
         if profile.grade != CreditProfile.Grade.A:
             raise DomainError(_("Only an enterprise with credit grade A can be on the whitelist."))
         entry.status, entry.listed_on, entry.authority = WhitelistEntry.Status.LISTED, today, actor.agency
-        entry.reason = reason or _("Credit grade A, no serious finding and no upheld complaint in 12 months.")
+        entry.reason = reason or str(WHITELIST_REASON)
         profile.whitelisted, profile.whitelisted_since = True, today
         profile.save(update_fields=["whitelisted", "whitelisted_since", "updated_at"])
     else:

@@ -257,4 +257,4 @@ def test_the_admin_adds_a_grade_through_the_service(client):
     bad = client.post("/admin/credit/creditgrade/add/", {
         "enterprise": enterprise.pk, "grade": "C", "source": "market_classification", "valid_from": "2026-06-01",
         "valid_to": "2026-01-01"})
-    assert bad.status_code == 200 and CreditGrade.objects.count() == 2  # the profile's A (credit_profile_set) and this C
+    assert bad.status_code == 200 and CreditGrade.objects.count() == 2  # the profile's A and this C

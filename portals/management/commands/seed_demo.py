@@ -19,12 +19,14 @@ from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
 from accounts.models import Agency, Department, User
+from accounts.selectors import justice_bureau_for_division
 from accounts.services import agency_create, user_create
 from audit.services import audit_record
 from catalogue.models import Theme
 from catalogue.services import catalogue_load
-from credit.models import CreditProfile
+from credit.models import CreditGrade, CreditProfile, WhitelistEntry
 from credit.policy import cap_policy_seed_defaults
+from credit.whitelist import WHITELIST_REASON
 from enterprises.licences import licence_expiry_warnings_send
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.services import enterprise_account_link
@@ -255,6 +257,23 @@ class Command(BaseCommand):
             self._clean(profile, validate_unique=False)
             profiles.append(profile)
         CreditProfile.objects.bulk_create(profiles)
+        # Each new profile's grade as Credit China (Shandong) gave it half a year ago, valid a year; each
+        # whitelisted one listed by the justice bureau responsible for its division.
+        CreditGrade.objects.bulk_create([
+            CreditGrade(enterprise=p.enterprise, grade=p.grade, source=CreditGrade.Source.CREDIT_CHINA_SD,
+                        valid_from=self.today - datetime.timedelta(days=180),
+                        valid_to=self.today + datetime.timedelta(days=185))
+            for p in profiles
+        ])
+        divisions = {p.enterprise.division for p in profiles if p.whitelisted}
+        bureaus = {d: justice_bureau_for_division(d) for d in divisions}
+        WhitelistEntry.objects.bulk_create([
+            WhitelistEntry(enterprise=p.enterprise, status=WhitelistEntry.Status.LISTED,
+                           proposed_on=p.whitelisted_since, listed_on=p.whitelisted_since,
+                           decided_on=p.whitelisted_since, authority=bureaus[p.enterprise.division],
+                           reason=str(WHITELIST_REASON))
+            for p in profiles if p.whitelisted
+        ])
 
         expiring = sum(1 for lic in licences if 0 <= (lic.valid_to - self.today).days <= 30)
         expired = sum(1 for lic in licences if lic.valid_to < self.today)
