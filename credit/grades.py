@@ -115,3 +115,29 @@ def credit_grade_record(
         },
     )
     return row
+
+
+# Days back the daily job looks for grades that came into force or lapsed (it catches up after a pause).
+REFRESH_LOOKBACK_DAYS = 7
+REFRESH_CHUNK = 5000
+
+
+def credit_grades_refresh_due(*, today: dt.date | None = None) -> int:
+    """Derive again the current grade of the enterprises whose grades came into force or lapsed in the last
+    days (a grade imported ahead of its ``valid_from``, one that ran out): daily, before the whitelist
+    proposal, rerunnable (deriving twice changes nothing). One read of the ids (indexes on both dates), then
+    ``credit_profiles_refresh`` per chunk of 5,000 in its own transaction. Returns how many changed grade."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=REFRESH_LOOKBACK_DAYS)
+    due = sorted(set(
+        CreditGrade.objects.filter(
+            Q(valid_from__gt=since, valid_from__lte=today)
+            | Q(valid_to__gte=since - dt.timedelta(days=1), valid_to__lt=today)
+        ).order_by().values_list("enterprise_id", flat=True)
+    ))
+    changed = 0
+    for start in range(0, len(due), REFRESH_CHUNK):
+        with transaction.atomic():
+            changed += len(credit_profiles_refresh(actor=None, enterprise_ids=due[start:start + REFRESH_CHUNK],
+                                                   today=today))
+    return changed

@@ -61,7 +61,12 @@ class CreditGrade(models.Model):
             # What an import identifies a row by: rerunning a file updates the row instead of adding one.
             models.UniqueConstraint(fields=["enterprise", "source", "valid_from"], name="credit_grade_once_per_day"),
         ]
-        indexes = [models.Index(fields=["enterprise", "-valid_from", "-id"], name="credit_grade_history")]
+        indexes = [
+            models.Index(fields=["enterprise", "-valid_from", "-id"], name="credit_grade_history"),
+            # the daily job's grades that came into force or lapsed (credit_grades_refresh_due)
+            models.Index(fields=["valid_from"], name="credit_grade_from"),
+            models.Index(fields=["valid_to"], name="credit_grade_to"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise_id} {self.grade} {self.get_source_display()} {self.valid_from}"

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'credit grade',
                 'verbose_name_plural': 'credit grades',
-                'indexes': [models.Index(fields=['enterprise', '-valid_from', '-id'], name='credit_grade_history')],
+                'indexes': [models.Index(fields=['enterprise', '-valid_from', '-id'], name='credit_grade_history'), models.Index(fields=['valid_from'], name='credit_grade_from'), models.Index(fields=['valid_to'], name='credit_grade_to')],
                 'constraints': [models.UniqueConstraint(fields=('enterprise', 'source', 'valid_from'), name='credit_grade_once_per_day')],
             },
         ),

@@ -258,3 +258,19 @@ def test_the_admin_adds_a_grade_through_the_service(client):
         "enterprise": enterprise.pk, "grade": "C", "source": "market_classification", "valid_from": "2026-06-01",
         "valid_to": "2026-01-01"})
     assert bad.status_code == 200 and CreditGrade.objects.count() == 2  # the profile's A and this C
+
+
+def test_the_daily_refresh_derives_grades_that_came_into_force_and_ends_the_entry():
+    from credit.grades import credit_grades_refresh_due
+
+    enterprise = EnterpriseFactory()
+    entry = listed(enterprise)
+    credit_grade_record(actor=None, enterprise=enterprise, grade="C", source=CreditGrade.Source.CREDIT_CHINA_SD,
+                        valid_from=TODAY + dt.timedelta(days=2))  # imported ahead
+    assert CreditProfile.objects.get(enterprise=enterprise).grade == "A"
+
+    with time_machine.travel(dt.datetime(2026, 6, 3, 10, 0, tzinfo=dt.UTC), tick=False):
+        assert credit_grades_refresh_due() == 1
+        assert credit_grades_refresh_due() == 0  # rerun
+    entry.refresh_from_db()
+    assert CreditProfile.objects.get(enterprise=enterprise).grade == "C" and entry.status == S.ENDED
