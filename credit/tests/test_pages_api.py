@@ -193,3 +193,18 @@ def test_the_enterprise_sees_its_own_grade_and_whitelist_state(client):
     body = api(account).get("/api/v1/my-enterprise/credit/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["grade"] == "B" and body["valid_to"] == "2026-12-31" and body["whitelisted"] is False
     assert api(OfficerFactory()).get("/api/v1/my-enterprise/credit/").status_code == 403
+
+
+def test_odd_input_gets_no_server_error(client, people):
+    entry, = candidates(1)
+    assert client.get("/whitelist/", {"page": "\x00"}).status_code == 400  # yantai_inspect.inputs
+    assert client.get("/whitelist/", {"page": "99999999999999999999999"}).status_code == 400
+    assert api().get("/api/v1/whitelist/", {"limit": "99999999999999999999", "offset": "-1"}).status_code == 400
+    client.force_login(people["fushan"])
+    response = client.post(f"/justice/whitelist/{entry.pk}/decide/", {"decision": "decline", "reason": "a\x00b"})
+    assert response.status_code == 400
+    long = api(people["fushan"]).post(f"/api/v1/whitelist/candidates/{entry.pk}/decide/",
+                                      {"decision": "decline", "reason": "长" * 301}, format="json")
+    assert long.status_code == 400 and "reason" in long.json()
+    entry.refresh_from_db()
+    assert entry.status == "proposed"
