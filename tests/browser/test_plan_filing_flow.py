@@ -55,6 +55,8 @@ def test_two_agencies_file_and_the_enterprise_sees_one_joint_visit(browser_page,
     page.locator("#id_window_end").dispatch_event("change")
     page.wait_for_selector("#preview .card")
     assert "烟台市市场监督管理局" in page.locator("#preview").inner_text()  # would join the market regulator
+    preview = page.locator("#preview").inner_text()
+    assert any(words in preview for words in ("信用等级", "Credit grade")), preview  # the enterprise's credit grade
     page.goto(live_server.url + "/agency/plans/new/")
     file_plan(page, live_server.url, uscc, start + dt.timedelta(days=2), end + dt.timedelta(days=5))
     page.screenshot(path="/tmp/flow-plan-detail.png", full_page=True)
