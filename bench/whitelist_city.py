@@ -7,9 +7,13 @@ whitelisted, 12,690 serious findings), set-based, before timing:
    last two years), one INSERT ... SELECT, ON CONFLICT DO NOTHING;
 2. the credit events: a serious finding for every serious finding of the city (its record's day), and an
    upheld complaint for 1 % of the enterprises (by id), each one INSERT ... SELECT;
-3. the candidates a previous run proposed are removed, so the first run below does the whole city's work.
+3. 1 % of the enterprises regraded B by the market regulator in the last 7 days (the refresh's work);
+4. the candidates a previous run proposed are removed, so the first run below does the whole city's work.
 
-Then it times the job twice (first run: every candidate; rerun: nobody) and counts its statements::
+Then it times the daily task's two steps twice (first run: every candidate; rerun: nobody) and counts their
+statements: the grades that came into force or lapsed in the last 7 days derived again
+(``credit_grades_refresh_due``; the set-up's grades start on one of 700 days, so 1 % are due), then the
+proposal::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/credit_city .venv/bin/python bench/whitelist_city.py
 
@@ -31,6 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from credit.grades import credit_grades_refresh_due  # noqa: E402
 from credit.whitelist import whitelist_propose  # noqa: E402
 
 
@@ -59,12 +64,25 @@ def main() -> None:
         INSERT INTO credit_creditevent (enterprise_id, kind, occurred_on, source_ref, created_at)
         SELECT id, 'complaint_upheld', %s::date - (id %% 500)::int, 'bench-complaint:' || id, now()
         FROM enterprises_enterprise WHERE id %% 100 = 7 ON CONFLICT DO NOTHING""", [today])
+    # 1 % of the city regraded B by the market regulator this week (9,300; the grade-A ones among them fall,
+    # and a listed one leaves the whitelist): the daily refresh's work.
+    regraded = sql("""
+        INSERT INTO credit_creditgrade (enterprise_id, grade, source, valid_from, valid_to, note, recorded_at)
+        SELECT enterprise_id, 'B', 'market_classification', %s::date - (enterprise_id %% 7)::int, NULL, '', now()
+        FROM credit_creditprofile WHERE enterprise_id %% 100 = 3 ON CONFLICT DO NOTHING""", [today])
     removed = sql("DELETE FROM credit_whitelistentry WHERE status = 'proposed'")
     sql("ANALYZE credit_creditgrade; ANALYZE credit_creditevent; ANALYZE credit_whitelistentry")
-    print(f"set-up: {grades:,} grades, {findings:,} serious findings, {complaints:,} upheld complaints logged, "
+    print(f"set-up: {grades:,} grades, {regraded:,} regraded B this week, {findings:,} serious findings, "
+          f"{complaints:,} upheld complaints logged, "
           f"{removed:,} earlier candidates removed in {time.monotonic() - started:.1f} s")
 
     for label in ("first run", "rerun"):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.monotonic()
+            changed = credit_grades_refresh_due(today=today)
+            seconds = time.monotonic() - started
+        print(f"grades due, {label}: {changed:,} current grades changed in {seconds:.1f} s, {len(queries)} statements")
+
         with CaptureQueriesContext(connection) as queries:
             started = time.monotonic()
             proposed = whitelist_propose(today=today)
