@@ -1,11 +1,13 @@
 """Reads of grades and the whitelist, scoped to the user."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_justice
 from accounts.divisions import division_name
 from accounts.selectors import divisions_supervised_by
 
+from .grades import grades_valid_on_q
 from .models import CreditGrade, CreditProfile, WhitelistEntry
 
 
@@ -37,12 +39,14 @@ def credit_summary(*, enterprise_id: int) -> dict:
     """What an officer filing a plan and the enterprise itself see of its credit: the current grade, where it
     comes from and until when, and whether (since when) it is on the whitelist. Two queries."""
     profile = CreditProfile.objects.filter(enterprise_id=enterprise_id).first()
-    latest = (CreditGrade.objects.filter(enterprise_id=enterprise_id).order_by("-valid_from", "-id")
-              .only("grade", "source", "valid_from", "valid_to").first())
     if profile is None:
         return {"grade": None, "grade_label": None, "source": None, "valid_from": None, "valid_to": None,
                 "whitelisted": False, "whitelisted_since": None}
-    current = latest if latest is not None and latest.grade == profile.grade else None
+    # The row the current grade was derived from (credit_grades_derive's order), if it is still in force.
+    current = (CreditGrade.objects.filter(grades_valid_on_q(timezone.localdate()), enterprise_id=enterprise_id)
+               .order_by("-valid_from", "-id").only("grade", "source", "valid_from", "valid_to").first())
+    if current is not None and current.grade != profile.grade:
+        current = None
     return {
         "grade": profile.grade,
         "grade_label": str(profile.get_grade_display()),
