@@ -24,7 +24,7 @@ PUBLIC = [
     r"^admin/",  # Django admin: its own login, tested in accounts/tests/test_admin.py
     r"^$",  # the home page redirects to the login
     r"^favicon\.ico$",  # the site's icon
-    r"^whitelist/$",  # the published whitelist (credit.whitelist_views.public_whitelist): name, code, district, since when
+    r"^whitelist/$",  # the published whitelist (credit.whitelist_views): name, code, district, since when
     r"^api/v1/whitelist/$",  # the same in the API (credit.whitelist_api.PublicWhitelistApi)
     r"^healthz/$",  # the health probe: says only whether the database answers (tests/test_healthz.py)
 ]
