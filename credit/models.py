@@ -154,3 +154,7 @@ class CreditEvent(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id} {self.kind} {self.occurred_on}"
+
+
+# The sampling rates of random checks are a separate policy with its own module.
+from .sampling import SamplingRate  # noqa: E402, F401

@@ -443,3 +443,185 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.agency} ← {self.lead_plan_id}"
+
+
+# -- 回避 (recusal) and 双随机、一公开 (random-check campaigns) -------------------------------------------------
+
+
+class OfficerConflict(models.Model):
+    """回避: an officer who may not inspect an enterprise, declared by the officer (a conflict of interest) or
+    decided by the officer's agency on the enterprise's request (``RecusalRequest``). An officer with a
+    conflict is named on no plan, drawn in no random check and checked in on no visit of that enterprise
+    (``plans.recusal``)."""
+
+    class Source(models.TextChoices):
+        DECLARED = "declared", _("Declared by the officer")
+        RECUSAL = "recusal", _("Recusal granted on the enterprise's request")
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="conflicts"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.DECLARED)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("officer conflict of interest")
+        verbose_name_plural = _("officer conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="one_conflict_per_pair")]
+        indexes = [models.Index(fields=["enterprise", "officer"], name="conflict_enterprise_officer")]
+
+    def __str__(self):
+        return f"{self.officer} ≠ {self.enterprise}"
+
+
+class RecusalRequest(models.Model):
+    """申请回避: an enterprise asks, with a reason, that a named officer of one of its planned visits step
+    aside; the officer's agency grants (the officer leaves the plan and gets a conflict with the enterprise) or
+    refuses with a reason, before the visit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the agency's decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="recusals")
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("recusal request")
+        verbose_name_plural = _("recusal requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "officer"], condition=models.Q(status="pending"), name="one_pending_recusal"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-requested_at", "-id"], name="recusal_agency_requested"),
+            models.Index(fields=["enterprise", "-requested_at", "-id"], name="recusal_enterprise_requested"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer} / {self.plan_id}"
+
+
+class RandomCheckCampaign(models.Model):
+    """双随机、一公开: an agency's random-check campaign. The population is snapshotted and the hashes of the
+    snapshot and of a secret seed are published (commit) before the draw; the draw reveals the seed, and the
+    selection is a function of the seed and the snapshot alone (``plans.draw``), so anyone can replay it."""
+
+    class Status(models.TextChoices):
+        COMMITTED = "committed", _("Committed, not drawn yet")
+        DRAWN = "drawn", _("Drawn")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="random_campaigns"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    theme = models.ForeignKey(
+        "catalogue.Theme", verbose_name=_("theme"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    matters = models.ManyToManyField("catalogue.Matter", verbose_name=_("matters"), related_name="+")
+    division = models.CharField(_("population: division"), max_length=6, blank=True)
+    industry = models.CharField(_("population: industry"), max_length=1, blank=True)
+    population_theme = models.ForeignKey(
+        "catalogue.Theme", verbose_name=_("population: theme"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window_start = models.DateField(_("earliest visit date"))
+    window_end = models.DateField(_("latest visit date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMMITTED)
+    snapshot = models.TextField(_("population snapshot"), help_text=_("Canonical JSON; its SHA-256 is published."))
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+    population_size = models.PositiveIntegerField(_("population size"))
+    seed = models.CharField(_("seed"), max_length=64, help_text=_("Secret until the draw."))
+    seed_sha256 = models.CharField(_("SHA-256 of the seed"), max_length=64)
+    created_at = models.DateTimeField(_("committed at"), auto_now_add=True)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    drawn_count = models.PositiveIntegerField(_("enterprises drawn"), default=0)
+
+    class Meta:
+        verbose_name = _("random-check campaign")
+        verbose_name_plural = _("random-check campaigns")
+        indexes = [
+            models.Index(fields=["agency", "-created_at", "-id"], name="random_campaign_agency"),
+            models.Index(fields=["-created_at", "-id"], name="random_campaign_created"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.status == self.Status.DRAWN
+
+    def results_public_on(self):
+        """Results (who was checked, the outcome) are published once the campaign's window has passed."""
+        return self.window_end + dt.timedelta(days=1)
+
+
+class RandomCheckDraw(models.Model):
+    """One drawn enterprise of a campaign with its two officers, and the plan filed for it (or why none)."""
+
+    campaign = models.ForeignKey(
+        RandomCheckCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="draws"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.CharField(_("credit grade"), max_length=1)
+    officers = models.CharField(
+        _("officers' certificate numbers"), max_length=200, blank=True, help_text=_("Comma-separated, as drawn.")
+    )
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="random_draw"
+    )
+    filing_done = models.BooleanField(_("filing attempted"), default=False)
+    failure = models.TextField(_("why no plan was filed"), blank=True)
+
+    class Meta:
+        verbose_name = _("drawn enterprise")
+        verbose_name_plural = _("drawn enterprises")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "position"], name="one_draw_per_position"),
+            models.UniqueConstraint(fields=["campaign", "enterprise"], name="one_draw_per_enterprise"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "filing_done", "position"], name="random_draw_to_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}:{self.position}"
+
+    @property
+    def officer_numbers(self) -> list[str]:
+        return [n for n in self.officers.split(",") if n]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("portals.urls")),
     path("", include("credit.urls")),
     path("", include("plans.urls")),
+    path("", include("plans.urls_random")),
     path("", include("inspections.urls")),
     path("", include("credit.whitelist_views")),
     path("enterprises/", include("enterprises.urls")),

@@ -11,6 +11,7 @@ from accounts.access import require_officer
 from accounts.models import certified_officers_q
 from audit.services import audit_record
 from plans.models import JointTask
+from plans.recusal import recusal_refusal
 from plans.selectors import task_checklist, task_officers
 from yantai_inspect.errors import DomainError
 
@@ -73,6 +74,8 @@ def check_in(
         _refuse_check_in(
             **refuse, message=_("Officers without an enforcement certificate valid today cannot inspect.")
         )
+    if refusal := recusal_refusal(officer=actor, enterprise=task.enterprise):  # 回避
+        _refuse_check_in(**refuse, message=refusal)
     with transaction.atomic():
         locked = JointTask.objects.select_for_update().get(pk=task.pk)
         if not locked.is_open_for_check_in:

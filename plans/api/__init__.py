@@ -13,6 +13,7 @@ from .filing import (
     PlanWithdrawApi,
 )
 from .invitations import InvitationDeclineApi, InvitationListApi
+from .recusal import ConflictListApi, RecusalDecideApi, RecusalListApi
 from .reviews import PlanPostReviewApi, PlanReviewApi, ReviewQueueApi
 from .statistics import StatisticsApi
 from .visits import JointTaskDetailApi, JointTaskListApi
@@ -21,6 +22,7 @@ __all__ = [
     "EnterpriseCapsApi",
     "BusyPeriodDetailApi",
     "BusyPeriodListApi",
+    "ConflictListApi",
     "InvitationDeclineApi",
     "InvitationListApi",
     "JointTaskDetailApi",
@@ -34,6 +36,8 @@ __all__ = [
     "PlanRefileApi",
     "PlanReviewApi",
     "PlanWithdrawApi",
+    "RecusalDecideApi",
+    "RecusalListApi",
     "ReviewQueueApi",
     "StatisticsApi",
 ]

@@ -24,6 +24,7 @@ from ..caps import plan_cap_enforce
 from ..matching import enterprise_reschedule, load_states, lock_enterprise, lock_enterprise_within
 from ..models import Invitation, JointTask, Plan
 from ..participation import participation_refresh
+from ..recusal import officers_recusal_check
 from ..selectors import task_certified_officers
 from ..statistics import cells_refresh_for_visits
 from .invitations import _check_invitation, _invite_theme_agencies
@@ -72,7 +73,7 @@ def _check_theme(*, agency: Agency, theme: Theme | None) -> None:
         )
 
 
-def _check_officers(*, agency: Agency, actor, officers, days, include_actor: bool = True) -> list[User]:
+def _check_officers(*, agency: Agency, actor, officers, days, enterprise, include_actor: bool = True) -> list[User]:
     officers = list(dict.fromkeys(officers or [actor]))
     if include_actor and actor not in officers:
         officers.insert(0, actor)
@@ -82,6 +83,7 @@ def _check_officers(*, agency: Agency, actor, officers, days, include_actor: boo
                 _("%(name)s is not an active officer of your agency.") % {"name": officer}, field="officers"
             )
         officer_certified_check(officer, days)
+    officers_recusal_check(enterprise=enterprise, officers=officers)  # 回避: plans.recusal
     return officers
 
 
@@ -175,7 +177,8 @@ def plan_file(
             raise DomainError(_("A green-channel inspection needs a written reason."), field="urgent_reason")
     _check_theme(agency=agency, theme=theme)
     matters = _check_matters(agency=agency, theme=theme, matters=matters, days=(window_start, window_end))
-    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=(window_start, window_end))
+    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=(window_start, window_end),
+                               enterprise=enterprise)
     if urgent and len(officers) < JointTask.MIN_CERTIFIED_OFFICERS:
         # Nobody joins a green-channel visit: its own agency must send the two officers the law requires.
         raise DomainError(
@@ -369,7 +372,8 @@ def plan_officers_set(*, actor, plan: Plan, officers) -> Plan:
         raise DomainError(_("Name at least one officer."), field="officers")
     task = plan.joint_task
     days = (task.visit_date,) if task is not None and task.fixed else (plan.window_start, plan.window_end)
-    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=days, include_actor=False)
+    officers = _check_officers(agency=agency, actor=actor, officers=officers, days=days, enterprise=plan.enterprise,
+                               include_actor=False)
     staffed_before = len(task_certified_officers(task)) if task is not None and task.fixed else None
     before = sorted(plan.officers.values_list("username", flat=True))
     plan.officers.set(officers)

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 # The statistics rollup adds one (the visit's division and day logged for the compaction, plans.statistics)
 # and the participation table two (plans.participation: the enterprise's open visits' rows replaced).
 # The yearly caps two (plans.caps: the caps in force for the agency and grade, the year's visits counted).
-FILING_STATEMENTS = 25
+# Recusal (plans.recusal) adds one: the named officers' conflicts with the enterprise.
+FILING_STATEMENTS = 26
 
 
 def history(city, enterprise, n: int) -> None:
