@@ -9,18 +9,21 @@ and the matching into visits already planned all apply), in batches, rerunnably,
 (``plans.handlers``) or ``manage.py random_check_file``; an enterprise whose plan is refused keeps the reason."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_officer
 from accounts.divisions import CITY_CODE, DIVISION_CODES
 from accounts.models import User, certified_officers_q
+from accounts.selectors import divisions_supervised_by
 from audit.services import audit_record
 from catalogue.models import Theme
 from credit.sampling import DEFAULT_GRADE, sampling_rates
@@ -214,3 +217,80 @@ def campaign_file_plans(*, campaign: RandomCheckCampaign, limit: int = FILE_BATC
                              details={"enterprise": item.enterprise.uscc, "reason": failure})
         done += 1
     return done
+
+
+# -- reads and the replay ----------------------------------------------------------------------------------
+
+
+def campaigns_for_user(*, user):
+    """The campaigns a user's portal lists, newest first: an agency its own, a justice bureau those of the
+    agencies it supervises (``divisions_supervised_by``), an administrator all."""
+    qs = RandomCheckCampaign.objects.select_related("agency").order_by("-created_at", "-id")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_platform_admin:
+        return qs
+    if user.is_officer and user.agency_id:
+        return qs.filter(agency_id=user.agency_id)
+    if user.is_justice and user.agency_id:
+        return qs.filter(agency__division__in=divisions_supervised_by(user.agency))
+    return qs.none()
+
+
+def public_campaigns():
+    """Every campaign, newest first: the commitments are public from the start, the seeds from the draw."""
+    return RandomCheckCampaign.objects.select_related("agency").order_by("-created_at", "-id")
+
+
+def campaign_for_user(*, user, code: str) -> RandomCheckCampaign:
+    campaign = campaigns_for_user(user=user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def public_campaign(code: str) -> RandomCheckCampaign:
+    campaign = public_campaigns().filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def campaign_draws(campaign: RandomCheckCampaign):
+    """The drawn enterprises in draw order with their plans and visits (index ``one_draw_per_position``)."""
+    return campaign.draws.select_related("enterprise", "plan", "plan__joint_task").order_by("position")
+
+
+def officer_names(campaign: RandomCheckCampaign) -> dict[str, str]:
+    """Certificate number → the officer's name, for the agency's officers (one query)."""
+    return {u.certificate_number: str(u) for u in User.objects.filter(agency_id=campaign.agency_id)
+            .exclude(certificate_number="").only("certificate_number", "full_name", "username")}
+
+
+@dataclass
+class Verification:
+    seed: str
+    seed_matches: bool
+    snapshot_matches: bool
+    drawn: list
+    matches_stored: bool
+
+
+def campaign_verify(campaign: RandomCheckCampaign, *, seed: str | None = None) -> Verification | None:
+    """Replays the draw from a seed (the revealed one by default) and the stored snapshot, as anyone can:
+    whether the seed and the snapshot match the commitments published before the draw, and whether the
+    replay gives the enterprises and officers stored. None before the draw when no seed is given."""
+    if seed is None:
+        if not campaign.is_drawn:
+            return None
+        seed = campaign.seed
+    drawn = draw.replay(seed=seed, snapshot=campaign.snapshot)
+    stored = [(code, tuple(c for c in certs.split(",") if c)) for code, certs in
+              campaign.draws.order_by("position").values_list("enterprise__uscc", "officers")]
+    return Verification(
+        seed=seed,
+        seed_matches=draw.sha256_hex(seed) == campaign.seed_sha256,
+        snapshot_matches=draw.sha256_hex(campaign.snapshot) == campaign.snapshot_sha256,
+        drawn=drawn,
+        matches_stored=campaign.is_drawn and stored == [(d.code, d.officers) for d in drawn],
+    )

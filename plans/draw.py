@@ -92,3 +92,11 @@ def replay(*, seed: str, snapshot: str) -> list[DrawnEnterprise]:
             load[cert] += 1
         drawn.append(DrawnEnterprise(code=code, grade=grade, officers=chosen))
     return drawn
+
+
+def parse_seed(text: str) -> str:
+    """A seed as typed: 64 hexadecimal digits (case and surrounding spaces ignored); ValueError otherwise."""
+    seed = (text or "").strip().lower()
+    if len(seed) != 64 or any(c not in "0123456789abcdef" for c in seed):
+        raise ValueError("a seed is 64 hexadecimal digits")
+    return seed

@@ -66,7 +66,7 @@ def conflict_list(request):
 @agency_required
 def agency_recusal_list(request):
     page = page_without_count(recusal.recusals_for_agency(agency=request.user.agency), request.GET.get("page"), 30)
-    return render(request, "plans/recusal_list.html", {"page": page, "portal": "agency"})
+    return render(request, "plans/recusal_list.html", {"page": page, "view_as": "agency"})
 
 
 @agency_required
@@ -112,4 +112,4 @@ def enterprise_recusal_list(request):
             messages.success(request, _("Request sent; the officer's agency decides before the visit."))
             return redirect("enterprise-recusals")
     page = page_without_count(recusal.recusals_for_enterprise(enterprise=enterprise), request.GET.get("page"), 30)
-    return render(request, "plans/recusal_list.html", {"page": page, "portal": "enterprise", "form": form})
+    return render(request, "plans/recusal_list.html", {"page": page, "view_as": "enterprise", "form": form})

@@ -2,11 +2,25 @@
 
 from django.urls import path
 
-from . import recusal_views
+from . import campaign_views, recusal_views
 
 urlpatterns = [
     path("agency/conflicts/", recusal_views.conflict_list, name="agency-conflicts"),
     path("agency/recusals/", recusal_views.agency_recusal_list, name="agency-recusals"),
     path("agency/recusals/<int:pk>/", recusal_views.agency_recusal_detail, name="agency-recusal-detail"),
     path("enterprise/recusals/", recusal_views.enterprise_recusal_list, name="enterprise-recusals"),
+]
+
+urlpatterns += [
+    path("agency/random-checks/", campaign_views.agency_campaign_list, name="agency-campaigns"),
+    path("agency/random-checks/new/", campaign_views.agency_campaign_new, name="agency-campaign-new"),
+    path("agency/random-checks/<str:code>/", campaign_views.agency_campaign_detail, name="agency-campaign-detail"),
+    path("agency/random-checks/<str:code>/draw/", campaign_views.agency_campaign_draw, name="agency-campaign-draw"),
+    path("justice/random-checks/", campaign_views.justice_campaign_list, name="justice-campaigns"),
+    path("justice/random-checks/<str:code>/", campaign_views.justice_campaign_detail, name="justice-campaign-detail"),
+    # Public on purpose (一公开): the commitments, the seeds once revealed, the replay and the results.
+    path("public/random-checks/", campaign_views.public_campaign_list, name="public-campaigns"),
+    path("public/random-checks/<str:code>/", campaign_views.public_campaign_detail, name="public-campaign-detail"),
+    path("public/random-checks/<str:code>/snapshot.json", campaign_views.public_campaign_snapshot,
+         name="public-campaign-snapshot"),
 ]

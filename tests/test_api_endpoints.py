@@ -166,6 +166,38 @@ class World:
 
         return SimpleUploadedFile("site.jpg", jpeg(), content_type="image/jpeg")
 
+    # -- recusal (回避) and random checks (双随机、一公开) --
+
+    @cached_property
+    def recusal_plan(self) -> Plan:
+        return self.later_plan(officers=[self.market, self.city.market_officer2])
+
+    @cached_property
+    def recusal(self):
+        from plans.recusal import recusal_request
+
+        return recusal_request(actor=self.account, plan=self.recusal_plan, officer=self.city.market_officer2,
+                               reason="曾有经济纠纷")
+
+    @cached_property
+    def conflict(self):
+        from plans.recusal import conflict_declare
+
+        return conflict_declare(actor=self.market, enterprise=EnterpriseFactory(), reason="亲属在该企业任职")
+
+    @cached_property
+    def campaign(self):
+        from plans.campaigns import campaign_create
+
+        return campaign_create(actor=self.market, name="双随机抽查", matters=[self.city.market_matter],
+                               window_start=LATER[0], window_end=LATER[1], division="370611")
+
+    @cached_property
+    def drawn_campaign(self):
+        from plans.campaigns import campaign_draw
+
+        return campaign_draw(actor=self.market, campaign=self.campaign)
+
     # -- plans --
 
     def later_plan(self, officer=None, enterprise=None, **extra) -> Plan:
@@ -713,6 +745,88 @@ CASES = [
         kind="scoped",
         happy=lambda w, r: r.json()["grade"] == "A",
         absent=lambda w, r: r.json()["grade"] != "A",
+    ),
+    Case(
+        "api-conflicts",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.conflict else None,
+        kind="scoped",
+        happy=lambda w, r: w.conflict.pk in _ids(r),
+        absent=listed(lambda w: w.conflict.pk),
+    ),
+    Case(
+        "api-conflicts",
+        "post",
+        "market",
+        lambda w: ({}, {"enterprise": EnterpriseFactory().uscc, "reason": "配偶在该企业任职"}),
+        ok=201,
+        happy=lambda w, r: r.json()["source"] == "declared",
+    ),
+    Case(
+        "api-recusals",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.recusal else None,
+        kind="scoped",
+        happy=lambda w, r: w.recusal.pk in _ids(r),
+        absent=listed(lambda w: w.recusal.pk),
+    ),
+    Case(
+        "api-recusals",
+        "post",
+        "account",
+        lambda w: ({}, {"plan": w.recusal_plan.pk, "officer": w.city.market_officer2.username, "reason": "纠纷"}),
+        ok=201,
+        happy=lambda w, r: r.json()["status"] == "pending",
+    ),
+    Case(
+        "api-recusal-decide",
+        "post",
+        "market",
+        lambda w: ({"pk": w.recusal.pk}, {"grant": True}),
+        happy=lambda w, r: r.json()["status"] == "granted",
+    ),
+    Case(
+        "api-campaigns",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.campaign else None,
+        kind="scoped",
+        happy=lambda w, r: w.campaign.code in {row["code"] for row in r.json()["results"]},
+        absent=lambda w, r: w.campaign.code not in {row["code"] for row in r.json()["results"]},
+    ),
+    Case(
+        "api-campaigns",
+        "post",
+        "market",
+        lambda w: ({}, {"name": "第二批", "matters": [w.city.market_matter.code], "division": "370611",
+                        "window_start": LATER[0].isoformat(), "window_end": LATER[1].isoformat()}),
+        ok=201,
+        refused=OUTSIDE_AREA,
+        happy=lambda w, r: r.json()["seed"] is None and len(r.json()["seed_sha256"]) == 64,
+    ),
+    Case(
+        "api-campaign-detail",
+        "get",
+        "market",
+        lambda w: ({"code": w.drawn_campaign.code}, None),
+        happy=lambda w, r: len(r.json()["results"]) == w.drawn_campaign.drawn_count,
+    ),
+    Case(
+        "api-campaign-draw",
+        "post",
+        "market",
+        lambda w: ({"code": w.campaign.code}, None),
+        happy=lambda w, r: r.json()["status"] == "drawn",
+    ),
+    Case(
+        "api-campaign-replay",
+        "get",
+        "account",
+        lambda w: ({"code": w.drawn_campaign.code}, None),
+        kind="public",
+        happy=lambda w, r: r.json()["matches_stored"] is True,
     ),
 ]
 CASE_OF = {case.id: case for case in CASES}

@@ -26,6 +26,8 @@ PUBLIC = [
     r"^favicon\.ico$",  # the site's icon
     r"^whitelist/$",  # the published whitelist (credit.whitelist_views): name, code, district, since when
     r"^api/v1/whitelist/$",  # the same in the API (credit.whitelist_api.PublicWhitelistApi)
+    r"^public/random-checks/",  # 双随机、一公开: commitments, seeds, replays, results (test_random_check_pages)
+    r"^api/v1/public/random-checks/",
     r"^healthz/$",  # the health probe: says only whether the database answers (tests/test_healthz.py)
 ]
 

@@ -2,6 +2,7 @@
 services do the work). ``yantai_inspect.api_urls`` routes to the views re-exported here."""
 
 from .busy_periods import BusyPeriodDetailApi, BusyPeriodListApi
+from .campaigns import CampaignDetailApi, CampaignDrawApi, CampaignListApi, CampaignReplayApi
 from .caps import EnterpriseCapsApi
 from .filing import (
     PlanCampaignApi,
@@ -22,6 +23,10 @@ __all__ = [
     "EnterpriseCapsApi",
     "BusyPeriodDetailApi",
     "BusyPeriodListApi",
+    "CampaignDetailApi",
+    "CampaignDrawApi",
+    "CampaignListApi",
+    "CampaignReplayApi",
     "ConflictListApi",
     "InvitationDeclineApi",
     "InvitationListApi",
