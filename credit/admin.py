@@ -111,3 +111,6 @@ class CreditEventAdmin(ReadOnlyModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["enterprise"]
     search_fields = ["enterprise__name", "enterprise__uscc", "source_ref"]
+
+
+from .sampling_admin import SamplingRateAdmin  # noqa: E402, F401 - the sampling rates' own admin

@@ -50,15 +50,21 @@ def sampling_rates() -> dict[str, Decimal]:
     return {grade: rates[grade].normalize() for grade in GRADES}
 
 
-@transaction.atomic
-def sampling_rate_set(*, actor, grade: str, rate: Decimal) -> SamplingRate:
-    """The justice bureau (or a platform administrator) sets a grade's sampling rate, between 0 and 1."""
-    require_portal(actor, "justice", "admin", message=_("Only the justice bureau can change the sampling rates."))
+def sampling_rate_check(*, grade: str, rate) -> Decimal:
+    """A grade of the policy and a rate between 0 and 1 with at most four decimals."""
     if grade not in GRADES:
         raise DomainError(_("Unknown credit grade %(grade)s.") % {"grade": grade}, field="grade")
     rate = Decimal(rate)
     if not (Decimal(0) <= rate <= Decimal(1)) or rate != rate.quantize(Decimal("0.0001")):
         raise DomainError(_("A sampling rate is between 0 and 1, with at most four decimals."), field="rate")
+    return rate
+
+
+@transaction.atomic
+def sampling_rate_set(*, actor, grade: str, rate: Decimal) -> SamplingRate:
+    """The justice bureau (or a platform administrator) sets a grade's sampling rate, between 0 and 1."""
+    require_portal(actor, "justice", "admin", message=_("Only the justice bureau can change the sampling rates."))
+    rate = sampling_rate_check(grade=grade, rate=rate)
     before = sampling_rates()[grade]
     row, _created = SamplingRate.objects.update_or_create(grade=grade, defaults={"rate": rate})
     audit_record(actor=actor, action="sampling_rate.set", obj=row,

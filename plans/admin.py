@@ -137,3 +137,5 @@ class BusyPeriodAdmin(admin.ModelAdmin):
         with transaction.atomic():
             for period in queryset.select_related("enterprise"):
                 busy_period_delete(actor=request.user, period=period)
+
+from .admin_random import *  # noqa: E402, F401, F403 - recusal and random checks, read only
