@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Value
@@ -267,30 +268,53 @@ def officer_names(campaign: RandomCheckCampaign) -> dict[str, str]:
             .exclude(certificate_number="").only("certificate_number", "full_name", "username")}
 
 
+# A draw from a seed other than the committed one is replayed on the page only for populations up to this
+# size (a fraction of a second); beyond it the page shows that the seed fails the commitment, which is what
+# decides, without spending seconds of a public server on a draw that cannot count.
+REPLAY_ANY_SEED_MAX = 10_000
+
+
 @dataclass
 class Verification:
     seed: str
     seed_matches: bool
     snapshot_matches: bool
     drawn: list
-    matches_stored: bool
+    matches_stored: bool | None  # None: not replayed (a seed failing the commitment over a large population)
+
+    @property
+    def replayed(self) -> bool:
+        return self.matches_stored is not None
 
 
 def campaign_verify(campaign: RandomCheckCampaign, *, seed: str | None = None) -> Verification | None:
     """Replays the draw from a seed (the revealed one by default) and the stored snapshot, as anyone can:
     whether the seed and the snapshot match the commitments published before the draw, and whether the
-    replay gives the enterprises and officers stored. None before the draw when no seed is given."""
+    replay gives the enterprises and officers stored. None before the draw when no seed is given. The replay
+    from the committed seed is cached (it is the same every time: a district's takes about a second)."""
     if seed is None:
         if not campaign.is_drawn:
             return None
         seed = campaign.seed
+    seed_matches = draw.sha256_hex(seed) == campaign.seed_sha256
+    snapshot_matches = draw.sha256_hex(campaign.snapshot) == campaign.snapshot_sha256
+    if seed_matches and campaign.is_drawn:
+        key = f"random-check-replay:{campaign.code}:{campaign.snapshot_sha256}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _replay_and_compare(campaign, seed)
+            cache.set(key, cached, 24 * 3600)
+        drawn, matches = cached
+    elif campaign.population_size <= REPLAY_ANY_SEED_MAX:
+        drawn, matches = _replay_and_compare(campaign, seed)
+    else:
+        drawn, matches = [], None
+    return Verification(seed=seed, seed_matches=seed_matches, snapshot_matches=snapshot_matches, drawn=drawn,
+                        matches_stored=matches)
+
+
+def _replay_and_compare(campaign: RandomCheckCampaign, seed: str) -> tuple[list, bool]:
     drawn = draw.replay(seed=seed, snapshot=campaign.snapshot)
     stored = [(code, tuple(c for c in certs.split(",") if c)) for code, certs in
               campaign.draws.order_by("position").values_list("enterprise__uscc", "officers")]
-    return Verification(
-        seed=seed,
-        seed_matches=draw.sha256_hex(seed) == campaign.seed_sha256,
-        snapshot_matches=draw.sha256_hex(campaign.snapshot) == campaign.snapshot_sha256,
-        drawn=drawn,
-        matches_stored=campaign.is_drawn and stored == [(d.code, d.officers) for d in drawn],
-    )
+    return drawn, campaign.is_drawn and stored == [(d.code, d.officers) for d in drawn]

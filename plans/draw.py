@@ -51,7 +51,7 @@ def snapshot_text(*, campaign: str, rates: dict, enterprises, officers, conflict
 
 
 def _mac(seed: str, message: str) -> bytes:
-    return hmac.new(seed.encode("ascii"), message.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(seed.encode("ascii"), message.encode("utf-8"), "sha256")  # the one-shot C path
 
 
 def enterprise_score(seed: str, code: str) -> int:
@@ -85,9 +85,17 @@ def replay(*, seed: str, snapshot: str) -> list[DrawnEnterprise]:
     for code, grade in document["enterprises"]:  # sorted by credit code
         if not is_drawn(seed, code, rates[grade]):
             continue
-        free = [cert for cert in officers if cert not in conflicts.get(code, ())]
-        free.sort(key=lambda cert: (load[cert], _mac(seed, f"{code}|{cert}").hex()))
-        chosen = tuple(free[:OFFICERS_PER_ENTERPRISE])
+        banned = conflicts.get(code, ())
+        free = [cert for cert in officers if cert not in banned]
+        chosen: list[str] = []
+        # The first two of the free officers sorted by (load, tie-break hash), computing the hash only for
+        # the officers of the lowest loads that are needed (byte order of the digest = its hex order).
+        for level in sorted({load[cert] for cert in free}):
+            tier = sorted((c for c in free if load[c] == level), key=lambda c: _mac(seed, f"{code}|{c}"))
+            chosen.extend(tier[: OFFICERS_PER_ENTERPRISE - len(chosen)])
+            if len(chosen) == OFFICERS_PER_ENTERPRISE:
+                break
+        chosen = tuple(chosen)
         for cert in chosen:
             load[cert] += 1
         drawn.append(DrawnEnterprise(code=code, grade=grade, officers=chosen))

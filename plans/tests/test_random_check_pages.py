@@ -201,3 +201,17 @@ def test_a_district_agency_draws_only_in_its_district(city, frozen):
     with pytest.raises(DomainError):
         campaign_create(actor=officer, name="区外", matters=[city.market_matter], window_start=days(10),
                         window_end=days(30), division="370613")
+
+
+def test_over_a_large_population_a_wrong_seed_is_not_replayed(client, city, frozen, monkeypatch):
+    from plans import campaigns as module
+
+    population(2)
+    c = campaign(city)
+    monkeypatch.setattr(module, "REPLAY_ANY_SEED_MAX", 1)
+    page = client.get(f"/public/random-checks/{c.code}/?seed={'2' * 64}").content.decode()
+    assert 'class="bad" id="seed-check"' in page and 'class="bad" id="draw-check"' in page
+    body = client.get(f"/api/v1/public/random-checks/{c.code}/replay/?seed={'2' * 64}").json()
+    assert body["seed_matches"] is False and body["matches_stored"] is None and body["drawn"] == []
+    body = client.get(f"/api/v1/public/random-checks/{c.code}/replay/").json()  # the committed seed: replayed
+    assert body["matches_stored"] is True
