@@ -29,7 +29,7 @@ def population(n):
 
 
 def campaign(city, drawn=True):
-    c = campaign_create(actor=city.market_officer, name="双随机抽查", matters=[city.market_matter],
+    c = campaign_create(actor=city.market_officer, name="甲批次测试", matters=[city.market_matter],
                         window_start=days(10), window_end=days(30), division="370613")
     return campaign_draw(actor=city.market_officer, campaign=c) if drawn else c
 
