@@ -178,3 +178,31 @@ def test_the_api(client, city, frozen):
                            content_type="application/json")
     assert response.status_code == 201
     assert client.get("/api/v1/conflicts/").json()["results"][0]["enterprise"] == city.enterprise.uscc
+
+
+def test_the_recusal_lists_answer_in_a_fixed_number_of_queries(client, city, frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    account = enterprise_user(city.enterprise)
+
+    def counts():
+        out = []
+        for user, url in ((city.market_officer, "/agency/recusals/"), (account, "/enterprise/recusals/"),
+                          (city.market_officer, "/api/v1/recusals/"), (city.market_officer2, "/agency/conflicts/")):
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx))
+        return out
+
+    def add(n):
+        for _ in range(n):
+            plan = file(city, enterprise=city.enterprise)
+            recusal_request(actor=account, plan=plan, officer=city.market_officer2, reason="r")
+            OfficerConflict.objects.create(officer=city.market_officer2, enterprise=EnterpriseFactory(), reason="x")
+
+    add(1)
+    small = counts()
+    add(4)
+    assert counts() == small
