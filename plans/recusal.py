@@ -169,8 +169,11 @@ def recusal_decide(*, actor, request: RecusalRequest, grant: bool, reason: str =
     and records a conflict (the officer is then named on no plan, draw or visit of the enterprise); refusing
     needs a reason. The enterprise is told either way."""
     agency = require_officer(actor)
-    request = RecusalRequest.objects.select_for_update().select_related("plan", "plan__joint_task", "officer",
-                                                                        "enterprise").get(pk=request.pk)
+    request = (
+        RecusalRequest.objects.select_for_update(of=("self",))
+        .select_related("plan", "plan__joint_task", "officer", "enterprise")
+        .get(pk=request.pk)
+    )
     if request.agency_id != agency.pk:
         raise DomainError(_("Only the officer's agency can decide this request."))
     if request.status != RecusalRequest.Status.PENDING:
