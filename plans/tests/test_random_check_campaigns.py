@@ -146,3 +146,21 @@ def test_snapshot_and_draw_take_the_same_statements_for_any_population(city, fro
         return len(create_q), len(draw_q)
 
     assert statements(5) == statements(60)
+
+
+def test_the_worker_files_batch_by_batch_and_reruns_file_nothing_twice(city, frozen, monkeypatch):
+    from outbox.models import OutboxMessage
+    from plans import campaigns as module
+    from plans.handlers import random_check_file
+
+    make_population(3, grade="D")
+    campaign = campaign_draw(actor=city.market_officer, campaign=create(city))
+    assert OutboxMessage.objects.filter(dedupe_key=f"random-check-file:{campaign.pk}:0").exists()
+    monkeypatch.setattr(module, "FILE_BATCH", 2)
+    random_check_file(campaign_id=campaign.pk, batch=0)
+    assert Plan.objects.count() == 2
+    assert OutboxMessage.objects.filter(dedupe_key=f"random-check-file:{campaign.pk}:1").exists()
+    random_check_file(campaign_id=campaign.pk, batch=1)
+    random_check_file(campaign_id=campaign.pk, batch=1)  # a rerun
+    assert Plan.objects.count() == 3
+    assert not OutboxMessage.objects.filter(dedupe_key=f"random-check-file:{campaign.pk}:2").exists()
