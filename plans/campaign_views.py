@@ -74,7 +74,10 @@ def _detail(request, campaign, portal: str):
     page = page_without_count(campaigns.campaign_draws(campaign), request.GET.get("page"), 50)
     today = timezone.localdate()
     names = campaigns.officer_names(campaign) if campaign.is_drawn else {}
-    rows = [(d, [(cert, names.get(cert, "")) for cert in d.officer_numbers]) for d in page.object_list]
+    show_results = portal != "public" or today >= campaign.results_public_on()
+    outcomes = campaigns.draw_outcomes(campaign, page.object_list) if show_results else {}
+    rows = [(d, [(cert, names.get(cert, "")) for cert in d.officer_numbers], outcomes.get(d.pk))
+            for d in page.object_list]
     return render(request, "plans/campaign_detail.html", {
         "campaign": campaign,
         "view_as": portal,
@@ -84,7 +87,7 @@ def _detail(request, campaign, portal: str):
         "replayed": verification.drawn[:50] if verification else [],
         "seed_error": seed_error,
         "results_public": today >= campaign.results_public_on(),
-        "show_results": portal != "public" or today >= campaign.results_public_on(),
+        "show_results": show_results,
         "matters": list(campaign.matters.all()),
     })
 

@@ -36,6 +36,7 @@ from yantai_inspect.errors import DomainError
 
 from . import draw
 from .models import OfficerConflict, Plan, RandomCheckCampaign, RandomCheckDraw
+from .selectors import findings_by_task
 from .services.filing import _check_matters, _check_theme, plan_file
 
 FILE_BATCH = 200
@@ -260,6 +261,21 @@ def public_campaign(code: str) -> RandomCheckCampaign:
 def campaign_draws(campaign: RandomCheckCampaign):
     """The drawn enterprises in draw order with their plans and visits (index ``one_draw_per_position``)."""
     return campaign.draws.select_related("enterprise", "plan", "plan__joint_task").order_by("position")
+
+
+def draw_outcomes(campaign: RandomCheckCampaign, draws) -> dict[int, dict]:
+    """What the campaign's agency found at each drawn enterprise's visit (the findings that ``inspections``
+    hands in through ``plans.selectors.findings_by_task``), by draw id, in one query for a page of draws:
+    ``{"findings": n, "serious": m}``; draws without a visit are absent."""
+    by_task = {d.plan.joint_task_id: d.pk for d in draws if d.plan_id and d.plan.joint_task_id}
+    if not by_task:
+        return {}
+    found = findings_by_task(task_ids=list(by_task))
+    outcomes = {}
+    for task_id, draw_id in by_task.items():
+        own = [f for f in found.get(task_id, []) if f["agency"] == campaign.agency.name]
+        outcomes[draw_id] = {"findings": len(own), "serious": sum(f["severity"] == "serious" for f in own)}
+    return outcomes
 
 
 def officer_names(campaign: RandomCheckCampaign) -> dict[str, str]:
