@@ -6,12 +6,14 @@ snapshot when it is committed, so a later change never alters a published draw."
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import require_portal
+from accounts.divisions import CITY_CODE
 from audit.services import audit_record
 from yantai_inspect.errors import DomainError
 
@@ -62,8 +64,12 @@ def sampling_rate_check(*, grade: str, rate) -> Decimal:
 
 @transaction.atomic
 def sampling_rate_set(*, actor, grade: str, rate: Decimal) -> SamplingRate:
-    """The justice bureau (or a platform administrator) sets a grade's sampling rate, between 0 and 1."""
-    require_portal(actor, "justice", "admin", message=_("Only the justice bureau can change the sampling rates."))
+    """The city's justice bureau (or a platform administrator) sets a grade's sampling rate, between 0 and 1."""
+    portal = require_portal(actor, "justice", "admin",
+                            message=_("Only the city's justice bureau can change the sampling rates."))
+    if portal == "justice" and getattr(actor.agency, "division", None) != CITY_CODE:
+        # One policy for the city: a district's bureau reads it, the city's sets it.
+        raise PermissionDenied(_("Only the city's justice bureau can change the sampling rates."))
     rate = sampling_rate_check(grade=grade, rate=rate)
     before = sampling_rates()[grade]
     row, _created = SamplingRate.objects.update_or_create(grade=grade, defaults={"rate": rate})

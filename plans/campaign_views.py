@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import agency_required, justice_required
-from accounts.divisions import DIVISIONS
+from accounts.divisions import CITY_CODE, DIVISIONS
 from catalogue.models import Theme
+from credit.sampling import GRADES, sampling_rate_set, sampling_rates
 from enterprises.industries import INDUSTRIES
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
@@ -133,6 +134,36 @@ def agency_campaign_draw(request, code):
 @justice_required
 def justice_campaign_list(request):
     return _list(request, "justice", campaigns.campaigns_for_user(user=request.user))
+
+
+class SamplingRateForm(forms.Form):
+    grade = forms.ChoiceField(label=gettext_lazy("Credit grade"), choices=[(g, g) for g in GRADES])
+    rate = forms.DecimalField(label=gettext_lazy("Sampling rate (0 to 1)"), min_value=0, max_value=1,
+                              max_digits=5, decimal_places=4)
+
+
+def _sampling_rates(request, editable: bool):
+    form = SamplingRateForm(request.POST or None) if editable else None
+    if editable and request.method == "POST" and form.is_valid():
+        try:
+            sampling_rate_set(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Sampling rate saved; campaigns committed from now on use it."))
+            return redirect("justice-sampling-rates")
+    return render(request, "plans/sampling_rates.html", {"rates": sampling_rates(), "form": form})
+
+
+@justice_required
+def justice_sampling_rates(request):
+    """The justice bureau sets the sampling rate of each credit grade (a committed campaign keeps its own)."""
+    return _sampling_rates(request, editable=request.user.agency.division == CITY_CODE)  # one city policy
+
+
+@agency_required
+def agency_sampling_rates(request):
+    return _sampling_rates(request, editable=False)
 
 
 @justice_required

@@ -13,10 +13,12 @@ urlpatterns = [
 
 urlpatterns += [
     path("agency/random-checks/", campaign_views.agency_campaign_list, name="agency-campaigns"),
+    path("agency/random-checks/rates/", campaign_views.agency_sampling_rates, name="agency-sampling-rates"),
     path("agency/random-checks/new/", campaign_views.agency_campaign_new, name="agency-campaign-new"),
     path("agency/random-checks/<str:code>/", campaign_views.agency_campaign_detail, name="agency-campaign-detail"),
     path("agency/random-checks/<str:code>/draw/", campaign_views.agency_campaign_draw, name="agency-campaign-draw"),
     path("justice/random-checks/", campaign_views.justice_campaign_list, name="justice-campaigns"),
+    path("justice/random-checks/rates/", campaign_views.justice_sampling_rates, name="justice-sampling-rates"),
     path("justice/random-checks/<str:code>/", campaign_views.justice_campaign_detail, name="justice-campaign-detail"),
     # Public on purpose (一公开): the commitments, the seeds once revealed, the replay and the results.
     path("public/random-checks/", campaign_views.public_campaign_list, name="public-campaigns"),

@@ -828,6 +828,15 @@ CASES = [
         kind="public",
         happy=lambda w, r: r.json()["matches_stored"] is True,
     ),
+    Case("api-sampling-rates", "get", "market", lambda w: ({}, None), kind="catalogue"),
+    Case(
+        "api-sampling-rates",
+        "post",
+        "justice",
+        lambda w: ({}, {"grade": "B", "rate": "0.12"}),
+        justice=True,
+        happy=lambda w, r: {"grade": "B", "rate": "0.12"} in r.json(),
+    ),
 ]
 CASE_OF = {case.id: case for case in CASES}
 STRANGERS = ("other_agency", "other_enterprise", "other_justice", "anonymous")

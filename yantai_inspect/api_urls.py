@@ -52,6 +52,7 @@ urlpatterns = [
     path("random-checks/<str:code>/", plans_api.CampaignDetailApi.as_view(), name="api-campaign-detail"),
     path("random-checks/<str:code>/draw/", plans_api.CampaignDrawApi.as_view(), name="api-campaign-draw"),
     path("public/random-checks/<str:code>/replay/", plans_api.CampaignReplayApi.as_view(), name="api-campaign-replay"),
+    path("sampling-rates/", plans_api.SamplingRatesApi.as_view(), name="api-sampling-rates"),
     path("conflicts/", plans_api.ConflictListApi.as_view(), name="api-conflicts"),
     path("recusals/", plans_api.RecusalListApi.as_view(), name="api-recusals"),
     path("recusals/<int:pk>/decide/", plans_api.RecusalDecideApi.as_view(), name="api-recusal-decide"),

@@ -27,3 +27,11 @@ def test_bad_rates_and_other_roles_are_refused():
     with pytest.raises(PermissionDenied):
         sampling_rate_set(actor=OfficerFactory(), grade="A", rate=Decimal("0.5"))
     assert not AuditEntry.objects.exists()
+
+
+def test_a_district_justice_bureau_reads_but_does_not_set_the_citys_rates():
+    from accounts.tests.factories import JusticeBureauFactory
+
+    district = JusticeUserFactory(agency=JusticeBureauFactory(code="fs", division="370611", name="福山区司法局"))
+    with pytest.raises(PermissionDenied):
+        sampling_rate_set(actor=district, grade="A", rate=Decimal("0.5"))

@@ -2,7 +2,7 @@
 services do the work). ``yantai_inspect.api_urls`` routes to the views re-exported here."""
 
 from .busy_periods import BusyPeriodDetailApi, BusyPeriodListApi
-from .campaigns import CampaignDetailApi, CampaignDrawApi, CampaignListApi, CampaignReplayApi
+from .campaigns import CampaignDetailApi, CampaignDrawApi, CampaignListApi, CampaignReplayApi, SamplingRatesApi
 from .caps import EnterpriseCapsApi
 from .filing import (
     PlanCampaignApi,
@@ -44,5 +44,6 @@ __all__ = [
     "RecusalDecideApi",
     "RecusalListApi",
     "ReviewQueueApi",
+    "SamplingRatesApi",
     "StatisticsApi",
 ]

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOfficer, require_officer, require_portal
 from catalogue.selectors import matters_by_code, theme_by_code
+from credit.sampling import sampling_rate_set, sampling_rates
 
 from .. import campaigns, draw
 from ..models import RandomCheckCampaign
@@ -158,3 +159,26 @@ class CampaignReplayApi(APIView):
                       for d in (verification.drawn if verification else [])],
             "results_public": timezone.localdate() >= campaign.results_public_on(),
         })
+
+
+class SamplingRateSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=["A", "B", "C", "D"])
+    rate = serializers.DecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1)
+
+
+class SamplingRatesApi(APIView):
+    """The sampling rate of each credit grade in force (GET: agencies and justice bureaus); the city's justice
+    bureau sets one (POST). A committed campaign keeps the rates of its snapshot."""
+
+    @extend_schema(responses=SamplingRateSerializer(many=True))
+    def get(self, request):
+        require_portal(request.user, "agency", "justice", "admin")
+        return Response([{"grade": g, "rate": str(r)} for g, r in sampling_rates().items()])
+
+    @extend_schema(request=SamplingRateSerializer, responses=SamplingRateSerializer(many=True))
+    def post(self, request):
+        body = SamplingRateSerializer(data=request.data)
+        require_portal(request.user, "justice", "admin")
+        body.is_valid(raise_exception=True)
+        sampling_rate_set(actor=request.user, **body.validated_data)
+        return Response([{"grade": g, "rate": str(r)} for g, r in sampling_rates().items()])

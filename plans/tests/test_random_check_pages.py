@@ -4,6 +4,7 @@ refused; the lists answer in a fixed number of queries."""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -216,3 +217,18 @@ def test_over_a_large_population_a_wrong_seed_is_not_replayed(client, city, froz
     assert body["seed_matches"] is False and body["matches_stored"] is None and body["drawn"] == []
     body = client.get(f"/api/v1/public/random-checks/{c.code}/replay/").json()  # the committed seed: replayed
     assert body["matches_stored"] is True
+
+
+def test_the_city_justice_bureau_sets_the_rates_on_its_page_and_agencies_read_them(client, city, frozen):
+    client.force_login(JusticeUserFactory(agency=city.justice_bureau))
+    assert client.post("/justice/random-checks/rates/", {"grade": "C", "rate": "0.4"}).status_code == 302
+    assert client.post("/justice/random-checks/rates/", {"grade": "C", "rate": "1.4"}).status_code == 200
+    client.force_login(city.market_officer)
+    assert "0.4" in client.get("/agency/random-checks/rates/").content.decode()
+    assert client.post("/justice/random-checks/rates/", {"grade": "C", "rate": "0.9"}).status_code == 403
+    client.force_login(enterprise_user(city.enterprise))
+    assert client.get("/agency/random-checks/rates/").status_code == 403
+    assert client.get("/justice/random-checks/rates/").status_code == 403
+    from credit.sampling import sampling_rates
+
+    assert sampling_rates()["C"] == Decimal("0.4")
