@@ -32,6 +32,9 @@ class RandomCheckCampaignAdmin(ReadOnlyModelAdmin):
     search_fields = ["name", "code", "agency__name"]
     exclude = ["seed", "snapshot"]  # the seed stays secret until the draw; the snapshot is on the public page
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot", "seed")
+
 
 @admin.register(RandomCheckDraw)
 class RandomCheckDrawAdmin(ReadOnlyModelAdmin):

@@ -54,7 +54,7 @@ def _attach(form, exc: DomainError):
 
 
 def _list(request, portal: str, qs):
-    page = page_without_count(qs, request.GET.get("page"), 30)
+    page = page_without_count(campaigns.for_listing(qs), request.GET.get("page"), 30)
     return render(request, "plans/campaign_list.html", {"page": page, "view_as": portal})
 
 

@@ -239,6 +239,11 @@ def campaigns_for_user(*, user):
     return qs.none()
 
 
+def for_listing(qs):
+    """A list of campaigns without their snapshots (a district's is 1.5 MB: a page of them would be 45 MB)."""
+    return qs.defer("snapshot")
+
+
 def public_campaigns():
     """Every campaign, newest first: the commitments are public from the start, the seeds from the draw."""
     return RandomCheckCampaign.objects.select_related("agency").order_by("-created_at", "-id")

@@ -59,7 +59,7 @@ class CampaignListApi(generics.ListAPIView):
 
     def get_queryset(self):
         require_portal(self.request.user, "agency", "justice", "admin")
-        return campaigns.campaigns_for_user(user=self.request.user)
+        return campaigns.for_listing(campaigns.campaigns_for_user(user=self.request.user))
 
     @extend_schema(request=CampaignInputSerializer, responses={201: CampaignSerializer})
     def post(self, request):
