@@ -20,6 +20,7 @@ from enterprises.selectors import enterprise_of_user
 from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
 
+from .matching import lock_enterprise
 from .models import JointTask, OfficerConflict, Plan, RecusalRequest
 
 REASON_MAX = 2000
@@ -85,6 +86,8 @@ def conflict_declare(*, actor, enterprise, reason: str) -> OfficerConflict:
     law puts recusal first), and the agencies are told to name another officer."""
     require_officer(actor)
     reason = _reason(reason)
+    # The enterprise's lock, as filing and plan_officers_set take it: nobody names the officer meanwhile.
+    lock_enterprise(enterprise.pk)
     try:
         with transaction.atomic():
             conflict = OfficerConflict.objects.create(
@@ -169,6 +172,7 @@ def recusal_decide(*, actor, request: RecusalRequest, grant: bool, reason: str =
     and records a conflict (the officer is then named on no plan, draw or visit of the enterprise); refusing
     needs a reason. The enterprise is told either way."""
     agency = require_officer(actor)
+    lock_enterprise(request.enterprise_id)  # as filing and plan_officers_set do: see conflict_declare
     request = (
         RecusalRequest.objects.select_for_update(of=("self",))
         .select_related("plan", "plan__joint_task", "officer", "enterprise")
