@@ -114,4 +114,22 @@ def demo_activity_seed(*, today: dt.date, seed: int = 2026) -> int:
                 )
             except DomainError:
                 continue  # a window the enterprise's busy period blocks: the platform refuses it, as it should
+    filed.extend(_demo_random_check(today=today))
     return len(filed)
+
+
+def _demo_random_check(*, today: dt.date) -> list:
+    """双随机、一公开: the Fushan market regulator commits and draws a random check of its district; the drawn
+    plans are filed through the normal filing at once (the worker would do it in the background)."""
+    from plans.campaigns import campaign_create, campaign_draw, campaign_file_plans
+
+    officer = _officer("officer_fushan_market")
+    try:
+        campaign = campaign_create(actor=officer, name="2026年福山区市场监管双随机抽查", matters=_matters(officer, 1),
+                                   window_start=today + 14 * dt.timedelta(days=1),
+                                   window_end=today + 40 * dt.timedelta(days=1))
+    except DomainError:
+        return []
+    campaign = campaign_draw(actor=officer, campaign=campaign)
+    campaign_file_plans(campaign=campaign, today=today)
+    return [d.plan for d in campaign.draws.exclude(plan=None)]
