@@ -43,7 +43,7 @@ def main():
     from plans.draw import replay
 
     agency = Agency.objects.get(code=args.agency)
-    actor = User.objects.filter(certified_officers_q(), agency=agency).order_by("pk").first()
+    actor = User.objects.filter(certified_officers_q(on=timezone.localdate()), agency=agency).order_by("pk").first()
     matter = Matter.objects.filter(department_id=agency.department_id, active=True).first()
     today = timezone.localdate()
     print(f"database {connection.settings_dict['NAME']}, agency {agency.code} ({agency.division}), today {today}")

@@ -103,7 +103,10 @@ def campaign_create(
             field="division",
         )
     officers = dict(
-        User.objects.filter(certified_officers_q(), agency=agency).values_list("pk", "certificate_number")
+        # certified on every day of the window (validity is one interval: both ends cover it)
+        User.objects.filter(
+            certified_officers_q(on=window_start), certified_officers_q(on=window_end), agency=agency
+        ).values_list("pk", "certificate_number")
     )
     if len(officers) < draw.OFFICERS_PER_ENTERPRISE:
         raise DomainError(_("Your agency needs at least two certified officers to draw."))
