@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=yantai_inspect.settings \
+    DJANGO_ENV=production \
     VAR_DIR=/var/lib/yantai \
     MEDIA_ROOT=/var/lib/yantai/media \
     STATIC_ROOT=/app/staticfiles

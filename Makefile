@@ -12,7 +12,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-MANAGE := $(PYTHON) manage.py
+# Unset, DJANGO_ENV means production (yantai_inspect/settings.py): these targets are the development set-up.
+DEV_ENV := DJANGO_ENV=$${DJANGO_ENV:-local}
+MANAGE := $(DEV_ENV) $(PYTHON) manage.py
 # var/ is the settings default; set VAR_DIR in the environment (or make VAR_DIR=...) to move it.
 VAR_DIR ?= var
 CREDENTIALS := $(VAR_DIR)/demo-credentials.json
@@ -92,12 +94,12 @@ run: venv system-deps services compilemessages
 		&& echo "$(MANAGE) seed_demo --credentials $(CREDENTIALS)" && $(MANAGE) seed_demo --credentials $(CREDENTIALS) \
 		&& touch $(DB_STAMP); \
 	fi
-	@HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) PYTHON=$(PYTHON) CREDENTIALS=$(CREDENTIALS) bash scripts/run.sh
+	@$(DEV_ENV) HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) PYTHON=$(PYTHON) CREDENTIALS=$(CREDENTIALS) bash scripts/run.sh
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if [[ $${#scripts[@]} -eq 0 ]]; then echo "bench: no bench/*.py"; exit 0; fi; \
-	for f in "$${scripts[@]}"; do echo "== $$f"; PYTHONPATH=. DJANGO_SETTINGS_MODULE=yantai_inspect.settings $(PYTHON) "$$f"; done
+	for f in "$${scripts[@]}"; do echo "== $$f"; PYTHONPATH=. DJANGO_SETTINGS_MODULE=yantai_inspect.settings $(DEV_ENV) $(PYTHON) "$$f"; done
 
 messages: venv
 	@mkdir -p locale

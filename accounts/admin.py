@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
-from .models import Agency, Department, User
+from .models import Agency, ApiToken, Department, User
 from .services import agency_create, agency_rules_check, agency_update, user_create, user_role_check, user_role_flags
+from .tokens import api_token_revoke
 
 
 @admin.register(Department)
@@ -136,3 +137,27 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         obj.pk, obj.password = saved.pk, saved.password
         obj.is_staff, obj.is_superuser = saved.is_staff, saved.is_superuser
         obj._state.adding = False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Devices logged in to the API. Read-only; deleting one logs that device out (through the service, audited)."""
+
+    list_display = ["user", "device", "key_prefix", "created_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "device", "key_prefix"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        api_token_revoke(actor=request.user, token_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(actor=request.user, token_id=token.pk)

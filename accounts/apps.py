@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and agencies")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import session_lifetime_start
+        from .signals import password_changed
+        from .tokens import revoke_tokens_on_password_change
+
+        user_logged_in.connect(session_lifetime_start, dispatch_uid="accounts.session_lifetime_start")
+        password_changed.connect(revoke_tokens_on_password_change, dispatch_uid="accounts.revoke_tokens")

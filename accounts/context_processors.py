@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .access import portal_of
 
 
@@ -6,3 +8,9 @@ def portal(request):
     if user is None or not user.is_authenticated:
         return {"portal": None}
     return {"portal": portal_of(user)}
+
+
+def security_banner(request):
+    """Outside production, every page says that logins are not protected as in production (no second factor),
+    so a demo is never mistaken for the real platform."""
+    return {"security_banner": not settings.PRODUCTION}

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .divisions import DIVISIONS
+from .signals import password_changed
 
 
 class Department(models.Model):
@@ -133,6 +134,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, **kwargs):
+        # set_password() keeps the new raw password until the row is written; once it is, the change is
+        # announced (accounts.signals.password_changed: its tokens are revoked), whoever made it.
+        changed = self._password is not None and not self._state.adding
+        super().save(**kwargs)
+        if changed:
+            password_changed.send(sender=type(self), user=self)
+
     @property
     def is_officer(self) -> bool:
         return self.role == self.Role.OFFICER
@@ -175,3 +184,28 @@ def certified_officers_q(prefix: str = "", *, on) -> Q:
         & ~Q(**{f"{path}certificate_number": ""})
         & Q(**{f"{path}certificate_valid_from__lte": on, f"{path}certificate_valid_until__gte": on})
     )
+
+
+class ApiToken(models.Model):
+    """An API token of one device (the officer's phone, the enterprise's app): issued at each login for that
+    device, replacing the device's earlier one; expires; revoked by its owner, at logout from the API and on a
+    password change. Only the SHA-256 digest of the key is stored (the key is 256 random bits, so a fast hash
+    is enough): a database dump does not hand out working tokens."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    device = models.CharField(_("device"), max_length=60)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "device"], name="one_api_token_per_device"),
+        ]
+
+    def __str__(self):
+        return f"{self.device} ({self.key_prefix}…)"

@@ -1,8 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", views.two_factor, name="two-factor"),
+    path("account/devices/", views.devices, name="devices"),
+    path("account/devices/<int:pk>/revoke/", views.device_revoke, name="device-revoke"),
+    path("account/devices/revoke-all/", views.devices_revoke_all, name="devices-revoke-all"),
 ]

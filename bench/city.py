@@ -173,7 +173,7 @@ def refuse_if_populated() -> None:
 
 
 BIG_TABLES = [
-    "accounts_user", "authtoken_token", "guardian_userobjectpermission", "enterprises_enterprise",
+    "accounts_user", "accounts_apitoken", "guardian_userobjectpermission", "enterprises_enterprise",
     "enterprises_enterprise_themes", "enterprises_enterpriseaccount", "enterprises_licence",
     "enterprises_busyperiod", "credit_creditprofile", "plans_jointtask", "plans_plan", "plans_plan_officers",
     "plans_plan_matters", "plans_invitation", "inspections_checkin", "inspections_inspectionrecord",

@@ -152,17 +152,16 @@ def session_cookie(user) -> str:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0] if getattr(
-        settings, "AUTHENTICATION_BACKENDS", None) else "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def token_header(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import api_token_issue
 
-    token, _created = Token.objects.get_or_create(user=user)
-    return f"Token {token.key}"
+    _token, key = api_token_issue(user=user, device="loadtest")
+    return f"Token {key}"
 
 
 class Day:

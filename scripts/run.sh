@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The development set-up (unset, DJANGO_ENV means production); the demo refuses to seed in production.
+export DJANGO_ENV=${DJANGO_ENV:-local}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 # Served as users will see it: with DEBUG off, a refused, missing or failed page is the platform's Chinese

@@ -278,6 +278,12 @@ class World:
         return CreditProfile.objects.create(enterprise=self.city.enterprise, grade="A")
 
     @cached_property
+    def market_device(self):
+        from accounts.tokens import api_token_issue
+
+        return api_token_issue(user=self.market, device="phone")[0]
+
+    @cached_property
     def notification(self):
         return notification_send(dedupe_key="walk-test", title="测试通知", agency=self.city.market)
 
@@ -330,6 +336,20 @@ CASES = [
         kind="public",
         happy=lambda w, r: r.json()["token"],
     ),
+    # Logging out ends the calling device's token (accounts/tests/test_token_authentication.py); any logged-in
+    # user may log itself out, so only the anonymous caller is a stranger here.
+    Case("api-logout", "post", "market", lambda w: ({}, None), ok=204, kind="scoped",
+         skip=("other_agency", "other_enterprise", "other_justice")),
+    Case(
+        "api-devices",
+        "get",
+        "market",
+        lambda w: (w.market_device and {}, None),
+        kind="scoped",
+        happy=lambda w, r: w.market_device.pk in _ids(r),
+        absent=lambda w, r: w.market_device.pk not in _ids(r),
+    ),
+    Case("api-device-revoke", "post", "market", lambda w: ({"pk": w.market_device.pk}, None), ok=204),
     Case(
         "api-enterprise-list",
         "get",

@@ -34,8 +34,8 @@ def test_a_site_address_from_the_environment_wins():
 
 
 def test_the_banner_lists_every_demo_login(tmp_path):
-    accounts = [{"role": "officer", "username": f"officer_{i}", "password": "Demo-2026!", "agency": "a"}
-                for i in range(6)] + [{"role": "admin", "username": "admin", "password": "Demo-2026!"}]
+    accounts = [{"role": "officer", "username": f"officer_{i}", "password": "Yantai-Demo-2026!", "agency": "a"}
+                for i in range(6)] + [{"role": "admin", "username": "admin", "password": "Yantai-Demo-2026!"}]
     path = tmp_path / "credentials.json"
     path.write_text(json.dumps(accounts), encoding="utf-8")
     result = subprocess.run([sys.executable, "scripts/demo_logins.py", str(path)], cwd=ROOT,

@@ -64,9 +64,39 @@ def test_production_refuses_to_start_without_its_public_address():
 
 
 def test_a_site_url_that_is_not_an_address_is_refused():
-    result = _load_settings(SITE_URL="127.0.0.1:8011")
+    result = _load_settings(DJANGO_ENV="local", SITE_URL="127.0.0.1:8011")
     assert result.returncode != 0
     assert "SITE_URL" in result.stderr
+
+
+def test_an_unset_environment_is_production_and_refuses_to_start_without_its_secrets():
+    result = _load_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY is required in production" in result.stderr and "DJANGO_ENV=local" in result.stderr
+
+
+def test_an_unset_environment_with_its_secrets_runs_as_production_without_debug():
+    result = _load_settings(**{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_ENV"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "False"
+
+
+@pytest.mark.parametrize("key", ["local-development-key-not-for-production", "short"])
+def test_production_refuses_the_public_development_key_or_a_short_one(key):
+    result = _load_settings(**{**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be a secret" in result.stderr
+
+
+def test_production_passes_the_deployment_checks():
+    """`DJANGO_ENV=production manage.py check --deploy` with a real key and hosts: no issues at all."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "SITE_URL"}}
+    env.update({**PRODUCTION_ENV, "SECRET_KEY": "k3y-" + "q9Zr7vT2xLw8sNb4" * 4, "DJANGO_SETTINGS_MODULE":
+                "yantai_inspect.settings"})
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"], cwd=ROOT,
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_an_unknown_environment_name_is_refused():

@@ -1,10 +1,9 @@
 """The API for the officer app (山东通) and the enterprise app (爱山东), under /api/v1/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.settings import api_settings
 
 from accounts import api as accounts_api
+from accounts import register_api
 from catalogue import api as catalogue_api
 from credit import api as credit_api
 from credit import whitelist_api
@@ -14,8 +13,10 @@ from notifications import api as notifications_api
 from plans import api as plans_api
 
 urlpatterns = [
-    # DRF's token view names its own parsers; it gets the project's (yantai_inspect.inputs.JSONParser).
-    path("auth/token/", ObtainAuthToken.as_view(parser_classes=api_settings.DEFAULT_PARSER_CLASSES), name="api-token"),
+    path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
+    path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),
+    path("auth/devices/<int:pk>/revoke/", accounts_api.DeviceRevokeApi.as_view(), name="api-device-revoke"),
     path("enterprises/", enterprises_api.EnterpriseListApi.as_view(), name="api-enterprise-list"),
     path(
         "enterprises/suggestions/",
@@ -25,8 +26,8 @@ urlpatterns = [
     path("enterprises/<str:uscc>/", enterprises_api.EnterpriseDetailApi.as_view(), name="api-enterprise-detail"),
     path("matters/", catalogue_api.MatterListApi.as_view(), name="api-matter-list"),
     # The public register (no login): is this certificate valid, an inspection body's officers.
-    path("public/certificates/<str:number>/", accounts_api.CertificateCheckApi.as_view(), name="api-certificate-check"),
-    path("public/agencies/<slug:code>/officers/", accounts_api.RegisterOfficersApi.as_view(),
+    path("public/certificates/<str:number>/", register_api.CertificateCheckApi.as_view(), name="api-certificate-check"),
+    path("public/agencies/<slug:code>/officers/", register_api.RegisterOfficersApi.as_view(),
          name="api-register-officers"),
     path("themes/", catalogue_api.ThemeListApi.as_view(), name="api-theme-list"),
     path("plans/", plans_api.PlanListCreateApi.as_view(), name="api-plan-list"),

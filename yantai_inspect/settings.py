@@ -1,9 +1,12 @@
 """Settings for the Yantai joint-inspection platform, read from the environment.
 
-Defaults run the platform locally on SQLite with an embedded (file-system) Celery
-broker. ``DJANGO_ENV=production`` refuses to start without real secrets.
+Production-safe unless told otherwise: with ``DJANGO_ENV`` unset the production settings apply (no debug, no
+default key: it refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``SITE_URL``). ``make run`` and
+the benches name ``DJANGO_ENV=local`` (SQLite, an embedded file-system Celery broker, the demo); the test suite
+``test`` (yantai_inspect.settings_test).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -16,19 +19,28 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
-DJANGO_ENV = env_str("DJANGO_ENV", "local")
+DJANGO_ENV = env_str("DJANGO_ENV", "production")
 if DJANGO_ENV not in {"local", "test", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be local, test or production, not {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
+# Public (it is in this file): it signs QR codes and seals only on a developer's machine.
+LOCAL_SECRET_KEY = "local-development-key-not-for-production"
 
 if PRODUCTION:
-    SECRET_KEY = env_str("SECRET_KEY", required=True)
+    if not env_str("SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required in production (DJANGO_ENV unset means production; "
+            "DJANGO_ENV=local is the development set-up that `make run` uses)"
+        )
+    SECRET_KEY = env_str("SECRET_KEY")
+    if SECRET_KEY == LOCAL_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("SECRET_KEY must be a secret of 32 characters or more, not the development key")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS is required in production")
     DEBUG = env_bool("DEBUG", False)
 else:
-    SECRET_KEY = env_str("SECRET_KEY", "local-development-key-not-for-production")
+    SECRET_KEY = env_str("SECRET_KEY", LOCAL_SECRET_KEY)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     DEBUG = env_bool("DEBUG", DJANGO_ENV == "local")
 
@@ -43,10 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "outbox",
@@ -62,16 +77,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Idle and absolute session lifetimes; then officials without a second factor are sent to set one up.
+    "accounts.sessions.SessionLifetimeMiddleware",
+    "accounts.otp.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Query strings and form fields checked once for every page and API call (NUL, dates, integers).
     "yantai_inspect.inputs.InputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a locked-out login attempt (django-axes) is answered with accounts.lockout's page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yantai_inspect.urls"
@@ -89,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
+                "accounts.context_processors.security_banner",
             ],
         },
     },
@@ -115,6 +139,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out account or address is refused before the (deliberately slow) password hash.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -122,7 +148,7 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitor
 GUARDIAN_MONKEY_PATCH_USER = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -171,6 +197,75 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# TLS is terminated in front of the platform (docker-compose.yml). Behind a proxy that sets
+# X-Forwarded-Proto, SECURE_PROXY_SSL_HEADER_NAME=HTTP_X_FORWARDED_PROTO lets Django see HTTPS; the redirect to
+# HTTPS is on in production unless the proxy already does it (SECURE_SSL_REDIRECT=False).
+_proxy_header = env_str("SECURE_PROXY_SSL_HEADER_NAME", "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The health probe of the containers asks over plain HTTP from inside (docker-compose.yml).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# The preload flag only offers the domain to the browsers' list; submitting it is a separate, deliberate step.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+
+# Sessions: ended after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after the login,
+# whatever happens in between (accounts.sessions). The cookie lives as long as the absolute lifetime.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Logins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that
+# account or address is refused for AXES_COOLOFF_MINUTES, cheaply and before any password is hashed; the
+# portal, the API token endpoint and the admin (which logs in through the portal's page) alike. The refusal
+# says so in the user's language and for how long (accounts.lockout). Refused attempts during the cool-off do
+# not extend it: the cool-off is the stated one.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Behind the proxy of docker-compose.yml the client's address is the proxy's unless it is read from the
+# header the proxy sets: AXES_IPWARE_META_PRECEDENCE_ORDER / AXES_CLIENT_IP_CALLABLE (README, security.md).
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): TOTP with recovery codes. Required of officers, the justice bureau and
+# administrators where OTP_REQUIRED (production by default): without a confirmed device they are sent to set
+# one up before anything else. Enterprises may set one up; whoever has one is asked for a code at every login.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "烟台涉企联合检查平台"
+OTP_RECOVERY_CODES = 10
+
+# API tokens (accounts.tokens): one per device, issued at each login, revoked at logout from the API and on
+# every password change.
+API_TOKEN_LIFETIME_HOURS = env_int("API_TOKEN_LIFETIME_HOURS", 7 * 24)
+API_TOKEN_MAX_DEVICES = env_int("API_TOKEN_MAX_DEVICES", 10)
+# Proxies in front of the platform that append the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). The lockout (accounts.lockout.client_ip) and the API's throttles read it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# A Content-Security-Policy with no inline script (django-csp): scripts only from static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -229,6 +324,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Per user (and per address for anonymous requests), counted in the cache; a cache that is down lets the
+    # request through rather than failing it (accounts.throttles).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.UserRateThrottle", "accounts.throttles.AnonRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "1200/min"),
+        "anon": env_str("API_THROTTLE_ANON", "120/min"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON bodies bounded in depth and checked like query strings (yantai_inspect.inputs).
     "DEFAULT_PARSER_CLASSES": [
@@ -283,7 +386,11 @@ LOGGING = {
         }
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
+    "loggers": {
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        # Lockouts and repeated failures are warnings; every attempt's INFO line is noise.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

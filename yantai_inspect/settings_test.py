@@ -8,3 +8,9 @@ from .settings import *  # noqa: E402,F403
 
 # Fast hashing: tests create many users; production keeps Django's default hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Many tests move the clock by days within one login (time_machine): the idle and absolute session lifetimes
+# are off here and Django's two-week cookie is kept; accounts/tests/test_sessions.py turns them on.
+SESSION_IDLE_SECONDS = 0
+SESSION_ABSOLUTE_SECONDS = 0
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60

@@ -64,3 +64,10 @@ class AdminUserFactory(UserFactory):
     role = User.Role.ADMIN
     is_staff = True
     is_superuser = True
+
+
+def api_key_for(user, device: str = "test") -> str:
+    """A working API key for ``user`` (accounts.tokens), for ``Authorization: Token <key>``."""
+    from accounts.tokens import api_token_issue
+
+    return api_token_issue(user=user, device=device)[1]

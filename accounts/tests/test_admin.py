@@ -17,7 +17,7 @@ from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Demo-2026!"
+PASSWORD = "Yantai-Demo-2026!"
 
 
 @pytest.fixture(autouse=True)

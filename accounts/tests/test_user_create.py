@@ -9,7 +9,7 @@ from yantai_inspect.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Demo-2026!"
+PASSWORD = "Yantai-Demo-2026!"
 
 
 @pytest.fixture(autouse=True)

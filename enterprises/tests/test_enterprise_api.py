@@ -1,8 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import AgencyFactory, JusticeUserFactory, OfficerFactory
+from accounts.tests.factories import AgencyFactory, JusticeUserFactory, OfficerFactory, api_key_for
 from credit.models import CreditProfile
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory, enterprise_user
 
@@ -32,7 +31,7 @@ def test_an_officer_reads_an_enterprise_by_its_code_with_a_token(api):
     enterprise = EnterpriseFactory()
     LicenceFactory(enterprise=enterprise)
     officer = OfficerFactory()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(officer)}")
     response = api.get(f"/api/v1/enterprises/{enterprise.uscc}/")
     assert response.status_code == 200
     body = response.json()

@@ -5,7 +5,9 @@ import json
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.divisions import DIVISION_CODES
@@ -156,7 +158,9 @@ def test_the_credentials_file_has_every_role_and_each_login_works(tmp_path):
         "enterprise2",
     } <= set(by_username)
     for login in logins:
-        user = authenticate(username=login["username"], password=login["password"])
+        # A request, as every login has one: django-axes counts attempts per address.
+        user = authenticate(RequestFactory().post("/login/"), username=login["username"], password=login["password"])
+        validate_password(login["password"], user)  # 12 characters, not common, not like the username
         assert user is not None and user.role == login["role"], login["username"]
         if login["role"] in ("officer", "justice"):
             assert user.agency.code == login["agency"]
@@ -165,7 +169,7 @@ def test_the_credentials_file_has_every_role_and_each_login_works(tmp_path):
     assert by_username["enterprise"]["enterprise"] == Enterprise.objects.get(name="烟台金海药业有限公司").uscc
     assert by_username["officer_fushan_market"]["agency"] == "370611-market"
     assert User.objects.get(username="admin").is_superuser
-    assert "officer_market" in output and "Demo-2026!" in output
+    assert "officer_market" in output and "Yantai-Demo-2026!" in output
 
 
 def test_a_failure_leaves_nothing_written(monkeypatch):
@@ -191,3 +195,10 @@ def test_it_seeds_the_yearly_caps_defaults_once():
               for tier in ("whitelist", "A", "B", "C", "D")}
     assert limits == {"whitelist": (1, "refuse"), "A": (1, "refuse"), "B": (2, "refuse"), "C": (3, "refuse"),
                       "D": None}
+
+
+def test_it_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run in production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()

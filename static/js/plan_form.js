@@ -3,7 +3,9 @@
 (function () {
   const form = document.getElementById("plan-form");
   if (!form) return;
-  const T = window.PLAN_FORM_TEXT || {};
+  // The page's translated words, from data attributes (the Content-Security-Policy allows no inline script).
+  const textEl = document.getElementById("plan-form-text");
+  const T = textEl ? textEl.dataset : {};
   const enterprise = form.querySelector("[name=enterprise]");
   const start = form.querySelector("[name=window_start]");
   const end = form.querySelector("[name=window_end]");

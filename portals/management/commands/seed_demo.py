@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -44,7 +45,7 @@ from portals.demo.agencies import (
 from portals.demo.enterprises import JINHAI, LAIZHOU_STONE, SEED, person_name, plan_enterprises
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
-DEMO_PASSWORD = "Demo-2026!"
+DEMO_PASSWORD = "Yantai-Demo-2026!"
 
 # --- The command ----------------------------------------------------------------------------------------
 
@@ -77,6 +78,10 @@ class Command(BaseCommand):
                             help="only the city, people and enterprises: no demo plans or notifications")
 
     def handle(self, *args, credentials=None, no_activity=False, **options):
+        if settings.PRODUCTION:
+            # Public passwords and invented enterprises have no place in a production database.
+            raise CommandError("seed_demo refuses to run in production (DJANGO_ENV=production, or DJANGO_ENV unset); "
+                               "the demo is for DJANGO_ENV=local")
         self.today = timezone.localdate()
         try:
             with transaction.atomic():

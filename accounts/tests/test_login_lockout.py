@@ -1,0 +1,120 @@
+"""Wrong passwords are throttled per account and per address, with a stated cool-off, on the portal's login,
+the API token endpoint and the admin (which logs in through the portal's page)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import OfficerFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pass-12345"
+
+
+@pytest.fixture(autouse=True)
+def _small_limit(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_MINUTES = 15
+    settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+
+
+def portal_login(client, username, password, address="10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def api_login(username, password, address="10.0.0.1"):
+    return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password}, format="json",
+                            REMOTE_ADDR=address)
+
+
+def test_the_portal_locks_an_account_after_the_limit_and_says_so_in_chinese(client):
+    OfficerFactory(username="li.si")
+    for _n in range(3):
+        assert portal_login(client, "li.si", "wrong").status_code in (200, 429)
+    locked = portal_login(client, "li.si", PASSWORD, address="10.0.0.2")  # right password, other address
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert "15" in body and "分钟" in body, body  # the cool-off, in the user's language (zh-hans by default)
+    assert locked["Retry-After"] == "900"
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_address_is_locked_whatever_the_usernames(client):
+    OfficerFactory(username="li.si")
+    for n in range(3):
+        portal_login(client, f"nobody{n}", "wrong", address="10.0.0.9")
+    assert portal_login(client, "li.si", PASSWORD, address="10.0.0.9").status_code == 429
+    assert portal_login(client, "li.si", PASSWORD, address="10.0.0.10").status_code == 302
+
+
+def test_the_cool_off_ends_and_refusals_during_it_do_not_extend_it(client):
+    OfficerFactory(username="li.si")
+    start = dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for _n in range(3):
+            portal_login(client, "li.si", "wrong")
+        clock.move_to(start + dt.timedelta(minutes=10))
+        assert portal_login(client, "li.si", "wrong").status_code == 429
+        clock.move_to(start + dt.timedelta(minutes=16))
+        assert portal_login(client, "li.si", PASSWORD).status_code == 302
+
+
+def test_a_locked_out_login_never_reaches_the_password_hash(client, settings, monkeypatch):
+    """The cheap refusal: once locked, no password is hashed (a flood cannot eat the CPU)."""
+    OfficerFactory(username="li.si")
+    for _n in range(3):
+        portal_login(client, "li.si", "wrong")
+    calls = []
+    monkeypatch.setattr(PBKDF2PasswordHasher, "verify", lambda *a, **k: calls.append(a) or False)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    for _n in range(5):
+        assert portal_login(client, "li.si", "wrong").status_code == 429
+    assert calls == []
+
+
+def test_the_api_token_endpoint_is_locked_too_with_json():
+    OfficerFactory(username="li.si")
+    for _n in range(3):
+        assert api_login("li.si", "wrong").status_code in (400, 429)
+    locked = api_login("li.si", PASSWORD)
+    assert locked.status_code == 429
+    assert "15" in locked.json()["detail"] and "token" not in locked.json()
+
+
+def test_the_admin_logs_in_through_the_portals_locked_page(client):
+    response = client.post("/admin/login/?next=/admin/", {"username": "x", "password": "y"})
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    OfficerFactory(username="root", is_staff=True, is_superuser=True, role="admin")
+    for _n in range(3):
+        portal_login(client, "root", "wrong")
+    assert portal_login(client, "root", PASSWORD).status_code == 429
+
+
+def test_a_success_resets_the_count(client):
+    OfficerFactory(username="li.si")
+    for _n in range(2):
+        portal_login(client, "li.si", "wrong")
+    assert portal_login(client, "li.si", PASSWORD).status_code == 302
+    client.logout()
+    for _n in range(2):
+        portal_login(client, "li.si", "wrong")
+    assert portal_login(client, "li.si", PASSWORD).status_code == 302
+
+
+def test_behind_trusted_proxies_the_forwarded_address_is_the_client(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    OfficerFactory(username="li.si")
+    for n in range(3):
+        client.post("/login/", {"username": f"n{n}", "password": "x"}, REMOTE_ADDR="172.16.0.1",
+                    HTTP_X_FORWARDED_FOR="1.2.3.4")
+    # Another client behind the same proxy is not locked out; the flooding one is.
+    ok = client.post("/login/", {"username": "li.si", "password": PASSWORD}, REMOTE_ADDR="172.16.0.1",
+                     HTTP_X_FORWARDED_FOR="5.6.7.8")
+    assert ok.status_code == 302
+    client.logout()
+    refused = client.post("/login/", {"username": "li.si", "password": PASSWORD}, REMOTE_ADDR="172.16.0.1",
+                          HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4")  # a spoofed left part changes nothing
+    assert refused.status_code == 429

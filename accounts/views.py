@@ -1,0 +1,92 @@
+"""Account pages: log in, the second factor's set-up, one's devices (API tokens)."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from . import otp
+from .forms import CodeForm, LoginForm
+from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def admin_login_redirect(request):
+    """The admin logs in through the portal's login page (its lockout and its second factor)."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
+
+
+@login_required
+def two_factor(request):
+    """Set up the authenticator app (scan or type the secret, confirm with a code), then see the recovery codes
+    once; with one set up, make new recovery codes."""
+    user = request.user
+    if otp.has_second_factor(user) and not user.is_verified():
+        # A session that did not pass the second factor the user has: log in again, with it.
+        logout(request)
+        return redirect(f"{reverse('login')}?{urlencode({'next': reverse('two-factor')})}")
+    codes = None
+    form = CodeForm(request.POST or None)
+    device = None if otp.has_second_factor(user) else otp.totp_enrolment_start(user=user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "recovery":
+                codes = otp.recovery_codes_regenerate(user=user)
+            elif device is not None and form.is_valid():
+                codes = otp.totp_enrolment_confirm(user=user, device=device, code=form.cleaned_data["code"])
+                user.otp_device = device
+                otp_login(request, device)
+                device = None
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        if codes is not None:
+            messages.success(request, _("Two-factor login is on. Keep the recovery codes below somewhere safe: "
+                                        "each works once, and they are shown only now."))
+    context = {
+        "device": device,
+        "secret": otp.totp_secret(device) if device else "",
+        "qr_svg": otp.totp_qr_svg(device) if device else "",
+        "form": form,
+        "codes": codes,
+        "required": otp.second_factor_required(user),
+        "enabled": otp.has_second_factor(user),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def devices(request):
+    """One's devices: the API tokens of the apps one has logged in with, each revocable."""
+    return render(request, "accounts/devices.html", {"tokens": api_tokens_of(request.user)})
+
+
+@login_required
+@require_POST
+def device_revoke(request, pk: int):
+    token = api_token_revoke(actor=request.user, token_id=pk)
+    messages.success(request, _("The device “%(device)s” is logged out.") % {"device": token.device})
+    return redirect("devices")
+
+
+@login_required
+@require_POST
+def devices_revoke_all(request):
+    count = api_tokens_revoke_all(user=request.user, reason="owner")
+    messages.success(request, ngettext("%(count)d device logged out.", "%(count)d devices logged out.", count)
+                     % {"count": count})
+    return redirect("devices")
