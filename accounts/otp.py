@@ -17,7 +17,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -49,7 +49,7 @@ def second_factor_check(*, request, user, code: str | None):
     if not any(True for _device in devices_for_user(user, confirmed=True)):
         return None
     code = (code or "").strip().replace(" ", "")
-    device = match_token(user, code) if code else None
+    device = _device_for_code(user, code) if code else None
     if device is None:
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
         raise ValidationError(
@@ -58,6 +58,15 @@ def second_factor_check(*, request, user, code: str | None):
         )
     user.otp_device = device
     return device
+
+
+@transaction.atomic
+def _device_for_code(user, code: str):
+    """The one device the code's shape names (6 digits: the app; else a recovery code), locked and verified
+    there only: a recovery code never counts as a failure of the app's device (django-otp's throttling)."""
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+    return device if device is not None and device.verify_token(code) else None
 
 
 @transaction.atomic

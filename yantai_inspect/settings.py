@@ -86,10 +86,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed the second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session lifetimes; then officials without a second factor are sent to set one up.
     "accounts.sessions.SessionLifetimeMiddleware",
     "accounts.otp.SecondFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     # Query strings and form fields checked once for every page and API call (NUL, dates, integers).
     "yantai_inspect.inputs.InputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
@@ -24,7 +26,13 @@ def api_docs(view):
     """The API's schema and docs: public on a developer's machine, behind the login in production. Swagger UI's
     script comes from a URL (the split view), not inline; its and Redoc's own styles are allowed."""
     view = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(view)
-    return login_required(view) if settings.PRODUCTION else view
+    protected = login_required(view)
+
+    @wraps(view)
+    def docs(request, *args, **kwargs):
+        return (protected if settings.PRODUCTION else view)(request, *args, **kwargs)
+
+    return docs
 
 
 urlpatterns = [
