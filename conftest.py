@@ -25,3 +25,14 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _locked_addresses_per_test(monkeypatch):
+    """The cache outlives a test's database: an address one test locked out (accounts.lockout) must not refuse
+    the next test's logins from the same address. Each test gets its own key space."""
+    import uuid
+
+    from accounts import lockout
+
+    monkeypatch.setattr(lockout, "LOCKED_ADDRESS_KEY", f"test-{uuid.uuid4().hex}:" + "{}")

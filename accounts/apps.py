@@ -7,11 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and agencies")
 
     def ready(self):
+        from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
+        from .lockout import remember_locked_address
         from .sessions import session_lifetime_start
         from .signals import password_changed
         from .tokens import revoke_tokens_on_password_change
 
         user_logged_in.connect(session_lifetime_start, dispatch_uid="accounts.session_lifetime_start")
+        user_locked_out.connect(remember_locked_address, dispatch_uid="accounts.remember_locked_address")
         password_changed.connect(revoke_tokens_on_password_change, dispatch_uid="accounts.revoke_tokens")

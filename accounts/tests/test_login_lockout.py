@@ -118,3 +118,23 @@ def test_behind_trusted_proxies_the_forwarded_address_is_the_client(client, sett
     refused = client.post("/login/", {"username": "li.si", "password": PASSWORD}, REMOTE_ADDR="172.16.0.1",
                           HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4")  # a spoofed left part changes nothing
     assert refused.status_code == 429
+
+
+def test_a_locked_address_is_refused_before_the_view_and_the_database(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        portal_login(client, f"nobody{n}", "wrong", address="10.0.0.7")
+    with CaptureQueriesContext(connection) as queries:
+        refused = api_login("anyone", "wrong", address="10.0.0.7")
+    assert refused.status_code == 429 and len(queries) == 0
+
+
+def test_an_account_locked_from_many_addresses_does_not_lock_the_addresses(client):
+    OfficerFactory(username="li.si")
+    OfficerFactory(username="wang.wu")
+    for n in range(3):
+        portal_login(client, "li.si", "wrong", address=f"10.0.1.{n}")
+    assert portal_login(client, "li.si", PASSWORD, address="10.0.1.0").status_code == 429
+    assert portal_login(client, "wang.wu", PASSWORD, address="10.0.1.0").status_code == 302
