@@ -148,7 +148,6 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 def session_cookie(user) -> str:
     """A real session, as the login form would create (django.contrib.auth.login on a fresh session)."""
-    from django.conf import settings
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -157,7 +156,8 @@ def session_cookie(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # The server runs with DJANGO_ENV=production (child_env), whose session cookie has the __Host- prefix.
+    return f"__Host-sessionid={session.session_key}"
 
 
 def token_header(user) -> str:

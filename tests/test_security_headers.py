@@ -27,6 +27,7 @@ def test_every_page_carries_a_policy_without_inline_script(client):
     assert directives["script-src"] == "'self'"
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert directives["base-uri"] == "'none'"
 
 
 def test_no_template_has_an_inline_script_or_an_event_handler_attribute():
