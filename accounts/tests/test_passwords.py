@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from accounts.models import User
 
 
-@pytest.mark.parametrize("password", ["Short-2026!", "password1234", "123456789012", "zhang.san.yantai"])
+@pytest.mark.parametrize("password", ["Short-2026!", "password1234", "123456789012", "zhang.san.yantai",
+                                      "Yantai2026!!!!", "jiancha-123456", "烟台市场监管2026"])
 def test_weak_passwords_are_refused(password):
     with pytest.raises(ValidationError):
         validate_password(password, User(username="zhang.san.yantai", full_name="张三"))
