@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
-from .models import Agency, ApiToken, Department, User
+from .models import Agency, ApiToken, Department, RecoveryCode, RecoveryCodeDevice, User
 from .services import agency_create, agency_rules_check, agency_update, user_create, user_role_check, user_role_flags
 from .tokens import api_token_revoke
 
@@ -161,3 +161,33 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for token in queryset:
             api_token_revoke(actor=request.user, token_id=token.pk)
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """A user's recovery codes. Deleting it ends them (when a user reports them lost: check the person's identity
+    first, docs/security.md); the user makes new ones on the two-factor page."""
+
+    list_display = ["user", "name", "confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "name", "confirmed"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(admin.ModelAdmin):
+    """Only digests are stored: nothing here can be read back into a code."""
+
+    list_display = ["__str__"]
+    list_select_related = ["device__user"]
+    search_fields = ["device__user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

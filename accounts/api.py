@@ -19,7 +19,7 @@ class TokenObtainInput(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
     device = serializers.CharField(max_length=60, required=False, allow_blank=True,
                                    help_text="A name for this device (one token per device; a new login replaces it)")
-    otp_token = serializers.CharField(max_length=16, required=False, allow_blank=True,
+    otp_token = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                       help_text="The authenticator app's code or a recovery code, when set up")
 
 

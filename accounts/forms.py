@@ -9,10 +9,10 @@ from .otp import second_factor_check
 
 class LoginForm(AuthenticationForm):
     otp_token = forms.CharField(
-        label=_("Verification code"), required=False, max_length=16,
+        label=_("Verification code"), required=False, max_length=40,
         help_text=_("Only if you have set up two-factor login: the 6-digit code of your authenticator app, or a "
                     "recovery code."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
     def clean(self):

@@ -1,9 +1,11 @@
 import datetime as dt
+import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from .divisions import DIVISIONS
 from .signals import password_changed
@@ -209,3 +211,46 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.device} ({self.key_prefix}…)"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """The user's recovery codes (django-otp device): each logs in once when the authenticator app is not at
+    hand. A code has 120 random bits, so its SHA-256 digest is stored, never the code (ASVS 5.0 6.5.2)."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        deleted, _rows = self.codes.filter(digest=recovery_code_digest(token)).delete()
+        if deleted:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(deleted)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(_("code digest"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.device.user} · {self.digest[:8]}…"
+
+
+def recovery_code_normalise(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def recovery_code_digest(code: str) -> str:
+    return hashlib.sha256(recovery_code_normalise(code).encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,11 +1,13 @@
-"""The second factor (django-otp): a TOTP authenticator app, with single-use recovery codes (a static device).
+"""The second factor (django-otp): a TOTP authenticator app, with single-use recovery codes (stored as digests).
 
 Officers, the justice bureau and administrators must have one where ``OTP_REQUIRED`` (production by default);
 enterprises may. Whoever has a confirmed device gives a code at every login, on the portal and for an API token.
-A TOTP code works once (django-otp keeps the last time step used); a recovery code is deleted when used.
+A TOTP code works once (django-otp keeps the last time step used); a recovery code is deleted when used, and
+only its digest is ever stored (accounts.models.RecoveryCodeDevice).
 """
 
 import base64
+import secrets
 
 import qrcode
 import qrcode.image.svg
@@ -18,12 +20,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
 
-from .models import User
+from .models import RecoveryCode, RecoveryCodeDevice, User, recovery_code_digest
 
 ROLES_REQUIRING_SECOND_FACTOR = {User.Role.OFFICER, User.Role.JUSTICE, User.Role.ADMIN}
 TOTP_DEVICE_NAME = "authenticator"
@@ -48,7 +49,7 @@ def second_factor_check(*, request, user, code: str | None):
     faster than passwords."""
     if not any(True for _device in devices_for_user(user, confirmed=True)):
         return None
-    code = (code or "").strip().replace(" ", "")
+    code = (code or "").strip()
     device = _device_for_code(user, code) if code else None
     if device is None:
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
@@ -64,7 +65,7 @@ def second_factor_check(*, request, user, code: str | None):
 def _device_for_code(user, code: str):
     """The one device the code's shape names (6 digits: the app; else a recovery code), locked and verified
     there only: a recovery code never counts as a failure of the app's device (django-otp's throttling)."""
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else RecoveryCodeDevice
     device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
     return device if device is not None and device.verify_token(code) else None
 
@@ -115,12 +116,18 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     return codes
 
 
+def _recovery_code() -> str:
+    """120 random bits as 24 base32 letters and digits, in groups of four (the hyphens are optional when typed)."""
+    letters = base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
+    return "-".join(letters[i:i + 4] for i in range(0, 24, 4))
+
+
 def _recovery_codes_replace(user) -> list[str]:
-    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME,
-                                                          defaults={"confirmed": True})
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _i in range(settings.OTP_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    device, _created = RecoveryCodeDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME,
+                                                                defaults={"confirmed": True})
+    device.codes.all().delete()
+    codes = [_recovery_code() for _i in range(settings.OTP_RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create([RecoveryCode(device=device, digest=recovery_code_digest(c)) for c in codes])
     return codes
 
 

@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "outbox",
@@ -242,9 +241,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_VERBOSE = False
 
-# Second factor (django-otp): TOTP with recovery codes. Required of officers, the justice bureau and
-# administrators where OTP_REQUIRED (production by default): without a confirmed device they are sent to set
-# one up before anything else. Enterprises may set one up; whoever has one is asked for a code at every login.
+# Second factor (django-otp): TOTP, with recovery codes stored as digests (accounts.models.RecoveryCodeDevice).
+# Required of officers, the justice bureau and administrators where OTP_REQUIRED (production by default): without
+# a confirmed device they are sent to set one up before anything else. Enterprises may set one up; whoever has
+# one is asked for a code at every login.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = "烟台涉企联合检查平台"
 OTP_RECOVERY_CODES = 10
