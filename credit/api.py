@@ -42,6 +42,36 @@ class CapPolicyInputSerializer(serializers.Serializer):
     rules = serializers.ListField(child=CapRuleSerializer(), max_length=2000)
 
 
+class CapPolicyRuleOutput(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=CapRule.Scope.choices)
+    agency = serializers.CharField(allow_null=True)
+    tier = serializers.ChoiceField(choices=CapTier.choices)
+    limit = serializers.IntegerField(allow_null=True)
+    over_cap = serializers.ChoiceField(choices=OverCap.choices)
+
+
+class CapPolicyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    note = serializers.CharField()
+    set_by = serializers.CharField(allow_null=True)
+    set_at = serializers.DateTimeField()
+    rules = CapPolicyRuleOutput(many=True)
+
+
+class CapPolicyVersionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    note = serializers.CharField()
+    set_by = serializers.CharField(allow_null=True)
+
+
+class CapPolicyStateOutput(serializers.Serializer):
+    on = serializers.DateField()
+    in_force = CapPolicyOutput(allow_null=True)
+    history = CapPolicyVersionOutput(many=True)
+
+
 def _policy_data(policy: CapPolicy | None) -> dict | None:
     if policy is None:
         return None
@@ -61,7 +91,8 @@ class CapPolicyApi(APIView):
 
     permission_classes = [IsJustice]
 
-    @extend_schema(parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")])
+    @extend_schema(parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")],
+                   responses=CapPolicyStateOutput)
     def get(self, request):
         on = timezone.localdate()
         if request.query_params.get("on"):
@@ -75,7 +106,7 @@ class CapPolicyApi(APIView):
                          "set_by": p.created_by.username if p.created_by_id else None} for p in history],
         })
 
-    @extend_schema(request=CapPolicyInputSerializer)
+    @extend_schema(request=CapPolicyInputSerializer, responses={201: CapPolicyOutput})
     def post(self, request):
         require_cap_policy_editor(request.user)
         body = CapPolicyInputSerializer(data=request.data)

@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "inspections.models.InspectionRecord.Status",
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "RectificationStatusEnum": "inspections.models.Rectification.Status",
+        "CapExemptionEnum": "plans.models.Plan.CapExemption",
+        "CapExemptionInputEnum": "plans.api.filing.CAP_EXEMPTION_INPUT_CHOICES",  # what a filing may claim (a re-check is set by the platform)
     },
 }
 

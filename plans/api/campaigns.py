@@ -31,7 +31,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         return campaign.seed if campaign.is_drawn else None  # secret until the draw
 
 
-class CampaignInputSerializer(serializers.Serializer):
+class RandomCheckInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     matters = serializers.ListField(child=serializers.CharField(max_length=40), allow_empty=False)
     theme = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -61,10 +61,10 @@ class CampaignListApi(generics.ListAPIView):
         require_portal(self.request.user, "agency", "justice", "admin")
         return campaigns.for_listing(campaigns.campaigns_for_user(user=self.request.user))
 
-    @extend_schema(request=CampaignInputSerializer, responses={201: CampaignSerializer})
+    @extend_schema(request=RandomCheckInputSerializer, responses={201: CampaignSerializer})
     def post(self, request):
         require_officer(request.user)
-        body = CampaignInputSerializer(data=request.data)
+        body = RandomCheckInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         found = matters_by_code(data["matters"])
@@ -96,6 +96,10 @@ class CampaignDetailApi(generics.ListAPIView):
     """A campaign's drawn enterprises (paged), with their officers and plans, or why none was filed."""
 
     serializer_class = DrawSerializer
+
+    @extend_schema(operation_id="v1_random_checks_draws_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         require_portal(self.request.user, "agency", "justice", "admin")

@@ -1,6 +1,7 @@
 """The enterprise's yearly caps (检查频次上限) through the API: its visits of the year beside the caps."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +19,12 @@ class EnterpriseCapsApi(APIView):
 
     permission_classes = [IsEnterpriseAccount]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses=OpenApiTypes.OBJECT,
+        description="year, tier and tier_label, agency_cap and combined_cap (null: no cap), all_routine and "
+        "all_exempt (the year's visits), agencies (per agency: agency, routine, exempt, cap), exemptions (text)",
+    )
     def get(self, request):
         enterprise = require_enterprise(request.user)
         today = timezone.localdate()

@@ -25,6 +25,10 @@ from ..refile import plan_refile
 from .serializers import NoteSerializer, PlanSerializer
 
 
+# What a filing may claim as exempt from the yearly caps (a re-check is set by the platform, never claimed).
+CAP_EXEMPTION_INPUT_CHOICES = [("", _("Not exempt")), (Plan.CapExemption.SPECIAL, Plan.CapExemption.SPECIAL.label)]
+
+
 class PlanInputSerializer(serializers.Serializer):
     enterprise = serializers.CharField(max_length=18, help_text=_("Unified social credit code"))
     matters = serializers.ListField(child=serializers.CharField(max_length=40), allow_empty=False)
@@ -41,7 +45,7 @@ class PlanInputSerializer(serializers.Serializer):
     urgent_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     invitation = serializers.IntegerField(required=False, help_text=_("The invitation this plan responds to"))
     cap_exemption = serializers.ChoiceField(
-        choices=[("", _("Not exempt")), (Plan.CapExemption.SPECIAL, Plan.CapExemption.SPECIAL.label)],
+        choices=CAP_EXEMPTION_INPUT_CHOICES,
         required=False,
         default="",
         allow_blank=True,
