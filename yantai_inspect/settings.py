@@ -367,7 +367,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "RectificationStatusEnum": "inspections.models.Rectification.Status",
         "CapExemptionEnum": "plans.models.Plan.CapExemption",
-        "CapExemptionInputEnum": "plans.api.filing.CAP_EXEMPTION_INPUT_CHOICES",  # what a filing may claim (a re-check is set by the platform)
+        # what a filing may claim (a re-check is set by the platform)
+        "CapExemptionInputEnum": "plans.api.filing.CAP_EXEMPTION_INPUT_CHOICES",
     },
 }
 

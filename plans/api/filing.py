@@ -24,7 +24,6 @@ from ..preview import plan_preview
 from ..refile import plan_refile
 from .serializers import NoteSerializer, PlanSerializer
 
-
 # What a filing may claim as exempt from the yearly caps (a re-check is set by the platform, never claimed).
 CAP_EXEMPTION_INPUT_CHOICES = [("", _("Not exempt")), (Plan.CapExemption.SPECIAL, Plan.CapExemption.SPECIAL.label)]
 
