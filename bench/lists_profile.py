@@ -1,8 +1,14 @@
 """Profile the list pages and API lists one request at a time on the city data set (bench/city.py).
 
 For each list: the median wall time of a few requests through Django's test client (in this process, no
-gunicorn), the number of SQL statements and the time spent in them, and, with ``--explain``, every SELECT of
-one request run again under ``EXPLAIN (ANALYZE, BUFFERS)`` (its execution time and the top of its plan).
+gunicorn), the CPU time per request of this Python process (``time.process_time``) and of its PostgreSQL
+backend (from /proc, when the server runs on this machine; over all the repeats, divided), the number of SQL
+statements and the time spent in them, and, with ``--explain``, every SELECT of one request run again under
+``EXPLAIN (ANALYZE, BUFFERS)`` (its execution time and the top of its plan).
+
+The floor rows are what no list can go below: ``healthz`` (the load test's bare view), ``floor-page`` (a
+signed-in page that renders the site's layout with nothing in it) and ``floor-api`` (a token-authenticated
+API view that answers an empty list), each measured the same way.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yantai_bench_x .venv/bin/python bench/lists_profile.py
     ... --only visits-api,tasks-page --explain --repeat 5
@@ -27,11 +33,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Exists, OuterRef  # noqa: E402
+from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import path as url_path  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
 
 from accounts.divisions import CITY_CODE  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -58,8 +69,30 @@ def readers() -> dict:
     return out
 
 
+@login_required
+def floor_page(request):
+    return render(request, "base.html")
+
+
+class FloorApi(APIView):
+    def get(self, request):
+        return Response({"next": None, "previous": None, "results": []})
+
+
+def _urlconf():
+    """The project's URLs and the two floor views (this script is the URL module while it runs)."""
+    from yantai_inspect.urls import urlpatterns as project
+
+    return [url_path("bench-floor/page/", floor_page), url_path("bench-floor/api/", FloorApi.as_view()), *project]
+
+
+urlpatterns = _urlconf()
+
 # name -> (reader key, path, API?)
 LISTS = {
+    "healthz": ("anyone", "/healthz/", False),
+    "floor-page": ("officer", "/bench-floor/page/", False),
+    "floor-api": ("officer", "/bench-floor/api/", True),
     "plans-page": ("officer", "/agency/plans/", False),
     "plans-api": ("officer", "/api/v1/plans/", True),
     "visits-api": ("officer", "/api/v1/joint-tasks/", True),
@@ -79,6 +112,9 @@ LISTS = {
     "justice-plans-api": ("justice", "/api/v1/plans/", True),
     "justice-tasks-page": ("justice", "/justice/tasks/", False),
     "justice-visits-api": ("justice", "/api/v1/joint-tasks/", True),
+    "statistics-api": ("justice", "/api/v1/statistics/", True),
+    "statistics-page": ("justice", "/justice/statistics/", False),
+    "justice-dashboard": ("justice", "/justice/", False),
 }
 
 
@@ -90,22 +126,44 @@ def explain(sql: str, params) -> tuple[float, str]:
     return total, "\n".join("      " + x for x in lines[:14])
 
 
+def backend_cpu_ms() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend (utime + stime from /proc), None when the
+    server is not on this machine or not readable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
     client = APIClient() if is_api else Client()
-    client.force_authenticate(user) if is_api else client.force_login(user)
-    response = client.get(path)  # warm
+    if user is not None:
+        client.force_authenticate(user) if is_api else client.force_login(user)
+    for _ in range(3):  # warm: templates, the calendar, the connection
+        response = client.get(path)
     assert response.status_code == 200, (name, response.status_code)
-    walls = []
+    walls, cpus = [], []
+    pg_before = backend_cpu_ms()
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         client.get(path)
         walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    pg_after = backend_cpu_ms()
+    pg = f"{(pg_after - pg_before) / repeat:5.1f}" if pg_before is not None else "    -"
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     db_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    who = user.username if user is not None else "-"
     print(
-        f"{name:24} {user.username:28} wall p50 {statistics.median(walls):8.1f} ms  "
-        f"{len(queries):3d} queries  db {db_ms:7.1f} ms",
+        f"{name:24} {who:20} wall p50 {statistics.median(walls):7.1f} ms  python cpu p50 "
+        f"{statistics.median(cpus):6.1f} min {min(cpus):5.1f} ms  pg cpu {pg} ms  {len(queries):3d} queries  "
+        f"db {db_ms:6.1f} ms  "
+        f"{len(response.content) // 1024:4d} kB",
         flush=True,
     )
     if do_explain:
@@ -128,21 +186,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="")
     parser.add_argument("--who", default="", help="comma-separated reader keys (officer-big, justice-city, ...)")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    if "bench" not in connection.settings_dict["NAME"]:
-        sys.exit("the database's name must contain 'bench'")
+    name = connection.settings_dict["NAME"]
+    if "bench" not in name and not name.endswith("_city"):
+        sys.exit("the database's name must contain 'bench' or end in '_city' (a copy of bench/city.py's)")
     people = readers()
+    people["anyone"] = (None, None)
     for key, (user, n) in people.items():
-        print(f"# {key}: {user.username} ({user.agency.name if user.agency_id else ''}) {n or ''}")
+        if user is not None:
+            print(f"# {key}: {user.username} ({user.agency.name if user.agency_id else ''}) {n or ''}")
     names = [n for n in args.only.split(",") if n] or list(LISTS)
     for name in names:
         kind, path, is_api = LISTS[name]
         for key, (user, _n) in people.items():
-            if not key.startswith(kind) or (args.who and key not in args.who.split(",")):
+            if not key.startswith(kind) or (args.who and key not in args.who.split(",") and kind != "anyone"):
                 continue
-            profile(name, user, path, is_api, repeat=args.repeat, do_explain=args.explain)
+            with override_settings(ROOT_URLCONF=__name__):
+                profile(name, user, path, is_api, repeat=args.repeat, do_explain=args.explain)
 
 
 if __name__ == "__main__":

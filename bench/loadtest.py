@@ -3,7 +3,8 @@ measured with wrk next to the bare /healthz/ view, so that every figure is also 
 
 What it does, in order:
 
-1. checks the database (built by bench/city.py; its name must contain "bench") and wrk (Debian: ``apt-get
+1. checks the database (built by bench/city.py, or a copy of it; its name must contain "bench" or end in
+   "_city") and wrk (Debian: ``apt-get
    install wrk``, or ``scripts/install-system-deps.sh --bench``), and applies the migrations that are newer
    than the data set (new indexes are part of what is measured), then ANALYZE;
 2. collects the static files into a temporary directory and starts gunicorn (``yantai_inspect.wsgi``,
@@ -329,6 +330,9 @@ def actions(day: Day) -> list[tuple[str, str, str, list, bool]]:
         ("plans-api", "list", "officer: GET /api/v1/plans/", day.officer_api("/api/v1/plans/"), False),
         ("visits-api", "list", "officer: GET /api/v1/joint-tasks/", day.officer_api("/api/v1/joint-tasks/"), False),
         ("tasks-page", "list", "officer: visit list page /agency/tasks/", day.officer_pages("/agency/tasks/"), False),
+        ("records-page", "list", "officer: record list page /agency/records/", day.officer_pages("/agency/records/"),
+         False),
+        ("records-api", "list", "officer: GET /api/v1/records/", day.officer_api("/api/v1/records/"), False),
         ("calendar", "page", "officer: calendar /agency/calendar/", day.officer_pages("/agency/calendar/"), False),
         ("agency-dashboard", "page", "officer: dashboard /agency/", day.officer_pages("/agency/"), False),
         ("search-rare", "search", "filing form search, rare 2-char fragment", day.search(day.rare), False),
@@ -655,8 +659,10 @@ def main():
     sample = 40 if options.quick else 200
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if "bench" not in database_url.rsplit("/", 1)[-1]:
-        sys.exit("the load test runs against a bench database (its name must contain 'bench'), see bench/city.py")
+    name = database_url.rsplit("/", 1)[-1]
+    if "bench" not in name and not name.endswith("_city"):
+        sys.exit("the load test runs against a bench database (its name contains 'bench' or ends in '_city', a copy "
+                 "of bench/city.py's), see bench/city.py")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (or: bash scripts/install-system-deps.sh --bench)")
     # Kept between runs: collecting and compressing the static files takes minutes on a busy machine.
