@@ -102,7 +102,12 @@ class JointTask(models.Model):
         """检查告知书: a visit has a notice the enterprise can see (page, PDF, inspection code) once it is fixed,
         unless it was cancelled; before that its date and agencies may still change. The query form is
         ``JointTask.objects.with_notice()``."""
-        return self.fixed and self.status != self.Status.CANCELLED
+        return self.notice_given(fixed=self.fixed, status=self.status)
+
+    @classmethod
+    def notice_given(cls, *, fixed: bool, status: str) -> bool:
+        """``has_notice`` from the two columns (the list rows of ``plans.listing`` read no instances)."""
+        return fixed and status != cls.Status.CANCELLED
 
 
 class Participation(models.Model):
@@ -310,7 +315,12 @@ class Plan(models.Model):
     def can_withdraw(self) -> bool:
         """The filing agency may still withdraw the plan (``plan_withdraw``): editable, and its visit, if
         any, not yet fixed (the enterprise has been notified of a fixed visit)."""
-        return self.is_editable and not (self.joint_task_id and self.joint_task.fixed)
+        return self.withdrawable(status=self.status, task_fixed=bool(self.joint_task_id and self.joint_task.fixed))
+
+    @classmethod
+    def withdrawable(cls, *, status: str, task_fixed: bool | None) -> bool:
+        """``can_withdraw`` from the plan's status and its visit's ``fixed`` (None without a visit)."""
+        return status in cls.EDITABLE and not task_fixed
 
     @staticmethod
     def horizon_end(today: dt.date) -> dt.date:
@@ -342,7 +352,12 @@ class Plan(models.Model):
         """Whether this plan's visit counts as filed 7 days ahead; None while it has no visit."""
         if self.joint_task_id is None:
             return None
-        return self.ahead_from is not None and self.joint_task.visit_date >= self.ahead_from
+        return self.filed_ahead_for(ahead_from=self.ahead_from, visit_date=self.joint_task.visit_date)
+
+    @staticmethod
+    def filed_ahead_for(*, ahead_from: dt.date | None, visit_date: dt.date) -> bool:
+        """``filed_ahead`` of a plan on a visit, from the two dates (the list rows read no instances)."""
+        return ahead_from is not None and visit_date >= ahead_from
 
 
 class StatisticsCell(models.Model):

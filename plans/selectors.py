@@ -147,7 +147,8 @@ def with_task_details(qs, *, officers: bool = True):
     only agencies and matters saves their query)."""
     details = [Prefetch("matters", queryset=Matter.objects.select_related("department"))]
     if officers:
-        details.append(Prefetch("officers", queryset=User.objects.select_related("agency")))
+        # in id order, as ``plans.listing`` reads them (the database's own order differs between engines)
+        details.append(Prefetch("officers", queryset=User.objects.select_related("agency").order_by("pk")))
     live_plans = (
         Plan.objects.filter(status__in=[*Plan.LIVE, Plan.Status.DONE])
         .select_related("agency")
@@ -234,10 +235,12 @@ def task_checklist(task) -> list:
 
 
 def upcoming_visits(*, user, today: dt.date | None = None):
+    """The visits from today on that still serve a live plan, in date order; without their details (a list
+    adds what it shows: ``plans.listing.visit_details``)."""
     today = today or timezone.localdate()
     qs = visits_in_date_order(user=user, since=today).exclude(status=JointTask.Status.CANCELLED)
     live = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.LIVE)
-    return with_task_details(qs.filter(Exists(live)))
+    return qs.filter(Exists(live))
 
 
 # 首查结果负责制 shows what earlier visits found; findings are recorded by a later app (inspections), which

@@ -20,7 +20,7 @@ from yantai_inspect.inputs import DATE_MAX, DATE_MIN, INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
 from yantai_inspect.replica import replica_reads
 
-from . import selectors, services
+from . import listing, selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
 from .busy import busy_days_left, busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
@@ -46,7 +46,8 @@ def plan_list(request):
     qs = selectors.plan_list(
         user=request.user, status=data.get("status", ""), enterprise=data.get("enterprise", ""), urgent=urgent
     )
-    page = page_without_count(qs, request.GET.get("page"), 30)
+    page = listing.plan_page(qs, request.GET.get("page"), matters=False)  # the page does not show them
+    listing.add_links(page.object_list, detail_url="agency-plan-detail")
     return render(request, "plans/plan_list.html", {"form": form, "page": page})
 
 
@@ -196,10 +197,10 @@ def _task_list(request):
         qs = selectors.visits_in_date_order(user=request.user, since=timezone.localdate())
     else:
         qs = selectors.visits_in_date_order(user=request.user, newest_first=True)
-    qs = selectors.with_task_details(qs)
-    page = page_without_count(qs, request.GET.get("page"), 30)
-    rows = [(t, selectors.task_agencies(t)) for t in page.object_list]
-    return render(request, "plans/task_list.html", {"page": page, "rows": rows})
+    page = listing.visit_page(qs, request.GET.get("page"))  # with their agencies, the only detail shown
+    justice = request.resolver_match.url_name == "justice-tasks"
+    listing.add_links(page.object_list, detail_url="justice-task-detail" if justice else "agency-task-detail")
+    return render(request, "plans/task_list.html", {"page": page})
 
 
 def _task_detail(request, pk):
@@ -260,26 +261,25 @@ def invitation_decline(request, pk):
 
 # -- justice bureau portal -------------------------------------------------------------------------------
 
-REVIEW_PAGE_SIZE = 30
+REVIEW_PAGE_SIZE = listing.LIST_PAGE_SIZE
 
 
 @justice_required
 def review_queue(request):
-    return render(
-        request,
-        "plans/review_queue.html",
-        {
-            # Paged, each queue on its own: at city size the city bureau's queues hold hundreds of plans each
-            # (474 and 318), and rendering every one with its form took a second a request.
-            "whitelist": page_without_count(
-                selectors.review_queue(user=request.user), request.GET.get("page"), REVIEW_PAGE_SIZE
-            ),
-            "green": page_without_count(
-                selectors.post_review_queue(user=request.user), request.GET.get("green_page"), REVIEW_PAGE_SIZE
-            ),
-            "form": ReasonForm(),
-        },
+    # Paged, each queue on its own: at city size the city bureau's queues hold hundreds of plans each (474 and
+    # 318), and rendering every one with its form took a second a request.
+    whitelist = listing.plan_page(
+        selectors.review_queue(user=request.user), request.GET.get("page"), per_page=REVIEW_PAGE_SIZE, matter_names=True
     )
+    green = listing.plan_page(
+        selectors.post_review_queue(user=request.user),
+        request.GET.get("green_page"),
+        per_page=REVIEW_PAGE_SIZE,
+        matters=False,  # the reason is shown instead
+    )
+    for page in (whitelist, green):
+        listing.add_links(page.object_list, detail_url="justice-plan-detail", review_url="justice-plan-review")
+    return render(request, "plans/review_queue.html", {"whitelist": whitelist, "green": green, "form": ReasonForm()})
 
 
 @justice_required
@@ -339,8 +339,8 @@ def enterprise_caps_page(request):
 
 @enterprise_required
 def enterprise_visits(request):
-    visits = selectors.upcoming_visits(user=request.user)
-    rows = [(v, selectors.task_agencies(v), selectors.task_checklist(v)) for v in visits]
+    visits = listing.visit_values(selectors.upcoming_visits(user=request.user))
+    rows = listing.visit_details(list(visits), checklist=True)
     return render(request, "plans/enterprise_visits.html", {"rows": rows})
 
 

@@ -16,13 +16,13 @@ from accounts.access import (
 from accounts.selectors import agencies_supervised_by, agency_officers
 from enterprises.selectors import enterprise_of_user, licences_of_enterprise
 from notifications.selectors import notifications_for_user
+from plans.listing import add_links, visit_details, visit_values
 from plans.selectors import (
     capped_count,
     invitations_for_user,
     plan_scope_q,
     post_review_queue,
     review_queue,
-    task_agencies,
     upcoming_visits,
 )
 from plans.statistics import plan_statistics
@@ -55,7 +55,9 @@ def agency_dashboard(request):
         "portals/agency_dashboard.html",
         {
             "agency": agency,
-            "upcoming": upcoming_visits(user=request.user)[:8],
+            "upcoming": add_links(  # date, enterprise, fixed: one query
+                list(visit_values(upcoming_visits(user=request.user))[:8]), detail_url="agency-task-detail"
+            ),
             "open_invitations": capped_count(invitations_for_user(user=request.user).filter(status="open")),
             "colleagues": agency_officers(agency=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
@@ -88,7 +90,7 @@ def justice_dashboard(request):
 @enterprise_required
 def enterprise_dashboard(request):
     enterprise = enterprise_of_user(user=request.user)
-    visits = [(v, task_agencies(v)) for v in upcoming_visits(user=request.user)[:5]]
+    visits = visit_details(list(visit_values(upcoming_visits(user=request.user))[:5]))
     return render(
         request,
         "portals/enterprise_dashboard.html",

@@ -206,6 +206,30 @@ LISTS = [
 ]
 
 
+# The exact count of the visit and plan lists read as dicts (``plans.listing``): a session, the user, its
+# agency, the page's rows and one query per relation shown. Issue 8's third pass lowered them (tasks pages 7 ->
+# 5, dashboards 10 -> 7 and 8, plans page 5 -> 4, the enterprise's visits 7 -> 6, the green-channel queue
+# 7 -> 6); a change that adds one says why here.
+PINNED = {
+    "agency plans page": 4,
+    "agency tasks page": 5,
+    "agency tasks page, all": 5,
+    "agency dashboard": 7,
+    "enterprise dashboard": 8,
+    "justice tasks page, upcoming": 5,
+    "justice tasks page": 5,
+    "justice reviews page": 7,
+    "justice reviews page, green channel": 6,
+    "enterprise visits page": 6,
+    "API plans": 2,
+    "API joint tasks": 4,
+    "API joint tasks of the enterprise": 5,
+    "API joint tasks, upcoming": 4,
+    "API review queue": 2,
+    "API green-channel queue": 2,
+}
+
+
 def reader(rows: Rows, name):
     city = rows.city
     if name == "justice":
@@ -244,3 +268,5 @@ def test_a_list_costs_the_same_queries_for_one_row_and_for_twenty(label, path, w
             sizes.append(shown(response, is_api))
         assert sizes[1] > sizes[0], (label, "the list does not show the rows it was given", sizes)
         assert counts[0] == counts[1], (label, counts, [q["sql"] for q in queries.captured_queries][-25:])
+        if label in PINNED:
+            assert counts[0] == PINNED[label], (label, counts, [q["sql"] for q in queries.captured_queries])

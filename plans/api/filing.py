@@ -6,7 +6,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +17,7 @@ from enterprises.access import enterprise_for_user
 from enterprises.selectors import enterprises_for_user
 from yantai_inspect.errors import DomainError
 
-from .. import selectors, services
+from .. import listing, selectors, services
 from ..access import invitation_for_user, plan_for_user
 from ..models import Plan
 from ..preview import plan_preview
@@ -127,9 +127,9 @@ class PlanListCreateApi(APIView):
             status=request.query_params.get("status", ""),
             enterprise=request.query_params.get("enterprise", ""),
         )
-        page = generics.GenericAPIView.pagination_class()
-        items = page.paginate_queryset(qs, request, view=self)
-        return page.get_paginated_response(PlanSerializer(items, many=True).data)
+        page = listing.ListPage()  # rows as dicts, in PlanSerializer's shape (plans.listing)
+        rows = listing.plan_details(page.paginate_queryset(listing.plan_values(qs), request, view=self))
+        return page.get_paginated_response([listing.plan_api(row) for row in rows])
 
     @extend_schema(
         request=PlanInputSerializer,

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsJustice
 
-from .. import selectors, services
+from .. import listing, selectors, services
 from ..access import plan_for_user
 from .serializers import NoteSerializer, PlanSerializer
 
@@ -61,7 +61,8 @@ class ReviewQueueApi(generics.ListAPIView):
     """Plans waiting for this justice bureau: ``?queue=whitelist`` (default) or ``?queue=green_channel``."""
 
     permission_classes = [IsJustice]
-    serializer_class = PlanSerializer
+    serializer_class = PlanSerializer  # the shape (schema); the rows are ``plans.listing``'s dicts
+    pagination_class = listing.ListPage
 
     @extend_schema(parameters=[OpenApiParameter("queue", str, enum=["whitelist", "green_channel"])])
     def get(self, request, *args, **kwargs):
@@ -71,3 +72,7 @@ class ReviewQueueApi(generics.ListAPIView):
         if self.request.query_params.get("queue") == "green_channel":
             return selectors.post_review_queue(user=self.request.user)
         return selectors.review_queue(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        rows = listing.plan_details(self.paginate_queryset(listing.plan_values(self.get_queryset())))
+        return self.get_paginated_response([listing.plan_api(row) for row in rows])

@@ -6,7 +6,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from .. import listing, selectors
 from ..access import joint_task_for_user
 from ..models import JointTask
 from .serializers import JointTaskSerializer
@@ -15,7 +15,8 @@ from .serializers import JointTaskSerializer
 class JointTaskListApi(generics.ListAPIView):
     """Joint visits within the caller's scope, ``?enterprise=<credit code>`` for one enterprise."""
 
-    serializer_class = JointTaskSerializer
+    serializer_class = JointTaskSerializer  # the shape (schema, detail); the rows are ``plans.listing``'s dicts
+    pagination_class = listing.ListPage
 
     @extend_schema(parameters=[OpenApiParameter("enterprise", str), OpenApiParameter("upcoming", bool)])
     def get(self, request, *args, **kwargs):
@@ -27,7 +28,12 @@ class JointTaskListApi(generics.ListAPIView):
         code = self.request.query_params.get("enterprise")
         if code:
             qs = qs.filter(enterprise__uscc=code.upper())
-        return selectors.with_task_details(qs.exclude(status=JointTask.Status.CANCELLED))
+        return qs.exclude(status=JointTask.Status.CANCELLED)
+
+    def list(self, request, *args, **kwargs):
+        rows = self.paginate_queryset(listing.visit_values(self.get_queryset()))
+        rows = listing.visit_details(rows, officers=True, checklist=True)
+        return self.get_paginated_response([listing.visit_api(row) for row in rows])
 
 
 class JointTaskDetailApi(APIView):

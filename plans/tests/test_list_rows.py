@@ -1,0 +1,157 @@
+"""The visit and plan lists answer from dicts (``plans.listing``) what the serializers answer from instances:
+every row of ``GET /api/v1/joint-tasks/``, ``/plans/`` and ``/reviews/`` equals the detail endpoint's answer
+for the same id (``JointTaskSerializer``, ``PlanSerializer``), for joint, themed, fixed, green-channel,
+withdrawn and whitelisted plans; the pages show the same rows; the lists page by 20."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import JusticeUserFactory
+from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from plans import listing
+from plans.matching import joint_task_fix
+from plans.models import JointTask, Plan
+from plans.services import plan_file, plan_withdraw
+
+from .conftest import TODAY, days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(city, frozen):
+    """A joint visit of two agencies with a theme and two officers, fixed; a visit of one agency; a
+    green-channel visit; a withdrawn plan; a plan awaiting the justice bureau's review."""
+    c = city
+    joint = [
+        plan_file(
+            actor=c.market_officer,
+            enterprise=c.enterprise,
+            matters=[c.market_matter],
+            theme=c.theme,
+            window_start=days(8),
+            window_end=days(12),
+            officers=[c.market_officer, c.market_officer2],
+        ),
+        plan_file(
+            actor=c.ecology_officer,
+            enterprise=c.enterprise,
+            matters=[c.ecology_matter],
+            window_start=days(8),
+            window_end=days(12),
+        ),
+    ]
+    other = EnterpriseFactory()
+    single = plan_file(
+        actor=c.market_officer, enterprise=other, matters=[c.market_matter], window_start=days(20), window_end=days(25)
+    )
+    withdrawn = plan_file(
+        actor=c.market_officer,
+        enterprise=EnterpriseFactory(),
+        matters=[c.market_matter],
+        window_start=days(30),
+        window_end=days(31),
+    )
+    plan_withdraw(actor=c.market_officer, plan=withdrawn, reason="重复")
+    green = plan_file(
+        actor=c.market_officer,
+        enterprise=EnterpriseFactory(),
+        matters=[c.market_matter],
+        window_start=TODAY,
+        window_end=TODAY,
+        urgent=True,
+        urgent_category="public_report",
+        urgent_reason="群众举报",
+        officers=[c.market_officer, c.market_officer2],
+    )
+    whitelisted = EnterpriseFactory()
+    c.whitelist(whitelisted)
+    pending = plan_file(
+        actor=c.market_officer,
+        enterprise=whitelisted,
+        matters=[c.market_matter],
+        window_start=days(9),
+        window_end=days(10),
+    )
+    joint_task_fix(actor=None, task_id=joint[0].joint_task_id)
+    assert JointTask.objects.get(pk=joint[0].joint_task_id).fixed
+    assert pending.status == Plan.Status.PENDING_REVIEW and green.post_review == Plan.PostReview.PENDING
+    return {"joint": joint, "single": single, "withdrawn": withdrawn, "green": green, "pending": pending}
+
+
+def api_as(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def rows_equal_details(api, path, detail, **params):
+    results = api.get(path, params).json()["results"]
+    assert results
+    for row in results:
+        assert row == api.get(detail.format(row["id"])).json(), row["id"]
+    return results
+
+
+def test_the_visit_list_rows_equal_the_visit_detail(city, plans):
+    for user in (city.market_officer, city.ecology_officer, enterprise_user(city.enterprise)):
+        rows = rows_equal_details(api_as(user), "/api/v1/joint-tasks/", "/api/v1/joint-tasks/{}/")
+    joint = next(
+        r
+        for r in rows_equal_details(api_as(city.market_officer), "/api/v1/joint-tasks/", "/api/v1/joint-tasks/{}/")
+        if r["id"] == plans["joint"][0].joint_task_id
+    )
+    assert joint["fixed"] and joint["has_notice"] and joint["theme"] == "catering"
+    assert [a["code"] for a in joint["agencies"]] == [city.market.code, city.ecology.code]  # lead first
+    assert len(joint["officers"]) == 3 and [m["code"] for m in joint["checklist"]] == ["ecology-001", "market-001"]
+    assert rows  # the enterprise's own
+
+
+def test_the_plan_list_rows_equal_the_plan_detail(city, plans):
+    rows = rows_equal_details(api_as(city.market_officer), "/api/v1/plans/", "/api/v1/plans/{}/")
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[plans["joint"][0].pk]["can_withdraw"] is False  # its visit is fixed
+    assert by_id[plans["single"].pk]["can_withdraw"] is True and by_id[plans["single"].pk]["filed_ahead"] is True
+    assert by_id[plans["withdrawn"].pk]["editable"] is False and by_id[plans["withdrawn"].pk]["joint_task"] is None
+    assert by_id[plans["green"].pk]["filed_ahead"] is False and by_id[plans["green"].pk]["urgent_category"]
+    assert by_id[plans["pending"].pk]["filed_ahead"] is None
+    rows_equal_details(api_as(city.ecology_officer), "/api/v1/plans/", "/api/v1/plans/{}/")
+
+
+def test_the_review_queue_rows_equal_the_plan_detail(city, plans):
+    justice = api_as(JusticeUserFactory(agency=city.justice_bureau))
+    whitelist = rows_equal_details(justice, "/api/v1/reviews/", "/api/v1/plans/{}/")
+    green = rows_equal_details(justice, "/api/v1/reviews/", "/api/v1/plans/{}/", queue="green_channel")
+    assert [r["id"] for r in whitelist] == [plans["pending"].pk] and [r["id"] for r in green] == [plans["green"].pk]
+
+
+def test_the_pages_show_the_rows(client, city, plans):
+    client.force_login(city.market_officer)
+    page = client.get("/agency/tasks/").content.decode()
+    assert city.enterprise.name in page and f"{city.market.name}、{city.ecology.name}" in page
+    page = client.get("/agency/plans/").content.decode()
+    assert city.enterprise.name in page and "badge bad" in page  # the withdrawn plan
+    assert client.get("/agency/").content.decode().count(f"/agency/tasks/{plans['joint'][0].joint_task_id}/") == 1
+    client.force_login(JusticeUserFactory(agency=city.justice_bureau))
+    page = client.get("/justice/reviews/").content.decode()
+    assert city.market_matter.name in page and "群众举报" in page and "/justice/plans/" in page
+    client.force_login(enterprise_user(city.enterprise))
+    page = client.get("/enterprise/visits/").content.decode()
+    assert city.market_matter.name in page and city.ecology_matter.name in page and city.ecology.name in page
+    assert city.market.name in client.get("/enterprise/").content.decode()
+
+
+def test_the_lists_page_by_twenty(city, frozen):
+    for _ in range(listing.LIST_PAGE_SIZE + 1):
+        plan_file(
+            actor=city.market_officer,
+            enterprise=EnterpriseFactory(),
+            matters=[city.market_matter],
+            window_start=days(8),
+            window_end=days(12),
+        )
+    api = api_as(city.market_officer)
+    for path in ("/api/v1/plans/", "/api/v1/joint-tasks/"):
+        data = api.get(path).json()
+        assert len(data["results"]) == listing.LIST_PAGE_SIZE and "offset=20" in data["next"], path
+        assert len(api.get(path, {"limit": 50}).json()["results"]) == listing.LIST_PAGE_SIZE + 1, path
