@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch
+from django.utils import timezone
 
-from plans.selectors import joint_tasks_for_user
+from plans.selectors import joint_tasks_for_user, visits_in_date_order
 
 from . import signing
 from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
@@ -15,6 +16,44 @@ def records_for_user(*, user):
     bureau of the area, admins."""
     return InspectionRecord.objects.filter(task__in=joint_tasks_for_user(user=user)).select_related(
         "task__enterprise", "task__lead_agency"
+    )
+
+
+def records_newest_first(*, user, status: str = "", today=None):
+    """The records ``records_for_user`` sees (``status``: only those), newest visit first, as row dicts (the
+    record's ``record_id``, ``record_status``, ``finalised_at``; its visit's ``task_id`` and ``visit_date``;
+    the enterprise's code and name; the lead agency's name). Read in the visits' index order
+    (``plans.selectors.visits_in_date_order`` backwards), each visit's record found by its unique task index:
+    an officer's records through the agency's participation rows, so a page reads one index range of the
+    agency's visits instead of sorting all its records (issue 8: 550-630 ms for a big agency when the list
+    sorted by ``started_at`` and counted findings over every row). A visit has one record at most, opened at
+    the first check-in, which only its visit day allows (``check_in``), and a visit under way never moves:
+    no record is dated after today, so the walk starts at today instead of stepping over every visit still to
+    come (97,000 of them for the city's justice bureau, 2 s)."""
+    today = today or timezone.localdate()
+    qs = visits_in_date_order(user=user, until=today, newest_first=True).filter(record__isnull=False)
+    if status:
+        qs = qs.filter(record__status=status)
+    return qs.values(
+        "visit_date",
+        record_id=F("record__id"),
+        record_status=F("record__status"),
+        finalised_at=F("record__finalised_at"),
+        task_id=F("pk"),
+        enterprise_uscc=F("enterprise__uscc"),
+        enterprise_name=F("enterprise__name"),
+        lead_agency_name=F("lead_agency__name"),
+    )
+
+
+def findings_counts(record_ids) -> dict[int, int]:
+    """The number of findings of each record, by id, in one query (records without findings are absent)."""
+    return dict(
+        Finding.objects.filter(record_id__in=list(record_ids))
+        .order_by()
+        .values("record_id")
+        .annotate(n=Count("id"))
+        .values_list("record_id", "n")
     )
 
 

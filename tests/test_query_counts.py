@@ -206,7 +206,7 @@ LISTS = [
 ]
 
 
-# The exact count of the visit and plan lists read as dicts (``plans.listing``): a session, the user, its
+# The exact count of the visit, plan and record lists read as dicts (``plans.listing``): a session, the user, its
 # agency, the page's rows and one query per relation shown. Issue 8's third pass lowered them (tasks pages 7 ->
 # 5, dashboards 10 -> 7 and 8, plans page 5 -> 4, the enterprise's visits 7 -> 6, the green-channel queue
 # 7 -> 6); a change that adds one says why here.
@@ -227,6 +227,10 @@ PINNED = {
     "API joint tasks, upcoming": 4,
     "API review queue": 2,
     "API green-channel queue": 2,
+    # The records in the visits' index order (``inspections.selectors.records_newest_first``); the page counts
+    # the findings of its rows in a query of their own (4 -> 5) instead of grouping every record of the agency.
+    "agency records page": 5,
+    "API records": 1,
 }
 
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOfficer, require_officer
 from plans.access import joint_task_for_user
-from yantai_inspect.pagination import LimitOffsetWithoutCount
+from plans.listing import ListPage
 
 from .. import selectors, services
 from ..access import record_for_user, record_item_for_user
@@ -73,6 +73,9 @@ class TaskRecordApi(APIView):
         return Response(RecordSerializer(record).data)
 
 
+_FINALISED_AT = serializers.DateTimeField()  # RecordBriefSerializer's rendering of the time, for the rows
+
+
 class RecordListApi(APIView):
     """Records the caller may see (an enterprise: its own; an agency: those of its visits), newest first;
     ``?status=final`` lists the ones awaiting the enterprise's signature."""
@@ -82,12 +85,22 @@ class RecordListApi(APIView):
         responses=RecordBriefSerializer(many=True),
     )
     def get(self, request):
-        qs = selectors.records_for_user(user=request.user).order_by("-started_at")
-        if request.query_params.get("status"):
-            qs = qs.filter(status=request.query_params["status"])
-        page = LimitOffsetWithoutCount()
-        items = page.paginate_queryset(qs, request, view=self)
-        return page.get_paginated_response(RecordBriefSerializer(items, many=True).data)
+        # Rows as dicts in RecordBriefSerializer's shape, newest visit first (selectors.records_newest_first).
+        qs = selectors.records_newest_first(user=request.user, status=request.query_params.get("status", ""))
+        page = ListPage()
+        results = [
+            {
+                "id": row["record_id"],
+                "task": row["task_id"],
+                "enterprise": row["enterprise_uscc"],
+                "enterprise_name": row["enterprise_name"],
+                "visit_date": row["visit_date"].isoformat(),
+                "status": row["record_status"],
+                "finalised_at": _FINALISED_AT.to_representation(row["finalised_at"]) if row["finalised_at"] else None,
+            }
+            for row in page.paginate_queryset(qs, request, view=self)
+        ]
+        return page.get_paginated_response(results)
 
 
 class RecordDetailApi(APIView):

@@ -3,7 +3,7 @@ finalising, and the rectification queue. Thin: forms parse, the same services as
 functions fetch (another agency gets 404)."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import agency_required
 from plans.access import joint_task_for_user
+from plans.listing import add_links
 from plans.models import JointTask
 from plans.selectors import task_officers, task_with_details
 from yantai_inspect.errors import DomainError
@@ -99,14 +100,20 @@ def task_notice_pdf(request, pk):
 # -- the record ---------------------------------------------------------------------------------------------
 
 
+RECORD_PAGE_SIZE = 20
+
+
 @agency_required
 def record_list(request):
-    records = (
-        selectors.records_for_user(user=request.user)
-        .annotate(findings_count=Count("findings", distinct=True))
-        .order_by("-started_at", "-id")
+    """The agency's records, newest visit first, as rows (``selectors.records_newest_first``) with their
+    findings counted for the page's rows only."""
+    page = page_without_count(
+        selectors.records_newest_first(user=request.user), request.GET.get("page"), RECORD_PAGE_SIZE
     )
-    page = page_without_count(records, request.GET.get("page"), 30)
+    counts = selectors.findings_counts(row["record_id"] for row in page.object_list)
+    for row in add_links(page.object_list, id_key="record_id", detail_url="agency-record"):
+        row["findings_count"] = counts.get(row["record_id"], 0)
+        row["status_label"] = InspectionRecord.Status(row["record_status"]).label
     return render(request, "inspections/agency/record_list.html", {"page": page})
 
 
