@@ -10,7 +10,7 @@ from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 
 from .busy import busy_period_check, busy_period_declare, busy_period_delete
-from .models import Invitation, JointTask, Participation, Plan, StatisticsCell, StatisticsDirty
+from .models import Invitation, JointTask, Participation, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
 
 
 class PlanInline(admin.TabularInline):
@@ -63,6 +63,17 @@ class StatisticsCellAdmin(ReadOnlyModelAdmin):
     list_filter = ["division", "theme"]
     search_fields = ["agency__name"]
     date_hierarchy = "day"
+    list_select_related = ["agency", "theme"]
+
+
+@admin.register(StatisticsMonthCell)
+class StatisticsMonthCellAdmin(ReadOnlyModelAdmin):
+    """The statistics' month grain, derived from the day cells by ``plans.statistics``."""
+
+    list_display = ["month", "division", "agency", "theme", "plans", "visit_share", "joint_plans", "green_channel"]
+    list_filter = ["division", "theme"]
+    search_fields = ["agency__name"]
+    date_hierarchy = "month"
     list_select_related = ["agency", "theme"]
 
 

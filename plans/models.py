@@ -404,6 +404,47 @@ class StatisticsCell(models.Model):
         return f"{self.day} {self.division} {self.agency_id} {self.theme_id}"
 
 
+class StatisticsMonthCell(models.Model):
+    """The statistics' month grain: the ``StatisticsCell`` rows of one month summed per (division, agency,
+    theme), so that a reader of whole months sums some 30,000 rows for the city's year instead of 514,000.
+    Derived from the day cells only, by ``plans.statistics`` in the same transaction that rewrites any day cell
+    of its (division, month) (the compaction, the rebuild), so it always equals the sum of its day cells; the
+    readers take a (division, month) holding a dirty day from its day cells instead."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    division = models.CharField(_("enterprise's division"), max_length=6)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    theme = models.ForeignKey(
+        "catalogue.Theme",
+        verbose_name=_("theme"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    plans = models.PositiveIntegerField(_("plans served"))
+    visit_share = models.FloatField(_("visit share"))
+    joint_plans = models.PositiveIntegerField(_("plans served jointly"))
+    filed_ahead = models.PositiveIntegerField(_("plans filed 7 days ahead"))
+    green_channel = models.PositiveIntegerField(_("green-channel plans"))
+    green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
+    green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
+    green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
+
+    class Meta:
+        verbose_name = _("statistics month cell")
+        verbose_name_plural = _("statistics month cells")
+        indexes = [
+            models.Index(fields=["division", "month"], name="statisticsmonth_division"),
+            models.Index(fields=["agency", "month"], name="statisticsmonth_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.division} {self.agency_id} {self.theme_id}"
+
+
 class StatisticsDirty(models.Model):
     """A (division, day) whose ``StatisticsCell`` rows may be stale: appended by every writer that changes a
     figure's input (``plans.statistics.cells_refresh_for_visits``), deleted by the compaction that recomputes

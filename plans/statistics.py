@@ -29,6 +29,13 @@ enqueued on commit, and every minute by the beat) deletes the logged rows and re
 ``cells_refresh`` (set-based: one DELETE, one INSERT ... SELECT ... GROUP BY whatever the number of pairs).
 ``tests/test_statistics_recount.py`` holds the figures equal to a recount after a random mix of writes, and
 the cells themselves after compaction; ``manage.py statistics_rebuild`` rebuilds them from scratch.
+
+The month grain (``StatisticsMonthCell``: the day cells summed per month, 86,000 rows for the city's year
+against 514,000) is rewritten from the day cells wherever day cells are (``_months_write``, in the same
+transaction and under a lock per (division, month)), so it always equals its days. A reader sums the month
+cells of the whole months of its range, the day cells of the edge months' days and of every (division,
+month) holding a dirty day, and the dirty days from the plans: one parallel scan of the day cells per request
+became a plain scan of a sixth of the rows (issue 8's third pass).
 docs/performance.md ("Statistics at city scale") has the measurements.
 """
 
@@ -43,7 +50,7 @@ from django.db.models.functions import Cast, TruncMonth
 
 from accounts.divisions import DIVISION_CODES, division_name
 
-from .models import JointTask, Plan, StatisticsCell, StatisticsDirty
+from .models import JointTask, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,12 @@ _CELL_GROUP = {
     "district": F("division"),
     "month": TruncMonth("day"),
 }
+_MONTH_GROUP = {
+    "agency": F("agency__name"),
+    "theme": F("theme__name"),
+    "district": F("division"),
+    "month": F("month"),
+}
 _PLAN_GROUP = {
     "agency": F("agency__name"),
     "theme": F("theme__name"),
@@ -85,17 +98,19 @@ def plan_statistics(
     """Figures over the plans of ``scope`` (``plans.selectors.plan_scope_q`` of the reader: a filter on the
     plans' agency; None sees nothing), overall or grouped ``by`` one of agency, theme, district (of the
     enterprise) or month (of the visit), for the visits from ``date_from`` to ``date_to``. Three queries
-    overall: the dirty pairs, the sum of the cells (UNION ALL the dirty pairs' from the plans), and the missed
-    visits. Grouped, also the ``overall`` figures: the cells'
+    overall: the dirty pairs, the sum of the cells (the month cells of the whole months in the range, UNION ALL
+    the day cells of the edge months' days and of the months holding a dirty day, UNION ALL the dirty pairs'
+    cells from the plans), and the missed visits. Grouped, also the ``overall`` figures: the cells'
     groups add up to them, only the missed visits are counted once more (a visit is missed once however many
     groups it has plans in), so a page showing both scans the cells once."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(by)
     cells, missed = StatisticsCell.objects.order_by(), Plan.objects.order_by().filter(joint_task__status=MISSED)
+    months = StatisticsMonthCell.objects.order_by()
     if scope is None:
-        cells, missed = cells.none(), missed.none()
+        cells, missed, months = cells.none(), missed.none(), months.none()
     else:
-        cells, missed = cells.filter(scope), missed.filter(scope)
+        cells, missed, months = cells.filter(scope), missed.filter(scope), months.filter(scope)
     if date_from:
         cells, missed = cells.filter(day__gte=date_from), missed.filter(joint_task__visit_date__gte=date_from)
     if date_to:
@@ -103,8 +118,26 @@ def plan_statistics(
     sums = {name: Sum(name) for name in COUNTS}
     n_missed = Count("joint_task", distinct=True)
     # The cells of the (division, day) pairs a writer logged since the last compaction may be stale: those
-    # pairs are summed from the plans instead, in the same query (UNION ALL), so a write shows at once.
+    # pairs are summed from the plans instead, in the same query (UNION ALL), so a write shows at once; the
+    # month cells of their (division, month) are left out too, those months read from their day cells.
     dirty = _pairs_q(StatisticsDirty.objects.order_by("division", "day").values_list("division", "day").distinct())
+    dirty_months = _months_of(dirty) if dirty is not None else None
+    whole = _whole_months(date_from, date_to)
+    if whole is None:
+        months = months.none()
+    else:
+        first, last = whole
+        if first:
+            months = months.filter(month__gte=first)
+        if last:
+            months = months.filter(month__lte=last)
+        # the day cells of the whole months are read from their month cells, but for the dirty months'
+        in_whole = _within(first, last)
+        cells = cells.filter(~in_whole | _days_of_months_q(dirty_months)) if in_whole is not None else (
+            cells.filter(_days_of_months_q(dirty_months)) if dirty_months else cells.none()
+        )
+        if dirty_months:
+            months = months.exclude(_months_q(dirty_months))
     live = None
     if dirty is not None:
         cells = cells.exclude(_cells_q(dirty))
@@ -114,10 +147,14 @@ def plan_statistics(
             live = live.filter(joint_task__visit_date__gte=date_from)
         if date_to:
             live = live.filter(joint_task__visit_date__lte=date_to)
-    key_cells, key_plans = (Value(0), Value(0)) if by is None else (_CELL_GROUP[by], _PLAN_GROUP[by])
+    key_cells, key_months, key_plans = (
+        (Value(0), Value(0), Value(0)) if by is None else (_CELL_GROUP[by], _MONTH_GROUP[by], _PLAN_GROUP[by])
+    )
     qs = cells.annotate(key=key_cells).values("key").annotate(**sums)
+    parts = [months.annotate(key=key_months).values("key").annotate(**sums)]
     if live is not None:
-        qs = qs.union(live.annotate(key=key_plans).values("key").annotate(**_source_counts()), all=True)
+        parts.append(live.annotate(key=key_plans).values("key").annotate(**_source_counts()))
+    qs = qs.union(*parts, all=True)
     rows = {}
     for row in qs:
         key = row.pop("key")
@@ -133,6 +170,64 @@ def plan_statistics(
     groups = [{"key": _label(by, key), **_figures(row)} for key, row in rows.items()]
     groups = [g for g in groups if g["plans"] or g["missed"]]
     return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"])), "overall": _figures(total)}
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _whole_months(date_from: dt.date | None, date_to: dt.date | None):
+    """The whole months of the range as (first month, last month), each the first day of its month or None
+    for an open end; None when the range holds no whole month."""
+    try:
+        first = None if date_from is None else (date_from if date_from.day == 1 else _next_month(date_from))
+        last = None
+        if date_to is not None:
+            month = _month_start(date_to)
+            last = month if _next_month(date_to) == date_to + dt.timedelta(days=1) else _previous_month(month)
+    except OverflowError:  # a range reaching year 1 or 9999: the days are summed one by one
+        return None
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last
+
+
+def _previous_month(month: dt.date) -> dt.date:
+    return _month_start(month - dt.timedelta(days=1))
+
+
+def _within(first: dt.date | None, last: dt.date | None) -> Q | None:
+    """The days of the months from ``first`` to ``last`` (None: open end; None for both: every day)."""
+    q = Q()
+    if first:
+        q &= Q(day__gte=first)
+    if last:
+        q &= Q(day__lt=_next_month(last))
+    return q if (first or last) else None
+
+
+def _months_of(days: dict) -> dict:
+    """{division: sorted days} as {division: sorted firsts of their months}."""
+    return {division: sorted({_month_start(day) for day in ds}) for division, ds in days.items()}
+
+
+def _months_q(months: dict) -> Q:
+    q = Q(pk__in=[])
+    for division, ms in months.items():
+        q |= Q(division=division, month__in=ms)
+    return q
+
+
+def _days_of_months_q(months: dict | None) -> Q:
+    q = Q(pk__in=[])
+    for division, ms in (months or {}).items():
+        for month in ms:
+            q |= Q(division=division, day__gte=month, day__lt=_next_month(month))
+    return q
 
 
 def _label(by: str, key):
@@ -236,10 +331,40 @@ def _cells_write(*, plans: Q, cells: Q) -> None:
     """Replace the cells matching ``cells`` by those computed from the plans matching ``plans`` (the same set
     of cells): one DELETE and one INSERT ... SELECT."""
     StatisticsCell.objects.filter(cells).delete()
-    sql, params = cells_source(plans).query.sql_with_params()
-    columns = ", ".join(connection.ops.quote_name(StatisticsCell._meta.get_field(c).column) for c in KEY + COUNTS)
+    _insert_select(StatisticsCell, cells_source(plans))
+
+
+def _insert_select(model, qs) -> None:
+    """INSERT INTO ``model``'s table the rows of the values queryset ``qs`` (its columns named as the model's
+    fields), in one statement."""
+    query = qs.query
+    names = [*query.values_select, *query.annotation_select]
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+    sql, params = query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {StatisticsCell._meta.db_table} ({columns}) {sql}", params)
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) {sql}", params)
+
+
+def month_cells_source(cells: Q):
+    """The month cells of the day cells matching ``cells`` (whole months of them), computed from the day
+    cells: one GROUP BY."""
+    return (
+        StatisticsCell.objects.order_by()
+        .filter(cells)
+        .annotate(month=TruncMonth("day"))
+        .values("agency_id", "theme_id", "division", "month")
+        .annotate(**{name: Sum(name) for name in COUNTS})
+    )
+
+
+def _months_write(months: dict) -> None:
+    """Recompute the month cells of the (division, month) ``months`` ({division: firsts of months}) from
+    their day cells, in the caller's transaction (which holds their locks): one DELETE, one INSERT ... SELECT.
+    Called wherever day cells are written, so the month grain always equals the sum of its days."""
+    if not months:
+        return
+    StatisticsMonthCell.objects.filter(_months_q(months)).delete()
+    _insert_select(StatisticsMonthCell, month_cells_source(_days_of_months_q(months)))
 
 
 def cells_refresh(pairs) -> None:
@@ -250,8 +375,13 @@ def cells_refresh(pairs) -> None:
     days = _pairs_q(pairs)
     if days is None:
         return
-    _lock((division, day) for division, ds in days.items() for day in ds)
+    months = _months_of(days)
+    _lock(
+        [(division, day) for division, ds in days.items() for day in ds],
+        months=[(division, month) for division, ms in months.items() for month in ms],
+    )
     _cells_write(plans=_plans_q(days), cells=_cells_q(days))
+    _months_write(months)
 
 
 def cells_refresh_for_visits(tasks, *, left=()) -> None:
@@ -310,12 +440,28 @@ def cells_compact(*, batch_pairs: int = 500) -> int:
             return done
 
 
+def months_rebuild() -> None:
+    """Every month cell recomputed from the day cells (the migration that added the month grain); in the
+    caller's transaction, under the lock of every (division, month) it rewrites."""
+    months = list(
+        StatisticsCell.objects.order_by().annotate(month=TruncMonth("day")).values_list("division", "month").distinct()
+    )
+    by_division = defaultdict(set)
+    for division, month in [*months, *StatisticsMonthCell.objects.values_list("division", "month").distinct()]:
+        by_division[division].add(month)
+    _lock([], months=[(division, month) for division, ms in by_division.items() for month in ms])
+    StatisticsMonthCell.objects.all().delete()
+    _insert_select(StatisticsMonthCell, month_cells_source(Q()))
+
+
 def cells_rebuild_span() -> tuple[dt.date, dt.date] | None:
     """The days a rebuild covers: every visit's, and every cell's (a cell of a day with no visit any more)."""
     visits = JointTask.objects.aggregate(lo=Min("visit_date"), hi=Max("visit_date"))
     cells = StatisticsCell.objects.aggregate(lo=Min("day"), hi=Max("day"))
-    los = [b["lo"] for b in (visits, cells) if b["lo"]]
-    his = [b["hi"] for b in (visits, cells) if b["hi"]]
+    months = StatisticsMonthCell.objects.aggregate(lo=Min("month"), hi=Max("month"))
+    months = {"lo": months["lo"], "hi": months["hi"] and _next_month(months["hi"]) - dt.timedelta(days=1)}
+    los = [b["lo"] for b in (visits, cells, months) if b["lo"]]
+    his = [b["hi"] for b in (visits, cells, months) if b["hi"]]
     return (min(los), max(his)) if los else None
 
 
@@ -339,16 +485,26 @@ def cells_rebuild(*, batch_days: int = 7, progress=None) -> int:
 
 def _rebuild_batch(first: dt.date, last: dt.date) -> None:
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    _lock((division, day) for division in DIVISION_CODES for day in days)
+    months = sorted({_month_start(day) for day in days})
+    _lock(
+        [(division, day) for division in DIVISION_CODES for day in days],
+        months=[(division, month) for division in DIVISION_CODES for month in months],
+    )
     _cells_write(plans=Q(joint_task__visit_date__range=(first, last)), cells=Q(day__range=(first, last)))
+    # every division's months of the batch, also those whose day cells all went (a month with no visit left)
+    _months_write(dict.fromkeys(DIVISION_CODES, months))
 
 
-def _lock(pairs) -> None:
-    """Wait for the other writers of these (division, day) cells until the transaction ends (PostgreSQL; one
-    statement, the locks taken in one order so that two writers never wait for each other)."""
+def _lock(pairs, *, months=()) -> None:
+    """Wait for the other writers of these (division, day) cells and (division, month) month cells until the
+    transaction ends (PostgreSQL; one statement, the locks taken in one order so that two writers never wait
+    for each other). A month's key is its first day's ordinal negated, apart from every day's."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted({(int(division), day.toordinal()) for division, day in pairs})
+    keys = sorted(
+        {(int(division), day.toordinal()) for division, day in pairs}
+        | {(int(division), -month.toordinal()) for division, month in months}
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(d, n) FROM unnest(%s::int[], %s::int[]) AS k(d, n) ORDER BY d, n",

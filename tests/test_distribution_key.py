@@ -38,6 +38,8 @@ ROLLUPS = {
     "plans.statisticscell",
     "plans.statisticsdirty",
 }
+# The month grain, derived from the day cells on the same node (keyed by division and month).
+MONTH_ROLLUPS = {"plans.statisticsmonthcell"}
 
 # Policy and campaign tables: a few rows per agency, read by the filing and the draw on every shard, about
 # no single enterprise (a campaign's drawn enterprises are rows of plans.randomcheckdraw, which carries the
@@ -72,7 +74,10 @@ def follow(model, path: str):
 
 
 def test_every_workflow_table_carries_the_enterprise_or_is_named_with_its_path():
-    without = {m._meta.label_lower for m in workflow_models() if not carries_enterprise(m)} - ROLLUPS - REFERENCE
+    without = (
+        {m._meta.label_lower for m in workflow_models() if not carries_enterprise(m)}
+        - ROLLUPS - MONTH_ROLLUPS - REFERENCE
+    )
     assert without == set(REACHED), "name the path to the enterprise of each (or give it an enterprise column)"
 
 
@@ -80,6 +85,12 @@ def test_every_workflow_table_carries_the_enterprise_or_is_named_with_its_path()
 def test_each_rollup_is_keyed_by_division_and_day(label):
     names = {field.name for field in apps.get_model(label)._meta.concrete_fields}
     assert {"division", "day"} <= names, label
+
+
+@pytest.mark.parametrize("label", sorted(MONTH_ROLLUPS))
+def test_each_month_rollup_is_keyed_by_division_and_month(label):
+    names = {field.name for field in apps.get_model(label)._meta.concrete_fields}
+    assert {"division", "month"} <= names, label
 
 
 @pytest.mark.parametrize("label", sorted(REACHED))

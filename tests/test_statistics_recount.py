@@ -9,6 +9,11 @@ forgets to log its days (``plans.statistics.cells_refresh_for_visits``) fails he
 statistics are compared with the day's writes pending, and after the compaction the stored cells themselves
 equal the recount, the dirty log is empty and a rerun does nothing.
 
+The month grain (``StatisticsMonthCell``) equals the stored day cells summed by month after every write and
+the recount after the compaction, and the statistics are compared over whole months (read from it, the dirty
+months from their day cells) as well as over days: a compaction or rebuild that leaves a month cell stale
+fails here.
+
 It also holds the invariant that made the short-notice flag dead: every served routine plan is filed ahead.
 """
 
@@ -26,12 +31,21 @@ from enterprises.tests.factories import EnterpriseFactory
 from inspections import qrtokens
 from inspections.models import InspectionRecord
 from inspections.services import check_in, record_finalise, record_item_set
-from plans.models import Invitation, JointTask, Plan, StatisticsCell, StatisticsDirty
+from plans.models import Invitation, JointTask, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
 from plans.refile import plan_refile
 from plans.rematch import rematch_all
 from plans.selectors import plan_scope_q
 from plans.services import plan_file, plan_post_review, plan_review, plan_withdraw, plans_daily_checks
-from plans.statistics import COUNTS, DIMENSIONS, _pairs_q, _plans_q, cells_compact, cells_source, plan_statistics
+from plans.statistics import (
+    COUNTS,
+    DIMENSIONS,
+    _pairs_q,
+    _plans_q,
+    cells_compact,
+    cells_rebuild,
+    cells_source,
+    plan_statistics,
+)
 from plans.tests.conftest import SHANGHAI, TODAY, City, freeze
 from yantai_inspect.errors import DomainError
 
@@ -74,6 +88,28 @@ def stored_cells() -> dict:
     return {key: {**c, "visit_share": round(c["visit_share"], 9)} for key, c in cells.items()}
 
 
+def stored_month_cells() -> dict:
+    rows = list(StatisticsMonthCell.objects.values("agency_id", "theme_id", "month", "division", *COUNTS))
+    cells = {(r.pop("agency_id"), r.pop("theme_id"), r.pop("month"), r.pop("division")): r for r in rows}
+    assert len(cells) == len(rows), "two month cells with one key"
+    return {key: {**c, "visit_share": round(c["visit_share"], 6)} for key, c in cells.items()}
+
+
+def by_month(cells: dict) -> dict:
+    """Day cells summed into month cells: (agency, theme, first of the month, division) -> the figures (the
+    visit share to 6 decimals, as ``stored_month_cells``: sums of shares rounded to 9 differ in the last)."""
+    months = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for (agency, theme, day, division), figures in cells.items():
+        into = months[(agency, theme, day.replace(day=1), division)]
+        for name in COUNTS:
+            into[name] += figures[name]
+    return {key: {**c, "visit_share": round(c["visit_share"], 6)} for key, c in months.items()}
+
+
+def assert_the_month_grain_equals_its_days(after: str):
+    assert stored_month_cells() == by_month(stored_cells()), f"a month cell differs from its day cells: {after}"
+
+
 def current_cells() -> dict:
     """What the readers sum: the stored cells of the division-days not logged dirty, and the cells of the
     dirty ones computed from the plans (``plans.statistics.plan_statistics``)."""
@@ -96,6 +132,7 @@ def assert_compaction_makes_the_cells_exact():
     cells_compact()
     assert not StatisticsDirty.objects.exists()
     assert stored_cells() == recount_cells(), "the cells are stale after the compaction"
+    assert stored_month_cells() == by_month(recount_cells()), "the month cells are stale after the compaction"
     with CaptureQueriesContext(connection) as queries:  # rerun: a no-op, one look at the dirty table
         assert cells_compact() == 0
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
@@ -167,9 +204,13 @@ def assert_equal_figures(stored, recounted):
 def assert_statistics_equal_a_recount(day, sim):
     assert {t.pk: (t.n_plans, t.n_agencies) for t in JointTask.objects.all()} == recount_tasks()
     assert_cells_equal_a_recount(f"day {day}")
+    assert_the_month_grain_equals_its_days(f"day {day}")
     window = {"date_from": day, "date_to": day + dt.timedelta(days=10)}
+    # whole months (June, read from the month grain) and a range of an edge month's days and a whole month
+    june = {"date_from": dt.date(2026, 6, 1), "date_to": dt.date(2026, 6, 30)}
+    edges = {"date_from": day, "date_to": dt.date(2026, 7, 31)}
     for scope in sim.scopes():
-        for kwargs in ({}, window):
+        for kwargs in ({}, window, june, edges, {"date_from": dt.date(2026, 7, 1)}):
             stored, recounted = plan_statistics(scope=scope, **kwargs), recount_statistics(scope=scope, **kwargs)
             assert_equal_figures(stored, recounted)
             overall = plan_statistics(scope=scope, **kwargs)
@@ -361,3 +402,10 @@ def test_the_stored_visit_figures_and_the_statistics_equal_a_recount(seed):
     assert_compaction_makes_the_cells_exact()
     assert_statistics_equal_a_recount(day, sim)
     assert StatisticsCell.objects.filter(green_channel_pending=0, green_channel__gt=0).exists()
+    assert StatisticsMonthCell.objects.filter(month=dt.date(2026, 6, 1)).exists()
+    assert StatisticsMonthCell.objects.filter(month=dt.date(2026, 7, 1)).exists()
+    # a rebuild from scratch (a week a batch, across the month's end) leaves the same month grain
+    StatisticsMonthCell.objects.update(plans=0)
+    cells_rebuild(batch_days=7)
+    assert stored_month_cells() == by_month(recount_cells())
+    assert_statistics_equal_a_recount(day, sim)
