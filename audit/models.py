@@ -32,6 +32,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The enterprise the entry concerns (its plan's, visit's, record's ...), for the trail of one enterprise;
+    # a plain number, not a foreign key: the trail outlives what it names.
+    enterprise_id = models.BigIntegerField(_("enterprise"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -40,6 +43,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise_id", "-created_at"], name="audit_enterprise_time"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_time"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"

@@ -51,7 +51,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("credit.whitelist_views")),
     path("enterprises/", include("enterprises.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("portals.audit_urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("yantai_inspect.api_urls")),
     path("api/schema/", api_docs(SpectacularAPIView.as_view()), name="schema"),

@@ -1,0 +1,81 @@
+"""The audit trail page and its CSV: composed here because it filters by agency and finds enterprises by
+name, which the audit app (the ground layer) cannot know about."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from audit.describe import action_choices, actor_label, detail_lines, names_for, sentence
+from audit.selectors import audit_entries_for_user
+from enterprises.selectors import enterprise_search
+from yantai_inspect.csv_export import csv_response, rows_of
+from yantai_inspect.pagination import page_without_count
+from yantai_inspect.widgets import DateInput
+
+# An enterprise filter by name takes the first enterprises that match (in code order): a fragment that
+# matches more is a search to narrow, not a trail to read.
+ENTERPRISE_MATCHES = 20
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User name"), max_length=150, required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.order_by("code"), required=False)
+    enterprise = forms.CharField(
+        label=_("Enterprise"), max_length=100, required=False, help_text=_("Name or credit code")
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+
+
+def _filtered(request):
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    enterprise_ids = None
+    if data.get("enterprise"):
+        enterprise_ids = list(
+            enterprise_search(user=request.user, query=data["enterprise"]).values_list("pk", flat=True)[
+                :ENTERPRISE_MATCHES
+            ]
+        )
+    elif request.GET.get("enterprise_id", "").isdigit():
+        enterprise_ids = [int(request.GET["enterprise_id"])]
+    qs = audit_entries_for_user(
+        user=request.user,
+        object_type=request.GET.get("type") or None,
+        actor_username=data.get("actor", ""),
+        agency_id=data["agency"].pk if data.get("agency") else None,
+        enterprise_ids=enterprise_ids,
+        action=data.get("action", ""),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    return form, qs
+
+
+@login_required
+def audit_list(request):
+    form, qs = _filtered(request)
+    page = page_without_count(qs, request.GET.get("page"), 50)
+    names = names_for(page.object_list)
+    entries = [{"entry": e, "sentence": sentence(e), "lines": detail_lines(e, names)} for e in page.object_list]
+    return render(request, "audit/audit_list.html", {"form": form, "page": page, "entries": entries})
+
+
+@login_required
+def audit_export(request):
+    _form, qs = _filtered(request)
+
+    def row(entry):
+        lines = "；".join(f"{line.label}：{line.value}" for line in detail_lines(entry))
+        return [f"{localtime(entry.created_at):%Y-%m-%d %H:%M:%S}", actor_label(entry), sentence(entry), lines]
+
+    header = [_("Time"), _("Actor"), _("What happened"), _("Details")]
+    return csv_response("audit.csv", [str(h) for h in header], rows_of(qs, row))

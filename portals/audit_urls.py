@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .audit import audit_export, audit_list
+
+urlpatterns = [
+    path("", audit_list, name="audit-list"),
+    path("export.csv", audit_export, name="audit-export"),
+]
