@@ -186,13 +186,30 @@ def compute_schedule(
     if refused:
         if any(left_out[pid] == "passed" for pid in refused):
             raise DomainError(
-                _("The window of plan %(id)s has passed; it can no longer be scheduled.") % {"id": refused[0]}
+                _("The window of %(plan)s has passed; it can no longer be scheduled.")
+                % {"plan": _plans_named(state, refused[:1])}
             )
         raise DomainError(
-            _("No working day outside the busy periods is left in the window of plan(s) %(ids)s.")
-            % {"ids": ", ".join(str(pid) for pid in refused)}
+            _("No working day outside the busy periods is left in the window of %(plans)s.")
+            % {"plans": _plans_named(state, refused)}
         )
     return Schedule(state=state, visits=visits, left_out=left_out, today=today)
+
+
+def _plans_named(state, plan_ids) -> str:
+    """Plans as a user knows them (the agency's plan for its window), never by their database ids."""
+    by_id = {plan.pk: plan for plan in state.plans}
+    names = []
+    for pid in plan_ids:
+        plan = by_id.get(pid)
+        if plan is None:
+            names.append(_("the plan being filed"))
+        else:
+            names.append(
+                _("the plan of %(agency)s for %(start)s to %(end)s")
+                % {"agency": plan.agency.name, "start": f"{plan.window_start:%m-%d}", "end": f"{plan.window_end:%m-%d}"}
+            )
+    return "、".join(names)
 
 
 def served_plan_ids(result: Schedule) -> set:

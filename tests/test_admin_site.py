@@ -35,3 +35,13 @@ def test_staff_of_agencies_cannot_enter_the_admin(client, make_user):
     client.force_login(make_user())
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admin_pickers_speak_chinese(client):
+    """The two-box picker (filter_horizontal) and the calendar read Django's own JavaScript catalogue,
+    which the admin's pages load from /admin/jsi18n/ in the page's language."""
+    client.force_login(AdminUserFactory())
+    page = client.get("/admin/catalogue/theme/add/").content.decode()
+    assert reverse("admin:jsi18n") in page
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode()
+    assert '"Choose all": "\\u5168\\u9009"' in catalogue  # 全选

@@ -164,9 +164,16 @@ def test_a_busy_period_that_leaves_no_day_is_refused(client, city, frozen):
         window_end=days(9),
     )
     client.force_login(enterprise_user(city.enterprise))
-    response = client.post("/enterprise/busy-periods/", {"start": days(7).isoformat(), "end": days(10).isoformat()})
+    response = client.post(
+        "/enterprise/busy-periods/",
+        {"start": days(7).isoformat(), "end": days(10).isoformat()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert not BusyPeriod.objects.exists()
+    # The plan by its agency and window, not "plan 2" (its database id).
+    html = response.content.decode()
+    assert f"the plan of {city.market.name} for {days(8):%m-%d} to {days(9):%m-%d}" in html
 
 
 def test_another_enterprise_cannot_remove_a_busy_period(client, city, frozen):
