@@ -1,0 +1,20 @@
+/* Lists on a phone: each cell of a table.table carries its column's heading (data-label), which the
+   stylesheet shows beside the value when the rows are stacked as cards (max-width 640px). Cells that
+   already have a data-label keep it; a table without a header is left alone. */
+(function () {
+  "use strict";
+  document.querySelectorAll("table.table").forEach(function (table) {
+    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!headings.length) return;
+    table.classList.add("stackable");
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.children, function (cell) {
+        if (!cell.hasAttribute("data-label") && headings[column]) cell.setAttribute("data-label", headings[column]);
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+})();

@@ -1,0 +1,87 @@
+"""Issue 12: the lists a user reads on a 390 px phone: the justice bureau's review queue and the audit trail
+as stacked cards (each value beside its column's heading), the officer's calendar as an agenda of the days
+with visits; nothing wider than the screen, the navigation scrolling sideways."""
+
+import io
+import json
+
+import pytest
+
+from .test_portals_login import log_in
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def demo_with_activity(transactional_db, settings, tmp_path):
+    """The demo city with its plans and visits (the review queue, the calendar and the trail are not empty)."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    path = tmp_path / "demo-credentials.json"
+    with translation.override("zh-hans"):
+        call_command("seed_demo", credentials=str(path), stdout=io.StringIO())
+    return {a["username"]: a for a in json.loads(path.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=PHONE)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def fits_the_phone(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def stacked_cells(page):
+    """The cells of the first list's first row: their labels and their widths."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('table.table tbody tr:first-child td')).map(td => ({
+            label: td.getAttribute('data-label'), width: td.getBoundingClientRect().width}))"""
+    )
+
+
+@pytest.mark.parametrize("username,path", [("justice", "/justice/reviews/"), ("justice", "/audit/")])
+def test_a_list_is_stacked_cards_on_a_phone(phone, live_server, demo_with_activity, username, path):
+    log_in(phone, live_server.url, demo_with_activity[username])
+    phone.goto(live_server.url + path)
+    cells = stacked_cells(phone)
+    assert cells, "the list is empty"
+    phone.screenshot(path=f"/tmp/phone-{path.strip('/').replace('/', '-')}.png", full_page=False)
+    assert all(c["label"] for c in cells), cells
+    # Stacked: every cell takes the card's width instead of a sliver of a column.
+    assert min(c["width"] for c in cells) > PHONE["width"] * 0.7, cells
+    assert fits_the_phone(phone)
+
+
+def test_the_calendar_is_an_agenda_on_a_phone(phone, live_server, demo_with_activity):
+    log_in(phone, live_server.url, demo_with_activity["officer_market"])
+    phone.goto(live_server.url + "/agency/calendar/?y=2026&m=12")
+    phone.screenshot(path="/tmp/phone-calendar.png", full_page=False)
+    events = phone.locator(".calendar .event")
+    assert events.count() > 0
+    first = events.first
+    assert first.is_visible()
+    # The enterprise's name is readable, not cut to a character.
+    box = first.bounding_box()
+    assert box["width"] > PHONE["width"] * 0.6, box
+    assert phone.locator(".calendar td:not(.no-events) .agenda-date").first.is_visible()
+    assert fits_the_phone(phone)
+
+
+def test_the_navigation_scrolls_within_the_screen(phone, live_server, demo_with_activity):
+    log_in(phone, live_server.url, demo_with_activity["officer_market"])
+    phone.goto(live_server.url + "/agency/")
+    nav = phone.evaluate(
+        "() => { const n = document.querySelector('.mainnav'); return {client: n.clientWidth, scroll: n.scrollWidth,"
+        " overflow: getComputedStyle(n).overflowX}; }"
+    )
+    assert nav["client"] <= PHONE["width"] and nav["overflow"] == "auto", nav
+    assert fits_the_phone(phone)
