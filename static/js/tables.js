@@ -18,3 +18,14 @@
     });
   });
 })();
+
+/* A form sent back with errors opens at its summary of them (the page reloads at the top, and on a phone
+   the first error can be thousands of pixels below): focused, so it is read out and in view. */
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
+})();

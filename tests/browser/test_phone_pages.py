@@ -85,3 +85,17 @@ def test_the_navigation_scrolls_within_the_screen(phone, live_server, demo_with_
     )
     assert nav["client"] <= PHONE["width"] and nav["overflow"] == "auto", nav
     assert fits_the_phone(phone)
+
+
+def test_the_filing_form_shows_its_errors_without_scrolling(phone, live_server, demo_with_activity):
+    log_in(phone, live_server.url, demo_with_activity["officer_market"])
+    phone.goto(live_server.url + "/agency/plans/new/")
+    phone.evaluate("document.getElementById('plan-form').noValidate = true")  # the server's errors, not the browser's
+    with phone.expect_navigation():
+        phone.locator("#plan-form [type=submit]").click()
+    summary = phone.locator("#error-summary")
+    assert summary.is_visible()
+    phone.screenshot(path="/tmp/phone-plan-form-errors.png", full_page=False)
+    box = summary.bounding_box()
+    assert -1 <= box["y"] < PHONE["height"], box  # in view after the reload, not 4,000 px below
+    assert "计划未报备" in summary.inner_text() or "The plan was not filed" in summary.inner_text()
