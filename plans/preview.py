@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,15 +12,41 @@ from yantai_inspect.errors import DomainError
 from .caps import cap_preview, cap_text
 from .matching import compute_schedule
 from .scheduling import PlanWindow
-from .selectors import earlier_records
+from .selectors import duplicate_plans, earlier_records
 from .services.filing import _check_window, calendar_warning
 
 PREVIEW_ID = -1
 
 
-def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date) -> dict:
+def _duplicates(*, user, enterprise, window_start, window_end, matter_codes) -> list[dict]:
+    if not getattr(user, "agency_id", None):
+        return []
+    plans = duplicate_plans(
+        agency_id=user.agency_id,
+        enterprise_id=enterprise.pk,
+        window_start=window_start,
+        window_end=window_end,
+        matter_codes=matter_codes,
+    )
+    return [
+        {
+            "id": p.pk,
+            "window": [p.window_start.isoformat(), p.window_end.isoformat()],
+            "status": p.get_status_display(),
+            "url": reverse("agency-plan-detail", args=[p.pk]),
+        }
+        for p in plans
+    ]
+
+
+def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date, matter_codes=()) -> dict:
+    """``matter_codes`` (the matters ticked so far) lets the preview flag a plan the agency already filed for
+    the same enterprise, window and matters (``selectors.duplicate_plans``)."""
     today = timezone.localdate()
     credit = credit_summary(enterprise_id=enterprise.pk)
+    duplicates = _duplicates(
+        user=user, enterprise=enterprise, window_start=window_start, window_end=window_end, matter_codes=matter_codes
+    )
     result = {
         "credit": credit,
         "credit_message": credit_line(credit),
@@ -31,6 +58,16 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
         "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today),
         "cap": None,
         "cap_message": None,
+        "duplicates": duplicates,
+        "duplicate_warning": (
+            _(
+                "Your agency already filed this plan: the same enterprise and matters, in an overlapping window "
+                "(%(windows)s)."
+            )
+            % {"windows": "、".join(f"{d['window'][0]} – {d['window'][1]}" for d in duplicates)}
+            if duplicates
+            else None
+        ),
     }
     try:
         _check_window(enterprise=enterprise, start=window_start, end=window_end, today=today, urgent=False)

@@ -302,3 +302,25 @@ def invitations_for_user(*, user):
     return Invitation.objects.filter(agency_id=user.agency_id).select_related(
         "lead_plan__agency", "lead_plan__enterprise", "lead_plan__theme", "lead_plan__joint_task"
     )
+
+
+def duplicate_plans(*, agency_id: int, enterprise_id: int, window_start: dt.date, window_end: dt.date, matter_codes):
+    """The agency's plans that a new one would repeat: for the same enterprise, still editable (filed, awaiting
+    review or approved), with a window that overlaps ``window_start``..``window_end`` and the same matters.
+    Shown before filing (the filing page's preview), not refused: two inspections of the same matters in one
+    window are rarely meant, but a re-check can be."""
+    codes = sorted(set(matter_codes))
+    if not codes:
+        return []
+    candidates = list(
+        Plan.objects.filter(
+            agency_id=agency_id,
+            enterprise_id=enterprise_id,
+            status__in=Plan.EDITABLE,
+            window_start__lte=window_end,
+            window_end__gte=window_start,
+        )
+        .prefetch_related(Prefetch("matters", queryset=Matter.objects.only("id", "code")))
+        .order_by("window_start", "pk")[:20]
+    )
+    return [plan for plan in candidates if sorted(m.code for m in plan.matters.all()) == codes]

@@ -253,6 +253,9 @@ class PlanPreviewApi(APIView):
             OpenApiParameter("enterprise", str, required=True),
             OpenApiParameter("window_start", str, required=True),
             OpenApiParameter("window_end", str, required=True),
+            OpenApiParameter(
+                "matters", str, many=True, description="The matters ticked so far (codes): flags a duplicate plan."
+            ),
         ],
         responses=inline_serializer("PlanPreview", {"joins": serializers.DictField(allow_null=True)}),
     )
@@ -265,4 +268,9 @@ class PlanPreviewApi(APIView):
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"window": exc.detail})
         enterprise = enterprise_for_user(user=request.user, uscc=params.get("enterprise", ""))
-        return Response(plan_preview(user=request.user, enterprise=enterprise, window_start=start, window_end=end))
+        matters = [code for code in params.getlist("matters") if code][:200]
+        return Response(
+            plan_preview(
+                user=request.user, enterprise=enterprise, window_start=start, window_end=end, matter_codes=matters
+            )
+        )

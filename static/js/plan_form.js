@@ -56,6 +56,7 @@
       });
   }
   [enterprise, start, end].forEach(function (el) { el.addEventListener("change", refresh); });
+  form.querySelectorAll("input[name=matters]").forEach(function (el) { el.addEventListener("change", refresh); });
 
   function refresh() {
     clearTimeout(timer);
@@ -67,7 +68,10 @@
     if (urgent && urgent.checked) return;
     if (enterprise.value.trim().length !== 18 || !start.value || !end.value) return;
     const url = form.dataset.previewUrl + "?enterprise=" + encodeURIComponent(enterprise.value.trim().toUpperCase()) +
-      "&window_start=" + start.value + "&window_end=" + end.value;
+      "&window_start=" + start.value + "&window_end=" + end.value +
+      Array.prototype.map.call(form.querySelectorAll("input[name=matters]:checked"), function (box) {
+        return "&matters=" + encodeURIComponent(box.value);
+      }).join("");
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
       .then(function (res) {
         const ok = res[0], data = res[1];
@@ -80,6 +84,11 @@
         if (data.cap_message) { const c = text(document.createElement("p"), data.cap_message); c.className = "cap-count"; preview.appendChild(c); }
         if (data.credit_message) { preview.appendChild(text(document.createElement("p"), data.credit_message)); }
         if (data.calendar_warning) { preview.appendChild(text(document.createElement("p"), data.calendar_warning)); }
+        if (data.duplicate_warning) {
+          const dup = text(document.createElement("div"), data.duplicate_warning);
+          dup.className = "card bad duplicate-warning"; dup.setAttribute("role", "alert");
+          preview.insertBefore(dup, preview.firstChild);
+        }
         const h = text(document.createElement("h3"), T.earlier);
         earlier.appendChild(h);
         if (!data.earlier_records || !data.earlier_records.length) {
