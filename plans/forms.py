@@ -96,6 +96,14 @@ class ReasonForm(forms.Form):
     note = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(forms.Form):
+    """Withdrawing on the page asks why (the reason goes into the plan's audit entry)."""
+
+    note = forms.CharField(
+        label=_("Reason for withdrawing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "required": True})
+    )
+
+
 class PlanFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Plan.Status.choices))
     enterprise = forms.CharField(label=_("Enterprise"), required=False, max_length=100)

@@ -25,7 +25,7 @@ from .access import invitation_for_user, joint_task_for_user, plan_for_user
 from .busy import busy_days_left, busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
 from .caps import enterprise_caps
-from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm
+from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm, WithdrawForm
 from .models import JointTask, Plan
 from .refile import plan_refile
 from .statistics import DIMENSIONS, plan_statistics
@@ -133,7 +133,7 @@ def _plan_detail(request, pk):
         {
             **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
-            "reason_form": ReasonForm(),
+            "reason_form": WithdrawForm(),
             "refile_form": RefileForm()
             if plan.status == Plan.Status.NOT_CARRIED_OUT and not plan.refiled_as.exists()
             else None,
@@ -165,10 +165,12 @@ def plan_officers(request, pk):
 @require_POST
 def plan_withdraw(request, pk):
     plan = plan_for_user(user=request.user, plan_id=pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for withdrawing the plan."))
+        return redirect("agency-plan-detail", pk=pk)
     try:
-        services.plan_withdraw(actor=request.user, plan=plan, reason=form.cleaned_data.get("note", ""))
+        services.plan_withdraw(actor=request.user, plan=plan, reason=form.cleaned_data["note"])
         messages.success(request, _("Plan withdrawn."))
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -29,3 +29,11 @@
     summary.focus({ preventScroll: true });
   }
 })();
+
+/* Actions that cannot be taken back (withdrawing a plan, approving or rejecting it) ask first: a button with
+   data-confirm submits only when the user confirms its question. */
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest && event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+});

@@ -1,0 +1,40 @@
+"""Issue 12: withdrawing, approving and rejecting on the pages ask for confirmation, and withdrawing on the
+page asks why."""
+
+import pytest
+
+from audit.models import AuditEntry
+from plans.models import Plan
+from plans.services import plan_file
+
+from .conftest import days
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(city, frozen):
+    return plan_file(
+        actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+        window_start=days(8), window_end=days(12),
+    )
+
+
+def test_withdrawing_without_a_reason_is_refused_on_the_page(client, city, plan):
+    client.force_login(city.market_officer)
+    response = client.post(f"/agency/plans/{plan.pk}/withdraw/", {"note": "  "}, follow=True)
+    assert Plan.objects.get().status == "filed"
+    assert "Give a reason for withdrawing the plan." in response.content.decode()
+
+
+def test_the_reason_is_kept_with_the_withdrawal(client, city, plan):
+    client.force_login(city.market_officer)
+    client.post(f"/agency/plans/{plan.pk}/withdraw/", {"note": "企业已停产"})
+    assert Plan.objects.get().status == "withdrawn"
+    assert AuditEntry.objects.get(action="plan.withdraw").details["reason"] == "企业已停产"
+
+
+def test_the_withdraw_button_asks_for_confirmation(client, city, plan):
+    client.force_login(city.market_officer)
+    html = client.get(f"/agency/plans/{plan.pk}/").content.decode()
+    assert 'data-confirm="' in html and 'name="note"' in html and "required" in html
