@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
+        self.agency = agency
         themes = Theme.objects.filter(participating_departments=agency.department) | Theme.objects.filter(
             lead_department=agency.department
         )
@@ -83,6 +84,7 @@ class PlanForm(forms.Form):
             .annotate(own_first=own_first)
             .distinct()
             .select_related("department")
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("order")))
             .order_by("own_first", "department__code", "code")
         )
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
@@ -90,6 +92,21 @@ class PlanForm(forms.Form):
         self.fields["matters"].label_from_instance = (
             lambda m: f"{m.name} · {m.department.name} · " + _("version %(v)d") % {"v": m.version}
         )
+
+    def matter_groups(self):
+        """The matters as the page shows them: the agency's own, grouped by their theme, then the other
+        departments' (offered under a shared theme), grouped by department, folded; and whether one of those
+        is ticked (the fold opens)."""
+        own, others, other_ticked = {}, {}, False
+        for widget in self["matters"]:
+            matter = widget.data["value"].instance
+            if matter.department_id == self.agency.department_id:
+                theme = next(iter(matter.themes.all()), None)
+                own.setdefault(theme.name if theme else _("Other matters of your department"), []).append(widget)
+            else:
+                others.setdefault(matter.department.name, []).append(widget)
+                other_ticked = other_ticked or widget.data["selected"]
+        return {"own": list(own.items()), "others": list(others.items()), "other_ticked": other_ticked}
 
 
 class ReasonForm(forms.Form):

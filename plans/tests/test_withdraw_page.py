@@ -38,3 +38,12 @@ def test_the_withdraw_button_asks_for_confirmation(client, city, plan):
     client.force_login(city.market_officer)
     html = client.get(f"/agency/plans/{plan.pk}/").content.decode()
     assert 'data-confirm="' in html and 'name="note"' in html and "required" in html
+
+
+
+def test_the_filing_form_shows_the_agency_s_matters_first_and_folds_the_others(client, city, frozen):
+    city.ecology_matter.themes.add(city.theme)
+    client.force_login(city.market_officer)
+    html = client.get("/agency/plans/new/").content.decode()
+    fold = html.index('<details class="other-matters"')
+    assert html.index(f'value="{city.market_matter.code}"') < fold < html.index(f'value="{city.ecology_matter.code}"')

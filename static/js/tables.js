@@ -37,3 +37,21 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
 });
+
+/* The filing form's other departments' matters: typing filters them by name. */
+document.querySelectorAll(".matter-search").forEach(function (input) {
+  "use strict";
+  var box = input.closest("details");
+  input.addEventListener("input", function () {
+    var query = input.value.trim();
+    box.querySelectorAll(".matter-group").forEach(function (group) {
+      var shown = 0;
+      group.querySelectorAll("label.matter").forEach(function (label) {
+        var match = !query || label.textContent.indexOf(query) !== -1;
+        label.hidden = !match;
+        if (match) shown += 1;
+      });
+      group.hidden = shown === 0;
+    });
+  });
+});

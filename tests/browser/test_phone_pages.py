@@ -95,7 +95,7 @@ def test_the_filing_form_shows_its_errors_without_scrolling(phone, live_server, 
         phone.locator("#plan-form [type=submit]").click()
     summary = phone.locator("#error-summary")
     assert summary.is_visible()
-    phone.screenshot(path="/tmp/phone-plan-form-errors.png", full_page=False)
+    phone.screenshot(path="/tmp/phone-plan-form-errors.png", full_page=True)
     box = summary.bounding_box()
     assert -1 <= box["y"] < PHONE["height"], box  # in view after the reload, not 4,000 px below
     assert "计划未报备" in summary.inner_text() or "The plan was not filed" in summary.inner_text()
