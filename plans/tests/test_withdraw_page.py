@@ -22,7 +22,9 @@ def plan(city, frozen):
 
 def test_withdrawing_without_a_reason_is_refused_on_the_page(client, city, plan):
     client.force_login(city.market_officer)
-    response = client.post(f"/agency/plans/{plan.pk}/withdraw/", {"note": "  "}, follow=True)
+    response = client.post(
+        f"/agency/plans/{plan.pk}/withdraw/", {"note": "  "}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert Plan.objects.get().status == "filed"
     assert "Give a reason for withdrawing the plan." in response.content.decode()
 
