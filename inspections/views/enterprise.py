@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -249,7 +249,11 @@ def history(request):
     tasks = (
         with_task_details(
             joint_tasks_for_user(user=request.user)
-            .filter(visit_date__lt=timezone.localdate())
+            # Past visits, and today's once done (the record finalised): history is what has happened.
+            .filter(
+                Q(visit_date__lt=timezone.localdate())
+                | Q(visit_date=timezone.localdate(), status=JointTask.Status.DONE)
+            )
             .exclude(status=JointTask.Status.CANCELLED)
             .select_related("record__signature")
         )
