@@ -52,6 +52,7 @@ ACTIONS = {
     "record.item_set": gettext_lazy("filled in a checklist item of"),
     "record.open": gettext_lazy("opened the inspection record"),
     "record.refuse": gettext_lazy("refused to sign the inspection record"),
+    "record.sign": gettext_lazy("signed the inspection record"),
     "rectification.accept": gettext_lazy("accepted the rectification"),
     "rectification.return": gettext_lazy("returned the rectification"),
     "rectification.submit": gettext_lazy("submitted a rectification"),

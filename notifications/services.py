@@ -51,3 +51,15 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_resolve(*, keys) -> int:
+    """The notifications that asked for something now done (a plan reviewed, a record signed, evidence
+    accepted) are no longer news: marked read for every recipient, in one statement by their exact keys.
+    Called by the service that handles the item, in its transaction; a key with no notification is fine."""
+    from django.utils import timezone
+
+    keys = list(keys)
+    if not keys:
+        return 0
+    return Notification.objects.filter(dedupe_key__in=keys, read_at__isnull=True).update(read_at=timezone.now())

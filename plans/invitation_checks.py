@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record_many
 from notifications.models import Notification
-from notifications.services import notifications_send_many
+from notifications.services import notifications_resolve, notifications_send_many
 from yantai_inspect.batches import in_locked_batches
 
 from .models import Invitation
@@ -33,7 +33,7 @@ def invitations_remind_due(*, today: dt.date) -> int:
         )
         notifications_send_many(
             Notification(
-                dedupe_key=f"invitation-reminder:{invitation.pk}",
+                dedupe_key=Invitation.notification_keys([invitation.pk])[1],
                 agency_id=invitation.agency_id,
                 title=_("Invitation deadline approaching: %(name)s") % {"name": invitation.lead_plan.enterprise.name},
                 body=_("Respond by %(deadline)s.") % {"deadline": invitation.deadline},
@@ -61,6 +61,7 @@ def invitations_expire_due(*, today: dt.date) -> int:
         if claimed != len(invitations):
             # Cannot happen under the batch's row locks; without them (SQLite) roll the batch back.
             raise RuntimeError("invitations changed under the expiry batch")
+        notifications_resolve(keys=Invitation.notification_keys([i.pk for i in invitations]))
         audit_record_many(
             actor=None,
             action="invitation.expire",

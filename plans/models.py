@@ -500,6 +500,11 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.agency} ← {self.lead_plan_id}"
 
+    @staticmethod
+    def notification_keys(invitation_ids) -> list[str]:
+        """The notifications an invitation sends (the invitation, its reminder), by their keys: sent under
+        them, resolved by them once the invitation is answered, declined or expired."""
+        return [key for pk in invitation_ids for key in (f"invitation:{pk}", f"invitation-reminder:{pk}")]
 
 # -- 回避 (recusal) and 双随机、一公开 (random-check campaigns) -------------------------------------------------
 

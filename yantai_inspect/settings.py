@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
                 "accounts.context_processors.security_banner",
+                "notifications.context_processors.unread",
             ],
         },
     },

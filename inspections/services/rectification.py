@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_officer
 from audit.services import audit_record
 from enterprises.access import require_enterprise
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from plans.models import Plan
 from plans.services import plan_file
 from yantai_inspect.errors import DomainError
@@ -86,6 +86,14 @@ def rectification_accept(*, actor, rectification: Rectification) -> Rectificatio
     rectification.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     Finding.objects.filter(pk=rectification.finding_id).update(status=Finding.Status.ACCEPTED, closed_at=now)
     audit_record(actor=actor, action="rectification.accept", obj=rectification, details={})
+    finding_id = rectification.finding_id
+    notifications_resolve(
+        keys=[
+            f"rectification-submitted:{rectification.pk}",
+            f"finding-overdue:{finding_id}:agency",
+            f"finding-overdue:{finding_id}:enterprise",
+        ]
+    )
     notification_send(
         dedupe_key=f"rectification-accepted:{rectification.pk}",
         enterprise=rectification.finding.record.task.enterprise,
@@ -111,6 +119,7 @@ def rectification_return(*, actor, rectification: Rectification, reason: str) ->
     rectification.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
     Finding.objects.filter(pk=rectification.finding_id).update(status=Finding.Status.RETURNED)
     audit_record(actor=actor, action="rectification.return", obj=rectification, details={"reason": reason.strip()})
+    notifications_resolve(keys=[f"rectification-submitted:{rectification.pk}"])
     notification_send(
         dedupe_key=f"rectification-returned:{rectification.pk}",
         enterprise=rectification.finding.record.task.enterprise,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from enterprises.access import require_enterprise
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from outbox.services import outbox_enqueue
 from yantai_inspect.errors import DomainError
 
@@ -59,6 +59,7 @@ def _sign(*, actor, record, refused: bool, **fields) -> Signature:
         payload={"record_id": record.pk},
         dedupe_key=f"record-pdf:{record.pk}:{record.status}",
     )
+    notifications_resolve(keys=[f"record-to-sign:{record.pk}"])
     return signature
 
 

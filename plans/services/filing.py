@@ -17,6 +17,7 @@ from catalogue.models import Matter, Theme
 from catalogue.versions import matter_in_force_check
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_for_user
+from notifications.services import notifications_resolve
 from yantai_inspect.errors import DomainError
 
 from ..calendar import blocked_days, unknown_calendar_years
@@ -252,6 +253,7 @@ def plan_file(
     )
     if invitation is not None:
         Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.RESPONDED)
+        notifications_resolve(keys=Invitation.notification_keys([invitation.pk]))
     if urgent:
         _green_channel_visit(actor=actor, plan=plan)
     elif plan.is_live:

@@ -11,7 +11,7 @@ from accounts.access import require_officer
 from accounts.models import Agency
 from audit.services import audit_record
 from enterprises.models import Enterprise
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from yantai_inspect.errors import DomainError
 
 from ..models import Invitation, Plan
@@ -37,7 +37,7 @@ def _invite_theme_agencies(*, actor, plan: Plan, today: dt.date) -> None:
         )
         if created:
             notification_send(
-                dedupe_key=f"invitation:{invitation.pk}",
+                dedupe_key=Invitation.notification_keys([invitation.pk])[0],
                 agency=agency,
                 title=_("Invitation to a joint inspection of %(name)s") % {"name": plan.enterprise.name},
                 body=_("%(lead)s leads a %(theme)s inspection between %(start)s and %(end)s. Respond by %(deadline)s.")
@@ -83,4 +83,5 @@ def invitation_decline(*, actor, invitation: Invitation, reason: str = "") -> In
     invitation.status = Invitation.Status.DECLINED
     invitation.save(update_fields=["status"])
     audit_record(actor=actor, action="invitation.decline", obj=invitation, details={"reason": reason})
+    notifications_resolve(keys=Invitation.notification_keys([invitation.pk]))
     return invitation

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_justice
 from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from yantai_inspect.errors import DomainError
 
 from ..matching import enterprise_reschedule, lock_enterprise
@@ -57,6 +57,7 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
     plan.review_note, plan.reviewed_by, plan.reviewed_at = note, actor, timezone.now()
     plan.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     audit_record(actor=actor, action="plan.approve" if approve else "plan.reject", obj=plan, details={"note": note})
+    notifications_resolve(keys=[f"plan-review:{plan.pk}"])
     if approve:
         enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id, must_serve=[plan.pk])
         plan.refresh_from_db()
@@ -86,4 +87,5 @@ def plan_post_review(*, actor, plan: Plan, justified: bool, note: str = "") -> P
     plan.save(update_fields=["post_review", "post_review_note", "post_reviewed_by", "post_reviewed_at"])
     cells_refresh_for_visits(JointTask.objects.filter(pk=plan.joint_task_id))
     audit_record(actor=actor, action="plan.post_review", obj=plan, details={"justified": justified, "note": note})
+    notifications_resolve(keys=[f"plan-green:{plan.pk}"])
     return plan
