@@ -205,3 +205,19 @@ def user_create(*, actor, username: str, password: str | None, role: str, full_n
     audit_record(actor=actor, action="user.create", obj=user,
                  details={"after": snapshot(user, USER_AUDIT_FIELDS), "usable_password": password is not None})
     return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password: the current one must be given and right, the new one must pass the
+    configured validators (AUTH_PASSWORD_VALIDATORS). Audited without either password."""
+    if not user.check_password(old_password or ""):
+        raise DomainError(_("Your current password was entered incorrectly."), field="old_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_change", obj=user, details={})
+    return user

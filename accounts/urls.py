@@ -10,4 +10,5 @@ urlpatterns = [
     path("account/devices/", views.devices, name="devices"),
     path("account/devices/<int:pk>/revoke/", views.device_revoke, name="device-revoke"),
     path("account/devices/revoke-all/", views.devices_revoke_all, name="devices-revoke-all"),
+    path("account/password/", views.password_change, name="password-change"),
 ]

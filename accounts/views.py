@@ -3,9 +3,10 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from yantai_inspect.errors import DomainError
+
 from . import otp
 from .forms import CodeForm, LoginForm
+from .services import user_password_change
 from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
 
 
@@ -90,3 +94,24 @@ def devices_revoke_all(request):
     messages.success(request, ngettext("%(count)d device logged out.", "%(count)d devices logged out.", count)
                      % {"count": count})
     return redirect("devices")
+
+
+@login_required
+def password_change(request):
+    """Django's PasswordChangeForm parses and checks (current password, the configured validators); the
+    service changes and audits; the session stays signed in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})

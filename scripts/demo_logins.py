@@ -32,6 +32,7 @@ def main(path: str) -> int:
         for account in rows:
             where = account.get("agency") or account.get("enterprise") or ""
             print(f"    {account['username']:<24} {account['password']:<20} {where}".rstrip())
+    print(" Change a password after logging in: the name at the top right, 修改密码 (/account/password/).")
     return 0
 
 

@@ -327,3 +327,4 @@ class Command(BaseCommand):
             self.stdout.write("  " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write("  Change a password after logging in: 修改密码 at the top right (/account/password/).")
