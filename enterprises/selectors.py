@@ -84,3 +84,15 @@ def enterprise_suggestions(*, user, query: str, limit: int = SUGGESTIONS) -> tup
 
 def licences_of_enterprise(*, enterprise: Enterprise):
     return Licence.objects.filter(enterprise=enterprise).order_by("valid_to")
+
+
+# A list filtered by what the user types about the enterprise (tasks, records, the audit trail) takes the first
+# enterprises in the user's scope that match, in code order: its filter is then an equality on an indexed
+# foreign key, never a name LIKE over the list's own rows. A fragment that matches more is one to narrow.
+MATCHING_ENTERPRISES = 50
+
+
+def enterprise_ids_matching(*, user, query: str, limit: int = MATCHING_ENTERPRISES) -> list[int]:
+    """The ids of the first ``limit`` enterprises in the user's scope whose name contains ``query`` (two
+    characters or more) or whose credit code starts with it (``enterprise_search``)."""
+    return list(enterprise_search(user=user, query=query).values_list("pk", flat=True)[:limit])

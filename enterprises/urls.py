@@ -4,5 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise-list"),
+    path("export.csv", views.enterprise_export, name="enterprise-export"),
     path("<str:uscc>/", views.enterprise_detail, name="enterprise-detail"),
 ]

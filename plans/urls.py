@@ -4,12 +4,14 @@ from . import views
 
 urlpatterns = [
     path("agency/plans/", views.plan_list, name="agency-plans"),
+    path("agency/plans/export.csv", views.plan_export, name="agency-plans-export"),
     path("agency/plans/new/", views.plan_new, name="agency-plan-new"),
     path("agency/plans/<int:pk>/", views.agency_plan_detail, name="agency-plan-detail"),
     path("agency/plans/<int:pk>/officers/", views.plan_officers, name="agency-plan-officers"),
     path("agency/plans/<int:pk>/withdraw/", views.plan_withdraw, name="agency-plan-withdraw"),
     path("agency/plans/<int:pk>/refile/", views.plan_refile_view, name="agency-plan-refile"),
     path("agency/tasks/", views.agency_task_list, name="agency-tasks"),
+    path("agency/tasks/export.csv", views.agency_task_export, name="agency-tasks-export"),
     path("agency/tasks/<int:pk>/", views.agency_task_detail, name="agency-task-detail"),
     path("agency/calendar/", views.task_calendar, name="agency-calendar"),
     path("agency/invitations/", views.invitation_list, name="agency-invitations"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("justice/plans/<int:pk>/", views.justice_plan_detail, name="justice-plan-detail"),
     path("justice/plans/<int:pk>/review/", views.plan_review, name="justice-plan-review"),
     path("justice/tasks/", views.justice_task_list, name="justice-tasks"),
+    path("justice/tasks/export.csv", views.justice_task_export, name="justice-tasks-export"),
     path("justice/tasks/<int:pk>/", views.justice_task_detail, name="justice-task-detail"),
     path("justice/statistics/", views.justice_statistics, name="justice-statistics"),
     path("enterprise/visits/", views.enterprise_visits, name="enterprise-visits"),

@@ -15,6 +15,9 @@ from accounts.access import agency_required, enterprise_required, justice_requir
 from enterprises.access import enterprise_for_user, require_enterprise
 from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
+from enterprises.name_search import clean_query
+from enterprises.selectors import enterprise_ids_matching
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.inputs import DATE_MAX, DATE_MIN, INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
@@ -38,17 +41,36 @@ def _attach(form, exc: DomainError):
 # -- agency portal ---------------------------------------------------------------------------------------
 
 
-@agency_required
-def plan_list(request):
+def _plans_listed(request):
     form = PlanFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     urgent = {"0": False, "1": True}.get(data.get("urgent", ""))
     qs = selectors.plan_list(
         user=request.user, status=data.get("status", ""), enterprise=data.get("enterprise", ""), urgent=urgent
     )
+    return form, qs
+
+
+@agency_required
+def plan_list(request):
+    form, qs = _plans_listed(request)
     page = listing.plan_page(qs, request.GET.get("page"), matters=False)  # the page does not show them
     listing.add_links(page.object_list, detail_url="agency-plan-detail")
     return render(request, "plans/plan_list.html", {"form": form, "page": page})
+
+
+@agency_required
+def plan_export(request):
+    _form, qs = _plans_listed(request)
+
+    def row(plan):
+        return [plan.filed_at.date().isoformat() if plan.filed_at else "", plan.enterprise.name, plan.enterprise.uscc,
+                plan.window_start.isoformat(), plan.window_end.isoformat(), plan.get_status_display(),
+                _("Green channel") if plan.urgent else _("Routine")]
+
+    header = [_("Filed"), _("Enterprise"), _("Credit code"), _("Earliest visit date"), _("Latest visit date"),
+              _("Status"), _("Channel")]
+    return csv_response("plans.csv", [str(h) for h in header], rows_of(qs, row))
 
 
 @agency_required
@@ -194,15 +216,38 @@ def plan_refile_view(request, pk):
     return redirect("agency-plan-detail", pk=new.pk)
 
 
-def _task_list(request):
+def _tasks_listed(request):
+    """The visits of the task list: upcoming (default) or all, optionally of the enterprises matching ``q``
+    (``enterprise_ids_matching``: an equality on the visit's enterprise, the list's order kept)."""
     if request.GET.get("upcoming", "1") == "1":
         qs = selectors.visits_in_date_order(user=request.user, since=timezone.localdate())
     else:
         qs = selectors.visits_in_date_order(user=request.user, newest_first=True)
+    query = clean_query(request.GET.get("q", ""))
+    if query:
+        qs = qs.filter(enterprise_id__in=enterprise_ids_matching(user=request.user, query=query))
+    return qs, query
+
+
+def _task_list(request):
+    qs, query = _tasks_listed(request)
     page = listing.visit_page(qs, request.GET.get("page"))  # with their agencies, the only detail shown
     justice = request.resolver_match.url_name == "justice-tasks"
     listing.add_links(page.object_list, detail_url="justice-task-detail" if justice else "agency-task-detail")
-    return render(request, "plans/task_list.html", {"page": page})
+    return render(request, "plans/task_list.html", {"page": page, "q": query})
+
+
+def _task_export(request):
+    qs, _query = _tasks_listed(request)
+    qs = selectors.with_task_details(qs)
+
+    def row(task):
+        agencies = "、".join(a.name for a in selectors.task_agencies(task))
+        return [task.visit_date.isoformat(), task.enterprise.name, task.enterprise.uscc,
+                task.lead_agency.name if task.lead_agency_id else "", agencies, task.get_status_display()]
+
+    header = [_("Visit date"), _("Enterprise"), _("Credit code"), _("Lead agency"), _("Agencies"), _("State")]
+    return csv_response("joint-visits.csv", [str(h) for h in header], rows_of(qs, row))
 
 
 def _task_detail(request, pk):
@@ -392,7 +437,9 @@ def busy_period_delete(request, pk):
 agency_plan_detail = agency_required(_plan_detail)
 justice_plan_detail = justice_required(_plan_detail)
 agency_task_list = agency_required(_task_list)
+agency_task_export = agency_required(_task_export)
 justice_task_list = justice_required(_task_list)
+justice_task_export = justice_required(_task_export)
 agency_task_detail = agency_required(_task_detail)
 justice_task_detail = justice_required(_task_detail)
 agency_statistics = agency_required(_statistics)

@@ -10,14 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency
 from audit.describe import action_choices, actor_label, detail_lines, names_for, sentence
 from audit.selectors import audit_entries_for_user
-from enterprises.selectors import enterprise_search
+from enterprises.selectors import enterprise_ids_matching
 from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.pagination import page_without_count
 from yantai_inspect.widgets import DateInput
-
-# An enterprise filter by name takes the first enterprises that match (in code order): a fragment that
-# matches more is a search to narrow, not a trail to read.
-ENTERPRISE_MATCHES = 20
 
 
 class AuditFilterForm(forms.Form):
@@ -40,11 +36,7 @@ def _filtered(request):
     data = form.cleaned_data if form.is_valid() else {}
     enterprise_ids = None
     if data.get("enterprise"):
-        enterprise_ids = list(
-            enterprise_search(user=request.user, query=data["enterprise"]).values_list("pk", flat=True)[
-                :ENTERPRISE_MATCHES
-            ]
-        )
+        enterprise_ids = enterprise_ids_matching(user=request.user, query=data["enterprise"])
     elif request.GET.get("enterprise_id", "").isdigit():
         enterprise_ids = [int(request.GET["enterprise_id"])]
     qs = audit_entries_for_user(

@@ -3,7 +3,7 @@ finalising, and the rectification queue. Thin: forms parse, the same services as
 functions fetch (another agency gets 404)."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import agency_required
+from enterprises.name_search import clean_query
+from enterprises.selectors import enterprise_ids_matching
 from plans.access import joint_task_for_user
 from plans.listing import add_links
 from plans.models import JointTask
 from plans.selectors import task_officers, task_with_details
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -103,18 +106,43 @@ def task_notice_pdf(request, pk):
 RECORD_PAGE_SIZE = 20
 
 
+def _records_listed(request):
+    """The agency's records for the CSV export, newest first, optionally of the enterprises matching ``q``."""
+    records = selectors.records_for_user(user=request.user)
+    query = clean_query(request.GET.get("q", ""))
+    if query:
+        records = records.filter(task__enterprise_id__in=enterprise_ids_matching(user=request.user, query=query))
+    return records.annotate(findings_count=Count("findings", distinct=True)).order_by("-started_at", "-id"), query
+
+
 @agency_required
 def record_list(request):
     """The agency's records, newest visit first, as rows (``selectors.records_newest_first``) with their
     findings counted for the page's rows only."""
-    page = page_without_count(
-        selectors.records_newest_first(user=request.user), request.GET.get("page"), RECORD_PAGE_SIZE
-    )
+    records = selectors.records_newest_first(user=request.user)
+    query = clean_query(request.GET.get("q", ""))
+    if query:  # the enterprises matching ``q`` (enterprise_ids_matching), the list's order kept
+        records = records.filter(enterprise_id__in=enterprise_ids_matching(user=request.user, query=query))
+    page = page_without_count(records, request.GET.get("page"), RECORD_PAGE_SIZE)
     counts = selectors.findings_counts(row["record_id"] for row in page.object_list)
     for row in add_links(page.object_list, id_key="record_id", detail_url="agency-record"):
         row["findings_count"] = counts.get(row["record_id"], 0)
         row["status_label"] = InspectionRecord.Status(row["record_status"]).label
-    return render(request, "inspections/agency/record_list.html", {"page": page})
+    return render(request, "inspections/agency/record_list.html", {"page": page, "q": query})
+
+
+@agency_required
+def record_export(request):
+    records, _query = _records_listed(request)
+
+    def row(record):
+        task = record.task
+        return [task.visit_date.isoformat(), task.enterprise.name, task.enterprise.uscc,
+                task.lead_agency.name if task.lead_agency_id else "", record.findings_count,
+                record.get_status_display()]
+
+    header = [_("Visit date"), _("Enterprise"), _("Credit code"), _("Lead agency"), _("Problems"), _("Status")]
+    return csv_response("records.csv", [str(h) for h in header], rows_of(records, row))
 
 
 @agency_required
@@ -310,6 +338,7 @@ urlpatterns = [
     path("agency/tasks/<int:pk>/site/", task_site, name="agency-task-site"),
     path("agency/tasks/<int:pk>/notice.pdf", task_notice_pdf, name="agency-task-notice-pdf"),
     path("agency/records/", record_list, name="agency-records"),
+    path("agency/records/export.csv", record_export, name="agency-records-export"),
     path("agency/records/<int:pk>/", record_detail, name="agency-record"),
     path("agency/records/<int:pk>/finalise/", record_finalise, name="agency-record-finalise"),
     path("agency/records/items/<int:pk>/", record_item_set, name="agency-record-item"),
