@@ -99,3 +99,14 @@ def test_the_filing_form_shows_its_errors_without_scrolling(phone, live_server, 
     box = summary.bounding_box()
     assert -1 <= box["y"] < PHONE["height"], box  # in view after the reload, not 4,000 px below
     assert "计划未报备" in summary.inner_text() or "The plan was not filed" in summary.inner_text()
+
+
+def test_a_notice_prints_without_the_site_s_chrome(phone, live_server, demo_with_activity):
+    log_in(phone, live_server.url, demo_with_activity["enterprise"])
+    phone.goto(live_server.url + "/enterprise/visits/")
+    link = phone.locator("a[href^='/enterprise/visits/']").first
+    with phone.expect_navigation():
+        link.click()
+    phone.emulate_media(media="print")
+    assert not phone.locator(".topbar").is_visible() and not phone.locator(".mainnav").is_visible()
+    assert phone.locator("main h1").is_visible()
