@@ -351,9 +351,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yantai_inspect.api_errors.exception_handler",
 }
+# The API's documentation (/api/schema/, /api/docs/, /api/redoc/) is read by signed-in users in production;
+# in development and tests it is open.
+API_DOCS_LOGIN_REQUIRED = env_bool("API_DOCS_LOGIN_REQUIRED", PRODUCTION)
+
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Yantai joint enterprise-inspection platform API",
-    "DESCRIPTION": "API for the officer app (山东通) and the enterprise app (爱山东).",
+    # Translated for the reader (the schema is generated in the request's language: /api/schema/?lang=en).
+    "TITLE": _("Yantai joint enterprise-inspection platform API"),
+    "DESCRIPTION": _(
+        "API for the officer app (山东通) and the enterprise app (爱山东). Sign in with a token "
+        "(POST /api/v1/auth/token/) or the portal's session. Lists page with ?limit= and &offset= and give no total."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

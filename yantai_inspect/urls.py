@@ -23,14 +23,15 @@ class FaviconRedirect(RedirectView):
 
 
 def api_docs(view):
-    """The API's schema and docs: public on a developer's machine, behind the login in production. Swagger UI's
+    """The API's schema and docs: behind the login when API_DOCS_LOGIN_REQUIRED (production's default), public on
+    a developer's machine. Swagger UI's
     script comes from a URL (the split view), not inline; its and Redoc's own styles are allowed."""
     view = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(view)
     protected = login_required(view)
 
     @wraps(view)
     def docs(request, *args, **kwargs):
-        return (protected if settings.PRODUCTION else view)(request, *args, **kwargs)
+        return (protected if settings.API_DOCS_LOGIN_REQUIRED else view)(request, *args, **kwargs)
 
     return docs
 
