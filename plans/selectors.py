@@ -324,3 +324,15 @@ def duplicate_plans(*, agency_id: int, enterprise_id: int, window_start: dt.date
         .order_by("window_start", "pk")[:20]
     )
     return [plan for plan in candidates if sorted(m.code for m in plan.matters.all()) == codes]
+
+
+def officers_to_preselect(*, user) -> list:
+    """The officers the filing form ticks for ``user``: the active officers of the last plan they filed (a team
+    usually inspects together), with themselves when they are an officer; on a first plan, themselves."""
+    last = (
+        Plan.objects.filter(agency_id=user.agency_id, filed_by=user).order_by("-filed_at", "-id").only("id").first()
+    )
+    officers = list(last.officers.filter(is_active=True, agency_id=user.agency_id)) if last else []
+    if user.is_officer and user not in officers:
+        officers.insert(0, user)
+    return officers

@@ -82,7 +82,7 @@ def plan_new(request):
     )
     if invitation_id:
         invitation = invitation_for_user(user=request.user, invitation_id=invitation_id)
-    initial = {"officers": [request.user]}
+    initial = {"officers": selectors.officers_to_preselect(user=request.user)}
     if invitation is not None:
         lead = invitation.lead_plan
         initial.update(

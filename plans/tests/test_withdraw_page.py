@@ -49,3 +49,16 @@ def test_the_filing_form_shows_the_agency_s_matters_first_and_folds_the_others(c
     html = client.get("/agency/plans/new/").content.decode()
     fold = html.index('<details class="other-matters"')
     assert html.index(f'value="{city.market_matter.code}"') < fold < html.index(f'value="{city.ecology_matter.code}"')
+
+
+def test_the_filing_form_ticks_the_team_of_the_officer_s_last_plan(client, city, frozen):
+    plan = plan_file(
+        actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+        window_start=days(8), window_end=days(12), officers=[city.market_officer, city.market_officer2],
+    )
+    assert set(plan.officers.all()) == {city.market_officer, city.market_officer2}
+    client.force_login(city.market_officer)
+    form = client.get("/agency/plans/new/").context["form"]
+    assert set(form.initial["officers"]) == {city.market_officer, city.market_officer2}
+    client.force_login(city.market_officer2)  # never filed: only themselves
+    assert client.get("/agency/plans/new/").context["form"].initial["officers"] == [city.market_officer2]
