@@ -297,4 +297,26 @@ def test_a_breakdown_says_how_a_joint_visit_is_shared(client, city, frozen):
     grow(city, 1)
     body = client.get("/agency/statistics/?by=month", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "1/k" in body and "均摊" in body
-    assert "1/k" not in client.get("/agency/statistics/").content.decode()
+    # Without a breakdown the note is there only when the agency's own figure is a fraction (issue 12).
+    overall = client.get("/agency/statistics/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("1/k" in overall) == ("a share of joint visits" in overall)
+
+
+
+@pytest.mark.parametrize("avoided,explained", [(4.67, True), (4, False)])
+def test_an_agency_s_fractional_visits_avoided_are_explained(rf, avoided, explained):
+    """Issue 12: an agency's own figure is its share of joint visits (4.67): the KPI says it is a share and the
+    page explains the sharing even without a breakdown; a whole number needs no note."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    request = rf.get("/agency/statistics/")
+    request.user = AnonymousUser()
+    overall = {"joint_share": None, "visits_avoided": avoided, "filed_ahead_rate": None, "green_channel": 0,
+               "green_channel_pending": 0}
+    with translation.override("en"):
+        body = render_to_string(
+            "plans/statistics.html", {"overall": overall, "grouped": None, "dimensions": []}, request=request
+        )
+    assert ("a share of joint visits" in body) == explained and ("1/k" in body) == explained
