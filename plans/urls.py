@@ -18,6 +18,7 @@ urlpatterns = [
     path("agency/invitations/<int:pk>/decline/", views.invitation_decline, name="agency-invitation-decline"),
     path("agency/statistics/", views.agency_statistics, name="agency-statistics"),
     path("justice/reviews/", views.review_queue, name="justice-reviews"),
+    path("justice/reviews/export.csv", views.review_export, name="justice-reviews-export"),
     path("justice/plans/<int:pk>/", views.justice_plan_detail, name="justice-plan-detail"),
     path("justice/plans/<int:pk>/review/", views.plan_review, name="justice-plan-review"),
     path("justice/tasks/", views.justice_task_list, name="justice-tasks"),

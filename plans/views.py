@@ -330,6 +330,24 @@ def review_queue(request):
 
 
 @justice_required
+def review_export(request):
+    """Both queues of the review page as one CSV, the queue named in the first column."""
+
+    def rows():
+        for label, qs in ((_("Whitelist review"), selectors.review_queue(user=request.user)),
+                          (_("Green channel"), selectors.post_review_queue(user=request.user))):
+            for plan in rows_of(qs, lambda p: p):
+                yield [str(label), plan.agency.name, plan.enterprise.name, plan.enterprise.uscc,
+                       plan.window_start.isoformat(), plan.window_end.isoformat(),
+                       "、".join(m.name for m in plan.matters.all()),
+                       f"{plan.get_urgent_category_display()}:{plan.urgent_reason}" if plan.urgent else ""]
+
+    header = [_("Queue"), _("Agency"), _("Enterprise"), _("Credit code"), _("Earliest visit date"),
+              _("Latest visit date"), _("Matters"), _("Reason")]
+    return csv_response("reviews.csv", [str(h) for h in header], rows())
+
+
+@justice_required
 @require_POST
 def plan_review(request, pk):
     plan = plan_for_user(user=request.user, plan_id=pk)

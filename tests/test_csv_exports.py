@@ -82,3 +82,14 @@ def test_the_justice_bureau_exports_its_visits(client, city, frozen):
     file_plans(city, 1)
     client.force_login(JusticeUserFactory(agency=city.justice_bureau))
     assert "烟台导出企业0有限公司" in csv_text(client.get("/justice/tasks/export.csv?upcoming=0"))
+
+
+def test_the_justice_bureau_exports_its_review_queues(client, city, frozen):
+    city.whitelist(city.enterprise)
+    plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+              window_start=days(8), window_end=days(12))
+    client.force_login(JusticeUserFactory(agency=city.justice_bureau))
+    text = csv_text(client.get("/justice/reviews/export.csv"))
+    assert city.enterprise.name in text and city.market_matter.name in text
+    client.force_login(city.market_officer)
+    assert client.get("/justice/reviews/export.csv").status_code in (403, 404)
