@@ -40,6 +40,7 @@ SHARED_MODULES = {
     "yantai_inspect.site",
     "yantai_inspect.replica",
     "yantai_inspect.inputs",
+    "yantai_inspect.csv_export",
 }
 
 
