@@ -15,6 +15,7 @@ urlpatterns = [
     path("agency/tasks/<int:pk>/", views.agency_task_detail, name="agency-task-detail"),
     path("agency/calendar/", views.task_calendar, name="agency-calendar"),
     path("agency/invitations/", views.invitation_list, name="agency-invitations"),
+    path("agency/invitations/export.csv", views.invitation_export, name="agency-invitations-export"),
     path("agency/invitations/<int:pk>/decline/", views.invitation_decline, name="agency-invitation-decline"),
     path("agency/statistics/", views.agency_statistics, name="agency-statistics"),
     path("justice/reviews/", views.review_queue, name="justice-reviews"),

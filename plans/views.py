@@ -293,6 +293,20 @@ def invitation_list(request):
 
 
 @agency_required
+def invitation_export(request):
+    qs = selectors.invitations_for_user(user=request.user).order_by("-created_at", "-id")
+
+    def row(inv):
+        lead = inv.lead_plan
+        return [lead.enterprise.name, lead.enterprise.uscc, lead.agency.name, lead.window_start.isoformat(),
+                lead.window_end.isoformat(), inv.deadline.isoformat(), inv.get_status_display()]
+
+    header = [_("Enterprise"), _("Credit code"), _("Lead agency"), _("Earliest visit date"), _("Latest visit date"),
+              _("Respond by"), _("Status")]
+    return csv_response("invitations.csv", [str(h) for h in header], rows_of(qs, row))
+
+
+@agency_required
 @require_POST
 def invitation_decline(request, pk):
     invitation = invitation_for_user(user=request.user, invitation_id=pk)

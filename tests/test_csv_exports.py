@@ -93,3 +93,12 @@ def test_the_justice_bureau_exports_its_review_queues(client, city, frozen):
     assert city.enterprise.name in text and city.market_matter.name in text
     client.force_login(city.market_officer)
     assert client.get("/justice/reviews/export.csv").status_code in (403, 404)
+
+
+def test_an_agency_exports_its_invitations(client, city, frozen):
+    plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter], theme=city.theme,
+              window_start=days(10), window_end=days(14))
+    client.force_login(city.ecology_officer)
+    assert city.enterprise.name in csv_text(client.get("/agency/invitations/export.csv"))
+    client.force_login(city.market_officer)  # the lead agency is not invited
+    assert city.enterprise.name not in csv_text(client.get("/agency/invitations/export.csv"))
