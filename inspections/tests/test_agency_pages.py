@@ -462,3 +462,15 @@ def test_anonymous_visitors_are_sent_to_the_login(client, everything):
     for method, url, data in pages(everything) + [("get", u, {}) for u in LIST_PAGES]:
         response = getattr(client, method)(url, data)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), (method, url)
+
+
+def test_the_responsible_agency_exports_its_findings_as_csv(client, city, visit):
+    rectification = submitted(client, city, visit)
+    client.force_login(city.ecology_officer)
+    response = client.get("/agency/rectifications/export.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert rectification.finding.description in text and city.enterprise.name in text
+    client.force_login(city.emergency_officer)  # not responsible for it
+    text = b"".join(client.get("/agency/rectifications/export.csv").streaming_content).decode("utf-8-sig")
+    assert rectification.finding.description not in text

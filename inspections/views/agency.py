@@ -280,6 +280,21 @@ def rectification_queue(request):
     )
 
 
+@agency_required
+def rectification_export(request):
+    """Every finding the agency is responsible for, by deadline: the queue's rows and the closed ones."""
+    qs = selectors.findings_for_agency(user=request.user).order_by("deadline", "id")
+
+    def row(f):
+        task = f.record.task
+        return [task.enterprise.name, task.enterprise.uscc, task.visit_date.isoformat(), f.item.matter.name,
+                f.description, f.get_severity_display(), f.deadline.isoformat(), f.get_status_display()]
+
+    header = [_("Enterprise"), _("Credit code"), _("Visit date"), _("Matter"), _("Problem"), _("Severity"),
+              _("Rectify by"), _("Status")]
+    return csv_response("rectifications.csv", [str(h) for h in header], rows_of(qs, row))
+
+
 def _back_to_finding(finding_id: int):
     return redirect(f"{reverse('agency-rectifications')}#finding-{finding_id}")
 
@@ -345,6 +360,7 @@ urlpatterns = [
     path("agency/records/items/<int:pk>/photo/", record_photo_add, name="agency-record-photo"),
     path("agency/records/items/<int:pk>/finding/", record_finding_add, name="agency-record-finding"),
     path("agency/rectifications/", rectification_queue, name="agency-rectifications"),
+    path("agency/rectifications/export.csv", rectification_export, name="agency-rectifications-export"),
     path("agency/rectifications/<int:pk>/accept/", rectification_accept, name="agency-rectification-accept"),
     path("agency/rectifications/<int:pk>/return/", rectification_return, name="agency-rectification-return"),
     path("agency/findings/<int:pk>/recheck/", finding_recheck, name="agency-finding-recheck"),
