@@ -393,3 +393,16 @@ def test_a_forged_record_code_is_not_a_platform_record(client, record):
     assert verdict(client.get("/verify/record/forged/")) == "not-a-record"
     foreign = qrtokens.task_token(record.task_id)  # a valid token of another kind
     assert verdict(client.get(f"/verify/record/{foreign}/")) == "not-a-record"
+
+
+def test_the_history_exports_as_csv_for_its_own_enterprise_only(client, city, record, signer):
+    client.force_login(signer)
+    response = client.get("/enterprise/history/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "废气收集设施未运行" in text and city.market.name in text
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    text = b"".join(client.get("/enterprise/history/export.csv").streaming_content).decode("utf-8-sig")
+    assert "废气收集设施未运行" not in text
+    client.force_login(city.market_officer)
+    assert client.get("/enterprise/history/export.csv").status_code == 403

@@ -23,6 +23,7 @@ from enterprises.selectors import enterprise_of_user
 from plans.access import joint_task_for_user
 from plans.models import JointTask
 from plans.selectors import joint_tasks_for_user, task_agencies, task_with_details, with_task_details
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -244,9 +245,8 @@ def finding_rectify(request, pk):
 # -- 结果云共享: the enterprise's own inspection history -----------------------------------------------------
 
 
-@enterprise_required
-def history(request):
-    tasks = (
+def _history(request):
+    return (
         with_task_details(
             joint_tasks_for_user(user=request.user)
             # Past visits, and today's once done (the record finalised): history is what has happened.
@@ -262,6 +262,11 @@ def history(request):
         )
         .order_by("-visit_date", "-id")
     )
+
+
+@enterprise_required
+def history(request):
+    tasks = _history(request)
     page = page_without_count(tasks, request.GET.get("page"), 20)
     rows = []
     for task in page.object_list:
@@ -271,6 +276,26 @@ def history(request):
             record = None
         rows.append({"task": task, "agencies": task_agencies(task), "record": record})
     return render(request, "inspections/enterprise/history.html", {"page": page, "rows": rows})
+
+
+@enterprise_required
+def history_export(request):
+    """The enterprise's history as CSV: a row per visit, its agencies, its record and its problems."""
+
+    def row(task):
+        try:
+            record = task.record
+        except InspectionRecord.DoesNotExist:
+            record = None
+        findings = list(record.findings.all()) if record else []
+        return [
+            task.visit_date.isoformat(), task.get_status_display(), "、".join(a.name for a in task_agencies(task)),
+            record.get_status_display() if record else "", len(findings),
+            "；".join(f"{f.item.matter.name}：{f.description}（{f.get_status_display()}）" for f in findings),
+        ]
+
+    header = [_("Visit date"), _("State"), _("Agencies"), _("Record"), _("Problems"), _("Details")]
+    return csv_response("inspection-history.csv", [str(h) for h in header], rows_of(_history(request), row))
 
 
 urlpatterns = [
@@ -283,4 +308,5 @@ urlpatterns = [
     path("enterprise/findings/", finding_list, name="enterprise-findings"),
     path("enterprise/findings/<int:pk>/rectify/", finding_rectify, name="enterprise-finding-rectify"),
     path("enterprise/history/", history, name="enterprise-history"),
+    path("enterprise/history/export.csv", history_export, name="enterprise-history-export"),
 ]
