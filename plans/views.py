@@ -278,7 +278,8 @@ def task_calendar(request):
     return render(
         request,
         "plans/calendar.html",
-        {"weeks": weeks, "first": first, "prev": prev_month, "next": next_month, "today": today},
+        {"weeks": weeks, "first": first, "prev": prev_month, "next": next_month, "today": today,
+         "has_visits": bool(by_day)},
     )
 
 
