@@ -89,7 +89,13 @@ class EnterpriseListApi(generics.ListAPIView):
         ).prefetch_related("themes")
 
 
+def _whitelisted(enterprise) -> bool:
+    credit = getattr(enterprise, "credit", None)
+    return bool(credit and credit.whitelisted)
+
+
 class EnterpriseSuggestionSerializer(serializers.ModelSerializer):
+    # The typeahead's row, for the API schema; the view writes the same four fields itself (``suggestion``).
     whitelisted = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,8 +103,18 @@ class EnterpriseSuggestionSerializer(serializers.ModelSerializer):
         fields = ["uscc", "name", "division", "whitelisted"]
 
     def get_whitelisted(self, obj) -> bool:
-        credit = getattr(obj, "credit", None)
-        return bool(credit and credit.whitelisted)
+        return _whitelisted(obj)
+
+
+def suggestion(enterprise) -> dict:
+    """``EnterpriseSuggestionSerializer``'s row without a serializer per row: the typeahead answers on every
+    keystroke, and 20 serialised rows cost more Python than its query (``tests`` compare the two)."""
+    return {
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "division": enterprise.division,
+        "whitelisted": _whitelisted(enterprise),
+    }
 
 
 class EnterpriseSuggestionsApi(APIView):
@@ -122,7 +138,7 @@ class EnterpriseSuggestionsApi(APIView):
         except ValueError:
             limit = SUGGESTIONS
         rows, more = enterprise_suggestions(user=request.user, query=request.query_params.get("q", ""), limit=limit)
-        return Response({"results": EnterpriseSuggestionSerializer(rows, many=True).data, "more": more})
+        return Response({"results": [suggestion(e) for e in rows], "more": more})
 
 
 class EnterpriseDetailApi(generics.RetrieveAPIView):

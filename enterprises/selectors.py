@@ -37,7 +37,8 @@ def enterprises_for_user(*, user):
 
 
 SUGGESTIONS = 20
-
+# What a suggestion shows (``enterprises.api.suggestion``): the rest of the row is not read on a keystroke.
+SUGGESTION_FIELDS = ("uscc", "name", "division", "credit__whitelisted")
 
 
 def _matching(*, user, query: str, division="", theme="", whitelisted=None, ordered: bool = True):
@@ -78,7 +79,9 @@ def enterprise_suggestions(*, user, query: str, limit: int = SUGGESTIONS) -> tup
     query = clean_query(query)
     if len(query) < SEARCH_MIN_CHARS:
         return [], False
-    rows = list(_matching(user=user, query=query, ordered=False).select_related("credit")[: limit + 1])
+    rows = list(
+        _matching(user=user, query=query, ordered=False).select_related("credit").only(*SUGGESTION_FIELDS)[: limit + 1]
+    )
     return sorted(rows[:limit], key=lambda e: e.uscc), len(rows) > limit
 
 

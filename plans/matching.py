@@ -8,8 +8,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery, sql
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from enterprises.models import BusyPeriod, Enterprise
 from yantai_inspect.errors import DomainError
+from yantai_inspect.prepared import SENTINEL_DAY, SENTINEL_ID, prepared, prepared_queryset
 
 from .fixing import joint_tasks_fix
 from .models import JointTask, Plan, fixing_horizon
-from .participation import participation_refresh
+from .participation import participation_refresh, participation_refresh_ctes
 from .scheduling import NoAllowedDayError, PlanWindow, Visit, make_is_allowed, schedule
-from .statistics import cells_refresh_for_visits
+from .statistics import cells_compact_after_commit, cells_dirty_sql, cells_refresh_for_visits
 from .workdays import default_calendar
 
 # The visits whose plans can still change (a visit under way or carried out keeps its plans).
@@ -91,26 +92,52 @@ PLAN_FIELDS = [
 ]
 
 
-def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]:
-    """Three queries for any number of enterprises."""
-    states = {pk: EnterpriseState(pk) for pk in enterprise_ids}
-    for plan in (
+def _state_querysets(enterprise_ids, today: dt.date) -> tuple:
+    """What ``load_states`` reads: the live routine plans, the future visits, the busy periods from tomorrow."""
+    plans = (
         Plan.objects.filter(enterprise_id__in=enterprise_ids, status__in=Plan.LIVE, urgent=False)
         .select_related("joint_task", "agency", "theme", "enterprise")
         .only(*PLAN_FIELDS)
         .order_by("id")
-    ):
-        states[plan.enterprise_id].plans.append(plan)
-    for task in JointTask.objects.filter(
+    )
+    tasks = JointTask.objects.filter(
         enterprise_id__in=enterprise_ids,
         urgent=False,
         status__in=[JointTask.Status.FIXED, JointTask.Status.SCHEDULED],
         visit_date__gt=today,
-    ):
+    )
+    busy = BusyPeriod.objects.filter(enterprise_id__in=enterprise_ids, end__gt=today).values_list(
+        "enterprise_id", "start", "end"
+    )
+    return plans, tasks, busy
+
+
+def _one_state_querysets(enterprise_id: int, today: dt.date) -> list:
+    """``_state_querysets`` for one enterprise (filing, a busy period), compiled once per process."""
+    return [
+        prepared_queryset(
+            f"plans.matching.load_states.{i}",
+            model,
+            lambda enterprise_id, today, i=i: _state_querysets([enterprise_id], today)[i],
+            enterprise_id=SENTINEL_ID,
+            today=SENTINEL_DAY,
+        )(enterprise_id=enterprise_id, today=today)
+        for i, model in enumerate((Plan, JointTask, BusyPeriod))
+    ]
+
+
+def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]:
+    """Three queries for any number of enterprises."""
+    states = {pk: EnterpriseState(pk) for pk in enterprise_ids}
+    if len(states) == 1:
+        plans, tasks, busy = _one_state_querysets(next(iter(states)), today)
+    else:
+        plans, tasks, busy = _state_querysets(list(states), today)
+    for plan in plans:
+        states[plan.enterprise_id].plans.append(plan)
+    for task in tasks:
         states[task.enterprise_id].future_tasks[task.pk] = task
-    for enterprise_id, start, end in BusyPeriod.objects.filter(
-        enterprise_id__in=enterprise_ids, end__gt=today
-    ).values_list("enterprise_id", "start", "end"):
+    for enterprise_id, start, end in busy:
         states[enterprise_id].busy.append((start, end))
     return states
 
@@ -240,14 +267,20 @@ def enterprise_reschedule(
     days_before = visit_days(result.state)
     changes = schedule_apply(actor=actor, enterprise_id=enterprise_id, result=result, enterprise=enterprise)
     # Also after a withdrawal or review that changed no visit: a plan may have left or joined one.
-    open_tasks = JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES)
-    joint_task_counts_refresh(open_tasks, left=days_before)
-    participation_refresh(open_tasks)
-    due = list(JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True))
+    due = open_visits_refresh(enterprise_id=enterprise_id, today=today, left=days_before)
     if due:
         joint_tasks_fix(actor=actor, task_ids=due)
     changes["fixed"] = due
     return changes
+
+
+def _counts():
+    """A visit's served plans and their distinct agencies, as the UPDATE's values."""
+    served = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.SERVED).order_by().values("joint_task")
+    return {
+        "n_plans": Coalesce(Subquery(served.annotate(n=Count("pk")).values("n")), 0),
+        "n_agencies": Coalesce(Subquery(served.annotate(n=Count("agency", distinct=True)).values("n")), 0),
+    }
 
 
 def joint_task_counts_refresh(tasks, *, left=()) -> int:
@@ -257,13 +290,63 @@ def joint_task_counts_refresh(tasks, *, left=()) -> int:
     pairs ``left`` (the days the visits were on before the change: ``visit_days``). One UPDATE and the cells'
     refresh; run it in the transaction that changed the visits' plans, so the stored figures always equal a
     recount (``tests/test_statistics_recount.py`` holds that)."""
-    served = Plan.objects.filter(joint_task=OuterRef("pk"), status__in=Plan.SERVED).order_by().values("joint_task")
-    n = tasks.update(
-        n_plans=Coalesce(Subquery(served.annotate(n=Count("pk")).values("n")), 0),
-        n_agencies=Coalesce(Subquery(served.annotate(n=Count("agency", distinct=True)).values("n")), 0),
-    )
+    n = tasks.update(**_counts())
     cells_refresh_for_visits(tasks, left=left)
     return n
+
+
+def open_visits_refresh(*, enterprise_id: int, today: dt.date, left=()) -> list[int]:
+    """What follows a change to one enterprise's visits, in its transaction: the counts of its open visits and
+    their statistics' days (``joint_task_counts_refresh``, with the days ``left``), their participation rows
+    (``participation_refresh``); returns the ids of its visits due for fixing (``due_for_fixing``). On
+    PostgreSQL one statement (the same statements as data-modifying CTEs: they touch different tables, and
+    every read in it sees the rows as the plans' writes before it left them), elsewhere five."""
+    if connection.vendor != "postgresql":
+        open_tasks, due = _open_visits(enterprise_id=enterprise_id, today=today)
+        joint_task_counts_refresh(open_tasks, left=left)
+        participation_refresh(open_tasks)
+        return list(due)
+    bind = prepared(
+        "plans.matching.open_visits_refresh",
+        _open_visits_statement,
+        enterprise_id=SENTINEL_ID,
+        today=SENTINEL_DAY,
+        horizon=fixing_horizon(SENTINEL_DAY),
+    )
+    statement, params = bind(enterprise_id=enterprise_id, today=today, horizon=fixing_horizon(today))
+    moved = cells_dirty_sql(JointTask.objects.none(), left=left)  # the days visits left, known only here
+    if moved is not None:
+        statement, params = f"moved AS ({moved[0]}), {statement}", [*moved[1], *params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {statement}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    cells_compact_after_commit()
+    return ids
+
+
+def _open_visits(*, enterprise_id: int, today: dt.date):
+    """An enterprise's open visits, and those of them due for fixing (ids)."""
+    open_tasks = JointTask.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES)
+    due = JointTask.objects.due_for_fixing(today).filter(enterprise_id=enterprise_id).values_list("pk", flat=True)
+    return open_tasks, due
+
+
+def _open_visits_statement(*, enterprise_id: int, today: dt.date, horizon: dt.date) -> tuple[str, list]:
+    """``open_visits_refresh``'s statement on PostgreSQL, without its leading WITH: the counts' UPDATE, the
+    statistics' dirty days of the open visits and the participation rows as CTEs, then the visits due for
+    fixing. Compiled from the querysets of the SQLite path (``yantai_inspect.prepared``)."""
+    del horizon  # derived from today by the querysets (``fixing_horizon``); bound by name
+    open_tasks, due = _open_visits(enterprise_id=enterprise_id, today=today)
+    query = open_tasks.query.chain(sql.UpdateQuery)
+    query.add_update_values(_counts())
+    ctes, params = [query.get_compiler(open_tasks.db).as_sql(), cells_dirty_sql(open_tasks)], []
+    participation, participation_params = participation_refresh_ctes(open_tasks)
+    bodies = [statement for statement, _params in ctes] + participation
+    for _statement, ps in ctes:
+        params.extend(ps)
+    params.extend(participation_params)
+    due_sql, due_params = due.query.sql_with_params()
+    return ", ".join(f"w{i} AS ({body})" for i, body in enumerate(bodies)) + f" {due_sql}", [*params, *due_params]
 
 
 def visit_days(*states: EnterpriseState) -> set:

@@ -10,6 +10,7 @@ from accounts.models import User, certified_officers_q
 from accounts.selectors import divisions_supervised_by
 from catalogue.models import Matter
 from enterprises.name_search import clean_query, enterprise_match_q
+from yantai_inspect.prepared import SENTINEL_DAY, SENTINEL_ID, prepared_queryset
 
 from .models import Invitation, JointTask, Participation, Plan
 
@@ -266,20 +267,32 @@ def findings_by_task(*, task_ids) -> dict[int, list[dict]]:
     return found
 
 
+EARLIER_RECORDS_SPAN = dt.timedelta(days=365)
+
+
+def _earlier_visits(*, enterprise_id: int, today: dt.date, since: dt.date):
+    return with_task_details(
+        JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
+        .exclude(status=JointTask.Status.CANCELLED)
+        .select_related("lead_agency"),
+        officers=False,  # the pop-up names agencies and matters
+    ).order_by("-visit_date")
+
+
 def earlier_records(*, enterprise_id: int, today: dt.date | None = None) -> list[dict]:
     """首查结果负责制: what was inspected at this enterprise in the last 12 months, so that nobody re-inspects
     what was just inspected. Visits that took place (date passed, or carried out), with their agencies and
     matters, and the findings of their on-site records with the state of each rectification."""
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=365)
-    tasks = list(
-        with_task_details(
-            JointTask.objects.filter(enterprise_id=enterprise_id, visit_date__gte=since, visit_date__lte=today)
-            .exclude(status=JointTask.Status.CANCELLED)
-            .select_related("lead_agency"),
-            officers=False,  # the pop-up names agencies and matters
-        ).order_by("-visit_date")
+    bind = prepared_queryset(  # on every filing: compiled once per process
+        "plans.selectors.earlier_records",
+        JointTask,
+        _earlier_visits,
+        enterprise_id=SENTINEL_ID,
+        today=SENTINEL_DAY,
+        since=SENTINEL_DAY - EARLIER_RECORDS_SPAN,
     )
+    tasks = list(bind(enterprise_id=enterprise_id, today=today, since=today - EARLIER_RECORDS_SPAN))
     findings = findings_by_task(task_ids=[task.pk for task in tasks]) if tasks else {}
     records = []
     for task in tasks:

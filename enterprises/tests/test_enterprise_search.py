@@ -257,3 +257,17 @@ def test_on_postgresql_a_two_character_fragment_is_served_by_the_bigram_index(na
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on enterprise_name_bigrams_division_gin" in plan
+
+
+def test_a_suggestion_row_is_the_serializers_row(names):
+    """The typeahead writes its rows without a serializer per row (``enterprises.api.suggestion``)."""
+    from credit.models import CreditProfile
+    from enterprises.api import EnterpriseSuggestionSerializer, suggestion
+
+    listed, plain = names["jinhai"], EnterpriseFactory(name="海药对照有限公司")
+    CreditProfile.objects.create(enterprise=listed, grade="A", whitelisted=True)
+    rows, _more = enterprise_suggestions(user=OfficerFactory(), query="海药", limit=20)
+    assert {listed, plain} <= set(rows)
+    for row in rows:
+        assert suggestion(row) == EnterpriseSuggestionSerializer(row).data
+    assert any(suggestion(row)["whitelisted"] for row in rows)

@@ -2,7 +2,6 @@
 The input serializers parse codes; the access functions and selectors turn them into objects here, and the
 services decide."""
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -152,9 +151,8 @@ class PlanListCreateApi(APIView):
         body = PlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plan = services.plan_file(actor=request.user, **_filing_arguments(user=request.user, data=body.validated_data))
-        # The service's plan carries its agency, enterprise, theme and visit: the filer's agency sees its own
-        # plan, so it is not read again; only its matters are (one query).
-        prefetch_related_objects([plan], "matters")
+        # The service's plan carries its agency, enterprise, theme, visit and matters: the filer's agency sees its
+        # own plan, so it is not read again.
         return Response(
             {
                 "id": plan.pk,
