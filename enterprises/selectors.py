@@ -18,22 +18,42 @@ def _agency_division(user) -> str:
     return "" if division == CITY_CODE else division
 
 
+def enterprises_scope(*, user) -> tuple:
+    """Which enterprises the user may see, as data: ``("all",)``, ``("division", code)``, ``("none",)``, or
+    ``("account", user)`` for an enterprise account (its own enterprise, a guardian object permission). The
+    first three are the same for every user who has them (``enterprises.access`` prepares their statements
+    once per scope)."""
+    if not user.is_authenticated:
+        return ("none",)
+    if user.is_platform_admin:
+        return ("all",)
+    if user.role in ("officer", "justice") and user.agency_id:
+        division = _agency_division(user)
+        return ("division", division) if division else ("all",)
+    if user.is_enterprise:
+        return ("account", user)
+    return ("none",)
+
+
+def enterprises_in_scope(scope: tuple):
+    """The enterprises of a scope of ``enterprises_scope``, with their credit profile."""
+    qs = Enterprise.objects.select_related("credit")
+    kind = scope[0]
+    if kind == "all":
+        return qs
+    if kind == "division":
+        return qs.filter(division=scope[1])
+    if kind == "account":
+        from guardian.shortcuts import get_objects_for_user
+
+        return get_objects_for_user(scope[1], "enterprises.view_enterprise", klass=qs, accept_global_perms=False)
+    return qs.none()
+
+
 def enterprises_for_user(*, user):
     """Enterprises the user may see: a city-level agency the whole city, a district agency its
     district, an enterprise account its own enterprise (a guardian object permission), admins all."""
-    qs = Enterprise.objects.select_related("credit")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_platform_admin:
-        return qs
-    if user.role in ("officer", "justice") and user.agency_id:
-        division = _agency_division(user)
-        return qs.filter(division=division) if division else qs
-    if user.is_enterprise:
-        from guardian.shortcuts import get_objects_for_user
-
-        return get_objects_for_user(user, "enterprises.view_enterprise", klass=qs, accept_global_perms=False)
-    return qs.none()
+    return enterprises_in_scope(enterprises_scope(user=user))
 
 
 SUGGESTIONS = 20

@@ -114,7 +114,13 @@ def _state_querysets(enterprise_ids, today: dt.date) -> tuple:
 
 def _one_state_querysets(enterprise_id: int, today: dt.date) -> list:
     """``_state_querysets`` for one enterprise (filing, a busy period), compiled once per process."""
-    return [
+    plans = prepared_queryset(
+        "plans.matching.load_states.plans",
+        Plan,
+        lambda enterprise_id: _state_querysets([enterprise_id], SENTINEL_DAY)[0],  # the plans need no day
+        enterprise_id=SENTINEL_ID,
+    )(enterprise_id=enterprise_id)
+    tasks, busy = (
         prepared_queryset(
             f"plans.matching.load_states.{i}",
             model,
@@ -122,8 +128,9 @@ def _one_state_querysets(enterprise_id: int, today: dt.date) -> list:
             enterprise_id=SENTINEL_ID,
             today=SENTINEL_DAY,
         )(enterprise_id=enterprise_id, today=today)
-        for i, model in enumerate((Plan, JointTask, BusyPeriod))
-    ]
+        for i, model in ((1, JointTask), (2, BusyPeriod))
+    )
+    return [plans, tasks, busy]
 
 
 def load_states(*, enterprise_ids, today: dt.date) -> dict[int, EnterpriseState]:
@@ -461,7 +468,10 @@ def writes_flush(*, actor, writes: list[Writes]) -> None:
         for task in tasks:
             task.updated_at = now
         JointTask.objects.bulk_update(tasks, [*dirty, "updated_at"], batch_size=1000)
-    if assign:
+    targets = {plan.joint_task_id for plan in assign}
+    if len(targets) == 1:  # a filing: its plan (and those that join it) onto one visit, a plain UPDATE
+        Plan.objects.filter(pk__in=[plan.pk for plan in assign]).update(joint_task_id=targets.pop())
+    elif assign:
         Plan.objects.bulk_update(assign, ["joint_task"], batch_size=1000)
     drop = {pk for w in writes for pk in w.drop}
     dropped = set()

@@ -7,14 +7,16 @@ pass). When the statement's shape never changes and only its values do, ``prepar
 same SQL. The querysets stay the one definition of the rule; only their compilation is cached.
 
 Sentinels must be values no rule puts into a statement by itself (a negative id, a date in 1901): every
-parameter equal to a sentinel (same type and value) is replaced, the others are kept as compiled.
+parameter equal to a sentinel (same type and value, or a day as the backend adapts it) is replaced, the
+others are kept as compiled. A statement in which a sentinel cannot be found is not prepared (it is built
+with the real values on every call), so a sentinel never reaches the database.
 """
 
 import copy
 import datetime as dt
 from collections.abc import Callable
 
-from django.db import connections, router
+from django.db import connection, connections, router
 
 # Values that no filter, default or constant of the app produces on its own.
 SENTINEL_ID = -7_300_000_001
@@ -24,12 +26,73 @@ _statements: dict[str, tuple[str, list, list]] = {}
 _querysets: dict[tuple[str, str, int], tuple] = {}  # (key, database alias, id of its connection)
 
 
-def _slots(params, sentinels: dict) -> list | None:
-    """Which sentinel each parameter is (None: a constant); None when two sentinels share a value."""
-    by_value = {(type(value), value): name for name, value in sentinels.items()}
-    if len(by_value) < len(sentinels):  # e.g. a setting makes a derived sentinel equal another: not cached
+def _forms(value, ops) -> list[tuple[object, Callable]]:
+    """The forms a value takes among a compiled statement's parameters, each with the function that gives a
+    real value the same form: itself, and for a day or a time the backend's adaptation (SQLite passes dates
+    as ISO strings, PostgreSQL as dates)."""
+    forms = [(value, lambda v: v)]
+    if isinstance(value, dt.datetime):
+        adapt = ops.adapt_datetimefield_value
+    elif isinstance(value, dt.date):
+        adapt = ops.adapt_datefield_value
+    else:
+        return forms
+    adapted = adapt(value)
+    if (type(adapted), adapted) != (type(value), value):
+        forms.append((adapted, adapt))
+    return forms
+
+
+def _slots(params, sentinels: dict, ops) -> list | None:
+    """For each parameter, ``(sentinel name, adaptation)`` or None (a constant); None when the statement
+    cannot be prepared: two sentinels share a form, or a sentinel is not among the parameters (it reached
+    the SQL in a form not recognised: the statement would keep it)."""
+    by_form = {}
+    for name, value in sentinels.items():
+        for form, adapt in _forms(value, ops):
+            if (type(form), form) in by_form:  # e.g. a setting makes a derived sentinel equal another
+                return None
+            by_form[(type(form), form)] = (name, adapt)
+    slots = [by_form.get((type(p), p)) for p in params]
+    if {slot[0] for slot in slots if slot} != set(sentinels):
         return None
-    return [by_value.get((type(p), p)) for p in params]
+    return slots
+
+
+def _other(value):
+    """A second sentinel beside ``value``, of the same type: ids one lower, days a week later, text longer."""
+    if isinstance(value, bool):
+        raise TypeError("a flag cannot be a sentinel")
+    if isinstance(value, int):
+        return value - 1
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=7)
+    if isinstance(value, str):
+        return value + "~"
+    raise TypeError(f"no second sentinel for {type(value).__name__}")
+
+
+def _compiled(compile_with, sentinels: dict, ops):
+    """``(sql, params, slots)`` of the statement ``compile_with(**values)`` compiles, or None when it cannot be
+    prepared. It is compiled twice, with the sentinels and with a second set beside them (``_other``): the
+    SQL must be the same, and every parameter that differs between the two must be a sentinel's in both, so
+    that a value derived from a sentinel and not named (a day plus three) is caught rather than kept."""
+    first = compile_with(**sentinels)
+    others = {name: _other(value) for name, value in sentinels.items()}
+    second = compile_with(**others)
+    if first[0] != second[0]:
+        return None
+    slots, other_slots = _slots(first[1], sentinels, ops), _slots(second[1], others, ops)
+    if slots is None or other_slots is None:
+        return None
+    for a, b, slot, other_slot in zip(first[1], second[1], slots, other_slots, strict=True):
+        if (slot and slot[0]) != (other_slot and other_slot[0]) or (slot is None and a != b):
+            return None
+    return first[0], list(first[1]), slots
+
+
+def _bound(params, slots, values) -> list:
+    return [slot[1](values[slot[0]]) if slot else p for p, slot in zip(params, slots, strict=True)]
 
 
 def prepared(key: str, build: Callable[..., tuple[str, list]], /, **sentinels) -> Callable[..., tuple[str, list]]:
@@ -39,15 +102,14 @@ def prepared(key: str, build: Callable[..., tuple[str, list]], /, **sentinels) -
     ``build`` computes: name them too, and bind them too."""
     entry = _statements.get(key)
     if entry is None:
-        sql, params = build(**sentinels)
-        slots = _slots(params, sentinels)
-        if slots is None:
+        entry = _compiled(build, sentinels, connection.ops)
+        if entry is None:
             return lambda **values: build(**values)
-        entry = _statements[key] = (sql, list(params), slots)
+        _statements[key] = entry
     sql, params, slots = entry
 
     def bind(**values) -> tuple[str, list]:
-        return sql, [values[slot] if slot else p for p, slot in zip(params, slots, strict=True)]
+        return sql, _bound(params, slots, values)
 
     return bind
 
@@ -62,17 +124,23 @@ def prepared_queryset(key: str, model, build: Callable, /, **sentinels) -> Calla
     cache_key = (key, alias, id(connections[alias]))
     entry = _querysets.get(cache_key)
     if entry is None:
-        queryset = build(**sentinels).using(alias)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        slots = _slots(params, sentinels)
-        if slots is None:
+        kept = {}
+
+        def compile_with(**values):
+            queryset = build(**values).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            kept.setdefault("first", (queryset, compiler))
+            return sql, params
+
+        compiled = _compiled(compile_with, sentinels, connections[alias].ops)
+        if compiled is None:
             return lambda **values: build(**values)
-        entry = _querysets[cache_key] = (queryset, compiler, sql, list(params), slots)
+        entry = _querysets[cache_key] = (*kept["first"], *compiled)
     queryset, compiler, sql, params, slots = entry
 
     def bind(**values):
-        bound = (sql, tuple(values[slot] if slot else p for p, slot in zip(params, slots, strict=True)))
+        bound = (sql, tuple(_bound(params, slots, values)))
         runner = copy.copy(compiler)
         runner.as_sql = lambda *args, **kwargs: bound
         clone = queryset.all()

@@ -21,7 +21,7 @@ from ..access import invitation_for_user, plan_for_user
 from ..models import Plan
 from ..preview import plan_preview
 from ..refile import plan_refile
-from .serializers import NoteSerializer, PlanSerializer
+from .serializers import NoteSerializer, PlanSerializer, plan_data
 
 # What a filing may claim as exempt from the yearly caps (a re-check is set by the platform, never claimed).
 CAP_EXEMPTION_INPUT_CHOICES = [("", _("Not exempt")), (Plan.CapExemption.SPECIAL, Plan.CapExemption.SPECIAL.label)]
@@ -160,7 +160,7 @@ class PlanListCreateApi(APIView):
                 "joint_task": plan.joint_task_id,
                 "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
                 "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
-                "plan": PlanSerializer(plan).data,
+                "plan": plan_data(plan),
             },
             status=status.HTTP_201_CREATED,
         )

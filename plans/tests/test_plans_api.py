@@ -384,3 +384,31 @@ def test_the_preview_shows_the_enterprises_credit_grade(api, city, frozen):
     assert preview["credit"]["grade"] == "C" and preview["credit"]["valid_to"] == days(300).isoformat()
     assert preview["credit"]["whitelisted"] is False
     assert days(300).isoformat() in preview["credit_message"]
+
+
+@pytest.mark.parametrize("kind", ["routine", "joins", "green_channel", "whitelisted"])
+def test_the_filings_plan_is_the_plan_serializers(api, city, frozen, kind):
+    """The filing answers its plan without the serializer (``plans.api.serializers.plan_data``): the same
+    fields and values as ``PlanSerializer`` over the plan read back, whatever the kind of plan."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from plans.api.serializers import PlanSerializer
+
+    extra = {"theme": city.theme.code}
+    if kind == "joins":
+        api.force_authenticate(city.ecology_officer)
+        first = api.post("/api/v1/plans/", body(city, city.ecology_officer, days(8), days(12)), format="json")
+        assert first.status_code == 201
+    if kind == "green_channel":
+        reason = {"urgent_category": "public_report", "urgent_reason": "群众举报"}
+        extra = {"urgent": True, **reason, "officers": ["market1", "market2"]}
+    if kind == "whitelisted":
+        city.whitelist(city.enterprise)
+    api.force_authenticate(city.market_officer)
+    start, end = (TODAY, TODAY) if kind == "green_channel" else (days(8), days(12))
+    response = api.post("/api/v1/plans/", body(city, city.market_officer, start, end, **extra), format="json")
+    assert response.status_code == 201, response.json()
+    plan = Plan.objects.get(pk=response.json()["id"])
+    assert response.json()["plan"] == json.loads(JSONRenderer().render(PlanSerializer(plan).data))
