@@ -41,6 +41,7 @@ SHARED_MODULES = {
     "yantai_inspect.replica",
     "yantai_inspect.inputs",
     "yantai_inspect.csv_export",
+    "yantai_inspect.prepared",
 }
 
 
