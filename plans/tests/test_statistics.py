@@ -285,9 +285,18 @@ def test_a_filing_only_logs_its_division_days_one_statement(city, frozen):
         without = statements(EnterpriseFactory())
     logged = statements(EnterpriseFactory())
     extra = [sql for sql in logged if "statistics" in sql.lower()]
-    assert len(logged) == len(without) + 1
-    assert len(extra) == 1 and extra[0].startswith("INSERT INTO") and "statisticsdirty" in extra[0]
-    assert StatisticsDirty.objects.count() == 2 and not statistics.StatisticsCell.objects.exists()
+    if connection.vendor == "postgresql":
+        # The dirty log is a CTE of the one statement that follows the matching (plans.matching.
+        # open_visits_refresh, issue 8's third pass): not a statement of its own, still no lock or recompute.
+        assert len(logged) == len(without)
+        assert len(extra) == 1 and extra[0].startswith("WITH ") and 'INSERT INTO "plans_statisticsdirty"' in extra[0]
+        assert "advisory" not in extra[0] and "plans_statisticscell" not in extra[0]
+        logged_days = 3  # the patch does not reach the CTE: each of the three filings logged its day
+    else:
+        assert len(logged) == len(without) + 1
+        assert len(extra) == 1 and extra[0].startswith("INSERT INTO") and "statisticsdirty" in extra[0]
+        logged_days = 2
+    assert StatisticsDirty.objects.count() == logged_days and not statistics.StatisticsCell.objects.exists()
 
 
 def test_a_breakdown_says_how_a_joint_visit_is_shared(client, city, frozen):
