@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yantai_inspect.settings")
+os.environ.setdefault("DJANGO_ENV", "local")  # settings refuse production without a SECRET_KEY
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 

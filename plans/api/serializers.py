@@ -110,6 +110,8 @@ def plan_data(plan: Plan) -> dict:
         "ahead_from": _day(plan.ahead_from),
         "filed_ahead": plan.filed_ahead,
         "campaign": plan.campaign,
+        "cap_exemption": plan.cap_exemption,
+        "cap_note": plan.cap_note,
         "editable": plan.is_editable,
         "can_withdraw": plan.can_withdraw,
     }
