@@ -25,6 +25,8 @@ def main(path: str | None) -> int:
                 entry.msgstr = given[entry.msgid]
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     po.save()
     left = [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags]
     for msgid in left:
