@@ -69,3 +69,18 @@ def photo_for_user(*, user, photo_id: int) -> Photo:
     if photo is None or not photo_visible_to(user=user, photo=photo):
         raise Http404
     return photo
+
+
+def paper_for_user(*, user, paper_id: int):
+    """An enforcement paper, for whoever may see its record (the record PDF's check); an approval form, which
+    has no record, for its agency. 404 otherwise."""
+    from .models import Paper
+
+    paper = Paper.objects.select_related("agency", "record").filter(pk=paper_id).first()
+    if paper is None:
+        raise Http404
+    if paper.record_id is not None:
+        record_for_user(user=user, record_id=paper.record_id)
+    elif not (user.is_authenticated and user.is_officer and user.agency_id == paper.agency_id):
+        raise Http404
+    return paper

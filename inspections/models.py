@@ -291,3 +291,19 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.path
+
+
+from .models_papers import AgencyPaperPrefix, Paper, PaperCounter  # noqa: E402  (the enforcement papers)
+
+__all__ = [
+    "AgencyPaperPrefix",
+    "CheckIn",
+    "Finding",
+    "InspectionRecord",
+    "Paper",
+    "PaperCounter",
+    "Photo",
+    "RecordItem",
+    "Rectification",
+    "Signature",
+]

@@ -10,6 +10,7 @@ from django.core import signing
 ENTERPRISE_SALT = "yantai.enterprise-licence-qr"
 TASK_SALT = "yantai.inspection-code"
 RECORD_SALT = "yantai.record-verification"
+PAPER_SALT = "yantai.paper-verification"
 
 
 class TokenError(Exception):
@@ -67,6 +68,25 @@ def read_record_token(token: str) -> tuple[int, str]:
         data = signing.loads(token, salt=RECORD_SALT)
         return int(data["r"]), str(data["h"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise TokenError("invalid") from exc
+
+
+def paper_token(paper_id: int, content_hash: str) -> str:
+    return signing.dumps({"p": paper_id, "h": content_hash}, salt=PAPER_SALT, compress=True)
+
+
+def paper_verify_path(paper) -> str:
+    """The public verification page of an enforcement paper (its QR code, the pages and the API link here)."""
+    from django.urls import reverse
+
+    return reverse("verify-paper", args=[paper_token(paper.pk, paper.content_hash)])
+
+
+def read_paper_token(token: str) -> tuple[int, str]:
+    try:
+        data = signing.loads(token, salt=PAPER_SALT)
+        return int(data["p"]), str(data["h"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as exc:
         raise TokenError("invalid") from exc
 
 

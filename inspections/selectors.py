@@ -142,3 +142,34 @@ def record_verify(*, record_id: int, token_hash: str | None = None) -> dict:
     )
     result["unchanged"] = len(hashes) == 1 and result["seal_ok"] is not False
     return result
+
+
+def papers_of_record(*, user, record_id: int):
+    """The enforcement papers of a record, for whoever may see the record (``records_for_user``)."""
+    from .models import Paper
+
+    return (
+        Paper.objects.filter(record_id=record_id, record__in=records_for_user(user=user))
+        .select_related("agency")
+        .order_by("issued_at", "id")
+    )
+
+
+def paper_verify(*, paper_id: int, token_hash: str) -> dict:
+    """Whether a paper is one the platform issued and is unchanged: the hash recomputed from the content on
+    file, against the hash fixed when it was issued and the one its QR code carries."""
+    from .models import Paper
+    from .services.papers import paper_hash
+
+    paper = Paper.objects.select_related("agency").filter(pk=paper_id).first()
+    if paper is None:
+        return {"found": False}
+    current = paper_hash(kind=paper.kind, number=paper.number, content=paper.content)
+    return {
+        "found": True,
+        "paper": paper,
+        "current_hash": current,
+        "issued_hash": paper.content_hash,
+        "token_hash": token_hash,
+        "unchanged": current == paper.content_hash == token_hash,
+    }

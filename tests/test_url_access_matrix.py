@@ -17,9 +17,11 @@ PUBLIC = [
     r"^api/redoc/$",
     r"^verify/inspection/",
     r"^verify/record/",
+    r"^verify/paper/",  # an enforcement paper's QR code (inspections/tests/test_papers.py)
     r"^public/",  # the public register and the published list of matters (portals/tests/test_public_pages.py)
     r"^api/v1/public/",
     r"^api/v1/verify/inspection/",
+    r"^api/v1/verify/paper/",
     r"^api/v1/auth/token/$",
     r"^admin/",  # Django admin: its own login, tested in accounts/tests/test_admin.py
     r"^$",  # the home page redirects to the login

@@ -3,6 +3,7 @@
 
 from .files import PhotoFileApi, RecordPdfApi
 from .notice import VisitNoticeApi
+from .papers import PaperPdfApi, PaperVerifyApi, RecordPapersApi
 from .qr import EnterpriseQrApi, InspectionVerifyApi
 from .rectification import FindingListApi, FindingRecheckApi, RectificationDecisionApi, RectificationSubmitApi
 from .signatures import RecordRefuseApi, RecordSignApi
@@ -23,6 +24,8 @@ __all__ = [
     "FindingListApi",
     "FindingRecheckApi",
     "InspectionVerifyApi",
+    "PaperPdfApi",
+    "PaperVerifyApi",
     "PhotoFileApi",
     "RecordDetailApi",
     "RecordFinaliseApi",
@@ -30,6 +33,7 @@ __all__ = [
     "RecordItemFindingApi",
     "RecordItemPhotoApi",
     "RecordListApi",
+    "RecordPapersApi",
     "RecordPdfApi",
     "RecordRefuseApi",
     "RecordSignApi",

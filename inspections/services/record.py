@@ -19,6 +19,7 @@ from yantai_inspect.errors import DomainError
 from .. import signing, uploads
 from ..models import CheckIn, Finding, InspectionRecord, Photo, RecordItem
 from .checkin import checked_in_count
+from .papers import papers_on_record_final
 
 
 def _require_on_site(actor, record: InspectionRecord) -> None:
@@ -171,6 +172,7 @@ def record_finalise(*, actor, record: InspectionRecord, summary: str = "") -> In
     JointTask.objects.filter(pk=task.pk).update(status=JointTask.Status.DONE)
     Plan.objects.filter(joint_task=task, status__in=Plan.LIVE).update(status=Plan.Status.DONE)
     audit_record(actor=actor, action="record.finalise", obj=record, details={"content_hash": record.content_hash})
+    papers_on_record_final(actor=actor, record=record)  # 检查结果告知书, 责令整改通知书, 整改复查意见
     outbox_enqueue(
         handler="inspections.render_record_pdf",
         payload={"record_id": record.pk},

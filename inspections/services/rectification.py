@@ -18,6 +18,7 @@ from yantai_inspect.errors import DomainError
 from .. import uploads
 from ..models import Finding, Rectification
 from ..overdue import findings_overdue_flag
+from .papers import recheck_opinion_issue_online
 from .record import photo_row_create
 
 
@@ -94,6 +95,7 @@ def rectification_accept(*, actor, rectification: Rectification) -> Rectificatio
             f"finding-overdue:{finding_id}:enterprise",
         ]
     )
+    recheck_opinion_issue_online(actor=actor, rectification=rectification)  # 整改复查意见
     notification_send(
         dedupe_key=f"rectification-accepted:{rectification.pk}",
         enterprise=rectification.finding.record.task.enterprise,
@@ -120,6 +122,7 @@ def rectification_return(*, actor, rectification: Rectification, reason: str) ->
     Finding.objects.filter(pk=rectification.finding_id).update(status=Finding.Status.RETURNED)
     audit_record(actor=actor, action="rectification.return", obj=rectification, details={"reason": reason.strip()})
     notifications_resolve(keys=[f"rectification-submitted:{rectification.pk}"])
+    recheck_opinion_issue_online(actor=actor, rectification=rectification)  # 整改复查意见
     notification_send(
         dedupe_key=f"rectification-returned:{rectification.pk}",
         enterprise=rectification.finding.record.task.enterprise,

@@ -29,4 +29,21 @@ def record_pdf(request, pk):
     )
 
 
-urlpatterns = [path("records/<int:pk>/pdf/", record_pdf, name="record-pdf")]
+@login_required
+def paper_pdf(request, pk):
+    """An enforcement paper's PDF, to whoever may see its record (rendered here if the worker has not yet)."""
+    from ..access import paper_for_user
+    from ..paper_pdf import store_paper_pdf
+
+    paper = paper_for_user(user=request.user, paper_id=pk)
+    if not paper.pdf_path or not private_file(paper.pdf_path).exists():
+        store_paper_pdf(paper)
+    return FileResponse(
+        private_file(paper.pdf_path).open("rb"), content_type="application/pdf", filename=f"paper-{paper.pk}.pdf"
+    )
+
+
+urlpatterns = [
+    path("records/<int:pk>/pdf/", record_pdf, name="record-pdf"),
+    path("papers/<int:pk>/pdf/", paper_pdf, name="paper-pdf"),
+]

@@ -57,7 +57,26 @@ def verify_record(request, token):
     return _public(render(request, "inspections/public/verify_record.html", context))
 
 
+@never_cache
+def verify_paper(request, token):
+    """Anyone holding an enforcement paper checks that the platform issued it and that it is unchanged."""
+    verification = {"found": False}
+    if len(token) <= TOKEN_MAX_CHARS:
+        try:
+            paper_id, token_hash = qrtokens.read_paper_token(token)
+        except qrtokens.TokenError:
+            pass
+        else:
+            verification = selectors.paper_verify(paper_id=paper_id, token_hash=token_hash)
+    if verification["found"]:
+        from ..paper_pdf import paper_title
+
+        verification["title"] = paper_title(verification["paper"])
+    return _public(render(request, "inspections/public/verify_paper.html", {"v": verification}))
+
+
 urlpatterns = [
     path("verify/inspection/<str:token>/", verify_inspection, name="verify-inspection"),
     path("verify/record/<str:token>/", verify_record, name="verify-record"),
+    path("verify/paper/<str:token>/", verify_paper, name="verify-paper"),
 ]
