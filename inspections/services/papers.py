@@ -26,13 +26,17 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
 
 
 def paper_number_take(*, agency, year: int) -> int:
-    """The agency's next number of ``year``: the counter row is created if missing (a concurrent twin's insert
-    is waited for and skipped, ON CONFLICT DO NOTHING) and then locked until the caller's transaction ends,
-    so two papers never share a number and a rolled-back paper gives its number back."""
+    """The agency's next number of ``year``: the counter row is locked (SELECT ... FOR UPDATE) until the
+    caller's transaction ends, so two papers never share a number and a rolled-back paper gives its number
+    back. The year's first paper creates the row (a concurrent twin's insert is waited for and skipped,
+    ON CONFLICT DO NOTHING) and then locks it the same way."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("paper_number_take must run inside the transaction that creates the paper")
-    PaperCounter.objects.bulk_create([PaperCounter(agency_id=agency.pk, year=year)], ignore_conflicts=True)
-    counter = PaperCounter.objects.select_for_update().get(agency_id=agency.pk, year=year)
+    counters = PaperCounter.objects.select_for_update().filter(agency_id=agency.pk, year=year)
+    counter = counters.first()
+    if counter is None:  # the agency's first paper of the year
+        PaperCounter.objects.bulk_create([PaperCounter(agency_id=agency.pk, year=year)], ignore_conflicts=True)
+        counter = counters.get()
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
