@@ -3,9 +3,20 @@ change goes through the services, which refuse to touch a finalised record."""
 
 from django.contrib import admin
 
-from audit.admin_mixins import ReadOnlyModelAdmin
+from audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
 
-from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
+from .models import (
+    AgencyPaperPrefix,
+    CheckIn,
+    Finding,
+    InspectionRecord,
+    Paper,
+    PaperCounter,
+    Photo,
+    RecordItem,
+    Rectification,
+    Signature,
+)
 
 
 class RecordItemInline(admin.TabularInline):
@@ -66,3 +77,28 @@ class SignatureAdmin(ReadOnlyModelAdmin):
 @admin.register(Photo)
 class PhotoAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "content_type", "width", "height", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Paper)
+class PaperAdmin(ReadOnlyModelAdmin):
+    """The enforcement papers: issued by the services, never edited (their hash would no longer match)."""
+
+    list_display = ["number", "kind", "agency", "enterprise", "record", "issued_at"]
+    list_filter = ["kind", "year", "agency"]
+    search_fields = ["number", "enterprise__name", "enterprise__uscc", "content_hash"]
+
+
+@admin.register(PaperCounter)
+class PaperCounterAdmin(ReadOnlyModelAdmin):
+    list_display = ["agency", "year", "last"]
+    list_filter = ["year"]
+    search_fields = ["agency__name", "agency__code"]
+
+
+@admin.register(AgencyPaperPrefix)
+class AgencyPaperPrefixAdmin(AuditedModelAdmin):
+    """The agency's short name in its paper numbers (e.g. 烟市监检): set by the administrator, audited."""
+
+    list_display = ["agency", "prefix"]
+    search_fields = ["agency__name", "agency__code", "prefix"]
+    autocomplete_fields = ["agency"]

@@ -215,3 +215,31 @@ def test_an_approval_form_without_a_record_is_for_its_agency_only(city, visit, s
     for outsider in (city.ecology_officer, enterprise_user(EnterpriseFactory())):
         client.force_login(outsider)
         assert client.get(f"/papers/{form.pk}/pdf/").status_code == 404
+
+
+def test_a_recheck_visit_concluded_gives_each_rechecked_finding_its_opinion(city, visit):
+    # The re-check visit's record stands in for itself here: its plan is the re-check plan of the finding.
+    record = finalised(city, visit)
+    finding = Finding.objects.get()
+    plan = visit.plans.get(agency=city.ecology)
+    Finding.objects.filter(pk=finding.pk).update(severity="serious", status="recheck", recheck_plan=plan)
+    from inspections.services.papers import recheck_opinions_issue_on_site
+
+    with transaction.atomic():
+        (opinion,) = recheck_opinions_issue_on_site(actor=city.ecology_officer, record=record)
+        assert recheck_opinions_issue_on_site(actor=city.ecology_officer, record=record) == [opinion]  # rerun
+    assert opinion.agency == city.ecology and opinion.content["method"] == "现场复查"
+    assert opinion.content["accepted"] is False  # the matter is still not compliant on the re-check record
+
+
+def test_the_outbox_handler_renders_and_stores_the_paper(city, visit, settings, tmp_path):
+    from outbox.registry import get_handler
+
+    settings.MEDIA_ROOT = tmp_path
+    finalised(city, visit)
+    paper = Paper.objects.get(kind="results_notice")
+    get_handler("inspections.render_paper_pdf")(paper_id=paper.pk)
+    first = Paper.objects.get(pk=paper.pk).pdf_path
+    get_handler("inspections.render_paper_pdf")(paper_id=paper.pk)  # rerunnable: replaces the file
+    assert Paper.objects.get(pk=paper.pk).pdf_path != first
+    get_handler("inspections.render_paper_pdf")(paper_id=10**9)  # gone: logged, no error
