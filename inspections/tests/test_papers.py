@@ -9,7 +9,7 @@ from django.test import Client
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import OfficerFactory
+from accounts.tests.factories import JusticeBureauFactory, JusticeUserFactory, OfficerFactory
 from audit.models import AuditEntry
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from inspections import qrtokens
@@ -171,7 +171,13 @@ def test_papers_are_listed_on_the_record_pages_and_downloaded_only_by_who_may_se
     client.force_login(owner)
     assert notice.number in client.get(f"/enterprise/records/{record.pk}/").content.decode()
     assert client.get(f"/papers/{notice.pk}/pdf/").status_code == 200
-    for outsider in (city.emergency_officer, enterprise_user(EnterpriseFactory())):
+    fushan = JusticeBureauFactory(code="fs-justice", name="福山区司法局", level="district", division="370611")
+    client.force_login(JusticeUserFactory(agency=fushan))  # the justice bureau of the enterprise's district
+    assert notice.number in client.get(f"/justice/records/{record.pk}/").content.decode()
+    assert client.get(f"/papers/{notice.pk}/pdf/").status_code == 200
+    zhifu = JusticeBureauFactory(code="zf-justice", name="芝罘区司法局", level="district", division="370602")
+    outsiders = (city.emergency_officer, enterprise_user(EnterpriseFactory()), JusticeUserFactory(agency=zhifu))
+    for outsider in outsiders:
         client.force_login(outsider)
         assert client.get(f"/papers/{notice.pk}/pdf/").status_code == 404
     anonymous = Client().get(f"/papers/{notice.pk}/pdf/")
