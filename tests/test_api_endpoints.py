@@ -323,6 +323,17 @@ class Case:
         return f"{self.name}:{self.method}"
 
 
+def _stored_paper(w):
+    """The results notice of the world's finalised record, its PDF rendered (as the worker would)."""
+    from inspections.models import Paper
+    from inspections.paper_pdf import store_paper_pdf
+
+    paper = Paper.objects.get(record=w.final, kind="results_notice")
+    if not paper.pdf_path:
+        store_paper_pdf(paper)
+    return paper
+
+
 def listed(key):
     return lambda w, r: key(w) not in _ids(r)
 
@@ -606,6 +617,28 @@ CASES = [
         "market",
         lambda w: ({"pk": w.stored_pdf().pk}, None),
         happy=lambda w, r: b"".join(r.streaming_content).startswith(b"%PDF"),
+    ),
+    Case(
+        "api-record-papers",
+        "get",
+        "market",
+        lambda w: ({"pk": w.final.pk}, None),
+        happy=lambda w, r: [p["kind"] for p in r.json()] == ["results_notice", "rectification_order"],
+    ),
+    Case(
+        "api-paper-pdf",
+        "get",
+        "market",
+        lambda w: ({"pk": _stored_paper(w).pk}, None),
+        happy=lambda w, r: b"".join(r.streaming_content).startswith(b"%PDF"),
+    ),
+    Case(
+        "api-verify-paper",
+        "get",
+        "account",
+        lambda w: ({"token": qrtokens.paper_verify_path(_stored_paper(w)).rstrip("/").rsplit("/", 1)[1]}, None),
+        kind="public",
+        happy=lambda w, r: r.json()["found"] and r.json()["unchanged"],
     ),
     Case(
         "api-record-item",
