@@ -120,11 +120,13 @@ def _record_ref(record) -> dict:
     return {"record": record.pk, "visit_date": record.task.visit_date.isoformat(), "record_hash": record.content_hash}
 
 
-def results_notice_issue(*, actor, record: InspectionRecord) -> Paper:
+def results_notice_issue(*, actor, record: InspectionRecord) -> Paper | None:
     """检查结果告知书: what the joint visit found, to the enterprise, from the lead agency, once the record is final."""
     task = record.task
     agencies = _record_agencies(record)
-    issuer = task.lead_agency or agencies[0]
+    issuer = task.lead_agency or (agencies[0] if agencies else None)
+    if issuer is None:  # a visit always has a lead agency; without any agency there is nobody to issue it
+        return None
     items = record.items.select_related("matter").order_by("matter__code")
     findings = record.findings.select_related("item__matter", "agency").order_by("id")
     content = {
@@ -242,11 +244,12 @@ def recheck_opinions_issue_on_site(*, actor, record: InspectionRecord) -> list[P
 def papers_on_record_final(*, actor, record: InspectionRecord) -> list[Paper]:
     """What finalising a record issues, in its transaction: the results notice, the rectification orders of
     its findings, and the re-check opinions if the visit re-checked earlier findings."""
-    return [
+    papers = [
         results_notice_issue(actor=actor, record=record),
         *rectification_orders_issue(actor=actor, record=record),
         *recheck_opinions_issue_on_site(actor=actor, record=record),
     ]
+    return [p for p in papers if p is not None]
 
 
 def approval_form_issue(*, actor, agency, enterprise, subject: str, content: dict) -> Paper:
