@@ -196,6 +196,18 @@ class WorkdayCalendar:
             return False
         return d.weekday() < 5
 
+    def add_workdays(self, d: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``d`` (``d`` itself not counted), e.g. a deadline of "within 5 working
+        days" of a complaint received on ``d`` (the complaints' deadlines)."""
+        d = _as_date(d)
+        if n < 0:
+            raise ValueError("n must not be negative")
+        while n:
+            d += dt.timedelta(days=1)
+            if self.is_workday(d):
+                n -= 1
+        return d
+
     def is_holiday(self, d: dt.date) -> bool:
         """Whether ``d`` is listed as a public-holiday day off (a plain weekend is not a holiday)."""
         return _as_date(d) in self._holidays

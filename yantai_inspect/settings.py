@@ -185,6 +185,21 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No URL serves MEDIA_ROOT: uploads are streamed by views after an access check. The prefix exists only
 # because Django's test live server expects one; nothing is routed there.
 MEDIA_URL = "/private-media-is-not-served/"
+# Complaints (行为云监督), in working days of the platform's calendar (plans.workdays), as Shandong's 12345
+# hotline rules set them: handling starts within 1, a reply within 5, one extension of at most 10 with a
+# reason, a misrouted complaint returned within 2.
+COMPLAINT_ACCEPT_WORKDAYS = env_int("COMPLAINT_ACCEPT_WORKDAYS", 1)
+COMPLAINT_REPLY_WORKDAYS = env_int("COMPLAINT_REPLY_WORKDAYS", 5)
+COMPLAINT_EXTENSION_MAX_WORKDAYS = env_int("COMPLAINT_EXTENSION_MAX_WORKDAYS", 10)
+COMPLAINT_RETURN_WORKDAYS = env_int("COMPLAINT_RETURN_WORKDAYS", 2)
+# The 12345 enterprise hotline (政企通): complaints are posted to HOTLINE_URL from the outbox, signed with
+# HMAC-SHA256 under HOTLINE_SECRET; its status updates come back signed with the same secret. No URL: nothing
+# is sent (the delivery waits). No default secret in production (none: nothing is sent or accepted).
+HOTLINE_URL = env_str("HOTLINE_URL", "")
+HOTLINE_SECRET = env_str("HOTLINE_SECRET", "" if PRODUCTION else "dev-hotline-secret")
+HOTLINE_TIMEOUT_SECONDS = env_int("HOTLINE_TIMEOUT_SECONDS", 10)
+# An inbound update whose timestamp is further than this from now is refused (with the nonces, replays).
+HOTLINE_MAX_SKEW_SECONDS = env_int("HOTLINE_MAX_SKEW_SECONDS", 300)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # A photo's pixel count is read from its header and refused above this before anything is decoded: a few
@@ -324,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "whitelist-proposals": {"task": "credit.tasks.whitelist_proposals", "schedule": crontab(hour=2, minute=30)},
+    "complaints-deadlines": {
+        "task": "complaints.tasks.complaints_deadlines_check",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {
