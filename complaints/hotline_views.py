@@ -19,9 +19,14 @@ BODY_MAX = 64 * 1024
 @csrf_exempt
 @require_POST
 def hotline_updates(request):
-    body = request.body[: BODY_MAX + 1]
-    if len(body) > BODY_MAX:
+    if not (request.headers.get(hotline.TIMESTAMP_HEADER) and request.headers.get(hotline.SIGNATURE_HEADER)):
+        return JsonResponse({"error": "unsigned"}, status=401)
+    if request.content_type != "application/json":  # (a form body is already read by the input middleware)
+        return JsonResponse({"error": "application/json expected"}, status=415)
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit() or int(length) > BODY_MAX:
         return JsonResponse({"error": "too large"}, status=413)
+    body = request.body
     try:
         message = hotline.hotline_verify(body=body, timestamp=request.headers.get(hotline.TIMESTAMP_HEADER),
                                          signature=request.headers.get(hotline.SIGNATURE_HEADER))

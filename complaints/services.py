@@ -258,6 +258,27 @@ def complaint_return(*, actor, complaint: Complaint, to_bureau, reason: str) -> 
     return complaint
 
 
+def complaint_act(*, actor, complaint, data: dict) -> Complaint:
+    """One handling step by name, for the page and the API alike (each calls its service)."""
+    action, note = data.get("action"), data.get("note") or ""
+    if action == "accept":
+        return complaint_accept(actor=actor, complaint=complaint, note=note)
+    if action == "investigate":
+        return complaint_investigate(actor=actor, complaint=complaint, note=note)
+    if action in ("uphold", "dismiss"):
+        return complaint_decide(actor=actor, complaint=complaint, upheld=action == "uphold", outcome=note)
+    if action == "close":
+        return complaint_close(actor=actor, complaint=complaint, note=note)
+    if action == "extend":
+        return complaint_extend(actor=actor, complaint=complaint, workdays=data.get("workdays") or 0,
+                                          reason=note)
+    if action == "return":
+        if data.get("to_bureau") is None:
+            raise DomainError(_("Choose another justice bureau."), field="to_bureau")
+        return complaint_return(actor=actor, complaint=complaint, to_bureau=data["to_bureau"], reason=note)
+    raise DomainError(_("Unknown action."), field="action")
+
+
 # -- the hotline's side -----------------------------------------------------------------------------------
 
 HOTLINE_STEPS = {

@@ -136,6 +136,7 @@ class HotlineSimulator:
         return result
 
     def send_twice(self, update: dict):
+        time.sleep(0.5)  # after its answer has reached the platform, as a real hotline's callback would
         for _ in range(2):
             with contextlib.suppress(OSError):
                 self.post_update(update)

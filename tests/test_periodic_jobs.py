@@ -44,7 +44,8 @@ class DueCity:
       PDF waiting in the outbox;
     - a food licence expiring on 15 June (within the month's warning window);
     - an officer's enforcement certificate expiring on 20 June (within the month's warning window);
-    - a grade-A enterprise with nothing against it in 12 months (a whitelist candidate)."""
+    - a grade-A enterprise with nothing against it in 12 months (a whitelist candidate);
+    - a complaint received on 25 May and never handled (overdue)."""
 
     def __init__(self, clock):
         city = self.city = City()
@@ -91,6 +92,14 @@ class DueCity:
         # a grade-A enterprise with a clean year: a whitelist candidate
         self.good = EnterpriseFactory()
         CreditProfile.objects.create(enterprise=self.good, grade="A")
+        # a complaint received on 25 May, never handled: its reply was due on 1 June (already with the hotline)
+        from complaints.models import Complaint
+        from complaints.services import complaint_file
+        from enterprises.tests.factories import enterprise_user
+
+        self.complaint = complaint_file(actor=enterprise_user(city.enterprise), kind="conduct", text="态度恶劣")
+        OutboxMessage.objects.filter(handler="complaints.hotline_deliver").update(status=OutboxMessage.Status.DONE)
+        Complaint.objects.filter(pk=self.complaint.pk).update(hotline_delivery=Complaint.Delivery.DELIVERED)
         clock.move_to(NOW)
 
     def _lead_plan(self, day):
@@ -142,7 +151,14 @@ def did_propose_the_candidate(world, result):
     assert WhitelistEntry.objects.get().enterprise == world.good
 
 
+def did_flag_the_overdue_complaint(world, result):
+    world.complaint.refresh_from_db()
+    assert result is None or result == 1
+    assert world.complaint.overdue_since == TODAY
+
+
 FIRST_RUN = {
+    "complaints-deadlines": did_flag_the_overdue_complaint,
     "outbox-drain": did_render_the_pdf,
     "plans-daily-checks": did_fix_remind_and_expire,
     "findings-overdue-check": did_flag_the_overdue_finding,

@@ -5,6 +5,7 @@ from django.urls import path
 from accounts import api as accounts_api
 from accounts import register_api
 from catalogue import api as catalogue_api
+from complaints import api as complaints_api
 from complaints import hotline_views
 from credit import api as credit_api
 from credit import whitelist_api
@@ -16,6 +17,9 @@ from plans import api as plans_api
 urlpatterns = [
     # The 12345 hotline's status updates: authenticated by HMAC over the body, not by a user.
     path("hotline/updates/", hotline_views.hotline_updates, name="api-hotline-updates"),
+    path("complaints/", complaints_api.ComplaintListApi.as_view(), name="api-complaints"),
+    path("complaints/<int:pk>/", complaints_api.ComplaintDetailApi.as_view(), name="api-complaint-detail"),
+    path("complaints/<int:pk>/action/", complaints_api.ComplaintActionApi.as_view(), name="api-complaint-action"),
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
     path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),

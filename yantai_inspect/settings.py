@@ -397,6 +397,10 @@ SPECTACULAR_SETTINGS = {
         "CapExemptionEnum": "plans.models.Plan.CapExemption",
         # what a filing may claim (a re-check is set by the platform)
         "CapExemptionInputEnum": "plans.api.filing.CAP_EXEMPTION_INPUT_CHOICES",
+        "ComplaintKindEnum": "complaints.models.Complaint.Kind",
+        "ComplaintSourceEnum": "complaints.models.Complaint.Source",
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "HotlineDeliveryEnum": "complaints.models.Complaint.Delivery",
     },
 }
 

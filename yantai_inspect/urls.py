@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("plans.urls_random")),
     path("", include("inspections.urls")),
     path("", include("credit.whitelist_views")),
+    path("", include("complaints.views")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("portals.audit_urls")),
     path("notifications/", include("notifications.urls")),

@@ -159,7 +159,7 @@ def test_the_simulator_answers_twice_over_http_and_the_second_is_a_replay(live_s
             if len(simulator.sent_updates) == 2:
                 break
             time.sleep(0.1)
-        assert sorted(code for code, _ in simulator.sent_updates) == [200, 409]
+        assert sorted(code for code, _ in simulator.sent_updates) == [200, 409], simulator.sent_updates
         complaint.refresh_from_db()
         assert complaint.status == Complaint.Status.ACCEPTED
         assert complaint.hotline_delivery == Complaint.Delivery.DELIVERED

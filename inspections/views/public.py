@@ -26,7 +26,8 @@ def _public(response):
 @never_cache
 def verify_inspection(request, token):
     result = inspection_verification(token) if len(token) <= TOKEN_MAX_CHARS else {"registered": False}
-    context = {"result": result}
+    # The token goes with a complaint about an unregistered inspection (complaints' form, ?code=).
+    context = {"result": result, "token": token[:TOKEN_MAX_CHARS]}
     if result["registered"]:
         context["is_today"] = result["visit_date"] == timezone.localdate().isoformat()
     return _public(render(request, "inspections/public/verify_inspection.html", context))
