@@ -26,7 +26,7 @@ class Complaint(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", _("Accepted for handling")
         INVESTIGATING = "investigating", _("Investigating")
         UPHELD = "upheld", _("Upheld")
         NOT_UPHELD = "not_upheld", _("Not upheld")

@@ -8,7 +8,8 @@ from accounts.tests.factories import AdminUserFactory, JusticeUserFactory, Offic
 
 pytestmark = pytest.mark.django_db
 MODELS = sorted(f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry)
-OURS = {"accounts", "audit", "outbox", "notifications", "catalogue", "enterprises", "credit", "plans", "inspections"}
+OURS = {"accounts", "audit", "outbox", "notifications", "catalogue", "enterprises", "credit", "plans", "inspections",
+        "complaints"}
 
 
 def test_every_model_of_ours_is_in_the_admin():

@@ -168,6 +168,13 @@ class World:
 
     # -- recusal (回避) and random checks (双随机、一公开) --
 
+    # -- complaints (行为云监督) --
+    @cached_property
+    def complaint(self):
+        from complaints.services import complaint_file
+
+        return complaint_file(actor=self.account, kind="conduct", text="索要财物", task=self.visit)
+
     @cached_property
     def recusal_plan(self) -> Plan:
         return self.later_plan(officers=[self.market, self.city.market_officer2])
@@ -832,6 +839,38 @@ CASES = [
         lambda w: ({}, {"plan": w.recusal_plan.pk, "officer": w.city.market_officer2.username, "reason": "纠纷"}),
         ok=201,
         happy=lambda w, r: r.json()["status"] == "pending",
+    ),
+    Case(
+        "api-complaints",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.complaint else None,
+        kind="scoped",
+        happy=lambda w, r: w.complaint.pk in _ids(r),
+        absent=listed(lambda w: w.complaint.pk),
+    ),
+    Case(
+        "api-complaints",
+        "post",
+        "account",
+        lambda w: ({}, {"kind": "not_scanned", "text": "未扫码进入", "task": w.visit.pk}),
+        ok=201,
+        happy=lambda w, r: r.json()["status"] == "received" and r.json()["hotline_delivery"] == "pending",
+    ),
+    Case(
+        "api-complaint-detail",
+        "get",
+        "account",
+        lambda w: ({"pk": w.complaint.pk}, None),
+        happy=lambda w, r: [s["action"] for s in r.json()["steps"]] == ["file"],
+    ),
+    Case(
+        "api-complaint-action",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.complaint.pk}, {"action": "accept"}),
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "accepted",
     ),
     Case(
         "api-recusal-decide",

@@ -17,9 +17,9 @@ from .test_record import finalised
 
 pytestmark = pytest.mark.django_db
 
-COMPLAINTS = ("You may complain about an inspection or an officer's conduct. Complaints online on this platform are "
-              "not open yet; until then call the 12345 government–enterprise hotline (政企通), which passes them to "
-              "the justice bureau.")
+COMPLAINTS = ("You may complain about an inspection or an officer's conduct, on this platform (your portal's "
+              "Complaints page) or by calling the 12345 government–enterprise hotline (政企通); both reach the "
+              "justice bureau.")
 
 
 def rights_of(page: str) -> str:
@@ -38,7 +38,7 @@ def test_the_notice_page_shows_the_rights_with_the_register_and_the_visit_page(c
     rights = rights_of(page)
     assert 'href="/public/certificates/"' in rights and 'href="/public/register/"' in rights
     assert f'href="/enterprise/visits/{visit.pk}/"' in rights and 'href="/public/matters/"' in rights
-    assert "12345" in rights and "/complaints/" not in rights  # no dead link before the complaints app
+    assert "12345" in rights and 'href="/enterprise/complaints/"' in rights
     assert 'class="muted small matter-version"' in page  # each matter's version in force
 
 

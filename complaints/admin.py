@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from audit.admin_mixins import ReadOnlyModelAdmin
+
+from .models import Complaint, ComplaintPhoto, ComplaintStep, HotlineInbound
+
+
+class StepInline(admin.TabularInline):
+    model = ComplaintStep
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "status", "actor_repr", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyModelAdmin):
+    """Complaints change only through their services (the bureau's pages, the API, the hotline); the admin
+    reads them, with their steps and the 12345 delivery."""
+
+    list_display = ["id", "enterprise", "kind", "status", "justice_bureau", "received_on", "reply_due",
+                    "overdue_since", "hotline_delivery"]
+    list_filter = ["status", "kind", "hotline_delivery"]
+    list_select_related = ["enterprise", "justice_bureau"]
+    search_fields = ["=hotline_ticket", "=enterprise__uscc", "enterprise__name"]
+    readonly_fields = [f.name for f in Complaint._meta.fields]
+    inlines = [StepInline]
+
+
+@admin.register(HotlineInbound)
+class HotlineInboundAdmin(ReadOnlyModelAdmin):
+    list_display = ["update_id", "complaint", "received_at"]
+    readonly_fields = [f.name for f in HotlineInbound._meta.fields]
+    search_fields = ["=update_id"]
+
+
+@admin.register(ComplaintStep)
+class ComplaintStepAdmin(ReadOnlyModelAdmin):
+    list_display = ["complaint", "action", "status", "actor_repr", "at"]
+    list_select_related = ["complaint"]
+    search_fields = ["=action", "actor_repr"]
+    readonly_fields = [f.name for f in ComplaintStep._meta.fields]
+
+
+@admin.register(ComplaintPhoto)
+class ComplaintPhotoAdmin(ReadOnlyModelAdmin):
+    list_display = ["complaint", "content_type", "size", "created_at"]
+    search_fields = ["=sha256"]
+    readonly_fields = [f.name for f in ComplaintPhoto._meta.fields]
