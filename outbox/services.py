@@ -85,3 +85,11 @@ def outbox_drain(*, limit: int = 500) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for pk in due if outbox_run_message(pk))
+
+
+def outbox_rearm(*, handler: str) -> int:
+    """Give the messages of ``handler`` that ran out of attempts a new round (one UPDATE): for work that must
+    never be lost, such as a complaint's delivery to the 12345 hotline, rearmed by its daily job."""
+    return OutboxMessage.objects.filter(handler=handler, status=OutboxMessage.Status.FAILED).update(
+        status=OutboxMessage.Status.PENDING, attempts=0, available_at=timezone.now()
+    )

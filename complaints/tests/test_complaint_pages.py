@@ -119,3 +119,21 @@ def test_the_lists_take_a_fixed_number_of_queries(scene, client, who, url):
     for _ in range(6):
         file(scene, officer=scene.officer)
     assert count() == small
+
+
+def test_a_photo_goes_through_the_upload_rules(scene, client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 20, 20)).save(out, format="JPEG")
+    client.force_login(scene.user)
+    response = client.post("/enterprise/complaints/new/", {
+        "kind": "conduct", "text": "现场照片", "photo": SimpleUploadedFile("a.jpg", out.getvalue(), "image/jpeg")})
+    assert response.status_code == 302
+    assert Complaint.objects.get().photos.get().content_type == "image/jpeg"
+    response = client.post("/enterprise/complaints/new/", {
+        "kind": "conduct", "text": "不是图片", "photo": SimpleUploadedFile("a.jpg", b"not an image", "image/jpeg")})
+    assert response.status_code == 200 and Complaint.objects.count() == 1

@@ -170,3 +170,20 @@ def test_the_simulator_answers_twice_over_http_and_the_second_is_a_replay(live_s
         assert complaint.status == Complaint.Status.INVESTIGATING
     finally:
         simulator.stop()
+
+
+def test_a_delivery_that_ran_out_of_attempts_gets_a_new_round_daily(scene, hotline):
+    from complaints.tasks import complaints_deadlines_check
+
+    hotline.control(fail=1)
+    complaint, message = filed(scene)
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=7)  # the outbox's last attempt
+    assert not run(message)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    complaints_deadlines_check.apply()
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING and message.attempts == 0
+    assert run(message)
+    complaint.refresh_from_db()
+    assert complaint.hotline_delivery == Complaint.Delivery.DELIVERED and len(hotline.tickets) == 1
