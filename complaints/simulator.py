@@ -5,7 +5,8 @@ real HTTP on localhost.
 checking the signature. It can be told (``POST /control/`` or the methods) to fail the next N posts (503),
 to be slow on the next N (it files, then answers after ``slow_seconds``: the caller times out), or to answer
 twice (it also posts its "accepted" update back twice, with the same update id). ``push_update`` posts a
-signed status update to the platform's ``callback_url``. ``GET /deliveries/`` lists what it holds."""
+signed status update to the platform's ``callback_url`` (over HTTP: ``POST /push/`` with ``{"key", "status",
+"note"}``). ``GET /deliveries/`` lists what it holds."""
 
 import contextlib
 import json
@@ -60,6 +61,11 @@ class HotlineSimulator:
                 if self.path.rstrip("/") == "/control":
                     simulator.control(**json.loads(body or b"{}"))
                     return self._answer(200, {"ok": True})
+                if self.path.rstrip("/") == "/push":  # {"key", "status", "note"}: post a signed update back
+                    order = json.loads(body or b"{}")
+                    code, answer = simulator.push_update(key=order.get("key", ""), status=order.get("status", ""),
+                                                         note=order.get("note", ""))
+                    return self._answer(200, {"platform_status": code, "platform_answer": answer})
                 if self.path.rstrip("/") != "/complaints":
                     return self._answer(404, {"error": "not found"})
                 code, data, slow, twice = simulator.receive(body, self.headers)

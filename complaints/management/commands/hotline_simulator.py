@@ -17,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, port, callback, **options):
         simulator = HotlineSimulator(secret=settings.HOTLINE_SECRET, port=port, callback_url=callback)
         self.stdout.write(f"12345 hotline simulator: HOTLINE_URL={simulator.url}  (control: POST /control/ "
-                          f'{{"fail": N, "slow": N, "slow_seconds": S, "twice": N}}; GET /deliveries/)')
+                          f'{{"fail": N, "slow": N, "slow_seconds": S, "twice": N}}; '
+                          f'POST /push/ {{"key", "status", "note"}}; GET /deliveries/)')
         try:
             simulator.server.serve_forever()
         except KeyboardInterrupt:
