@@ -318,3 +318,16 @@ def test_the_filing_warning_says_what_is_known_of_an_unknown_year():
         warning = calendar_warning(D(2026, 12, 20), D(2027, 1, 20))
     assert "2027" in warning
     assert "补休" in warning and "调休" in warning
+
+
+def test_add_workdays_skips_holidays_and_counts_makeup_working_days():
+    from plans.workdays import default_calendar
+
+    calendar = default_calendar()
+    # 2026: 1-7 October off for National Day, Saturday 10 October a make-up working day
+    assert calendar.add_workdays(dt.date(2026, 9, 30), 0) == dt.date(2026, 9, 30)
+    assert calendar.add_workdays(dt.date(2026, 9, 30), 1) == dt.date(2026, 10, 8)
+    assert calendar.add_workdays(dt.date(2026, 9, 30), 3) == dt.date(2026, 10, 10)
+    assert calendar.add_workdays(dt.date(2026, 10, 3), 1) == dt.date(2026, 10, 8)  # from a holiday
+    with pytest.raises(ValueError):
+        calendar.add_workdays(dt.date(2026, 9, 30), -1)
