@@ -1,5 +1,7 @@
 """The cap policy's form (检查频次上限): one row per grade tier, and agencies' own caps one per line."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,10 @@ from .policy import CapTier, OverCap
 LIMIT_HELP = _("Empty: no cap.")
 
 
+# The over-cap decision as a justice bureau writes it in Chinese.
+OVER_CAP_WORDS = {"拒绝": OverCap.REFUSE, "送审": OverCap.REVIEW, "转审": OverCap.REVIEW}
+
+
 class CapPolicyForm(forms.Form):
     effective_from = forms.DateField(label=_("In force from"), widget=DateInput())
     note = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000,
@@ -18,7 +24,7 @@ class CapPolicyForm(forms.Form):
         label=_("Caps of named agencies (one per line: agency code, grade, visits or -, refuse or review)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "yt-market B 3 refuse"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. yt-market, B, 3, refuse")}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -42,14 +48,15 @@ class CapPolicyForm(forms.Form):
         and the service checks the rules."""
         parsed = []
         for number, line in enumerate((self.cleaned_data.get("overrides") or "").splitlines(), start=1):
-            words = line.split()
+            # words apart by spaces or commas (, ，、); the over-cap word in English or Chinese (拒绝, 送审)
+            words = [OVER_CAP_WORDS.get(w, w) for w in re.split(r"[\s,，、]+", line.strip()) if w]
             if not words:
                 continue
             if len(words) not in (3, 4) or words[1] not in CapTier.values or (
                     len(words) == 4 and words[3] not in OverCap.values):
                 raise forms.ValidationError(_("Line %(n)d: write agency code, grade, visits or -, refuse or review.")
                                             % {"n": number})
-            if words[2] == "-":
+            if words[2] in ("-", "不限"):
                 limit = None
             elif words[2].isdigit() and int(words[2]) <= 366:
                 limit = int(words[2])

@@ -87,9 +87,10 @@ def agency_recusal_detail(request, pk):
 
 def _targets(enterprise):
     plans = recusal.plans_open_to_recusal(enterprise=enterprise, today=timezone.localdate())
+    not_fixed = _("date not fixed")  # outside the f-string, where makemessages finds it
     return [
         (f"{plan.pk}:{officer.pk}",
-         f"{plan.joint_task.visit_date.isoformat() if plan.joint_task_id else _('date not fixed')} · "
+         f"{plan.joint_task.visit_date.isoformat() if plan.joint_task_id else not_fixed} · "
          f"{plan.agency.name} · {officer}({officer.certificate_number})")
         for plan in plans for officer in plan.officers.all()
     ]
