@@ -57,6 +57,15 @@ def require_inspecting_officer(user):
     return agency
 
 
+def require_agency_head(user):
+    """The head (负责人) of an agency (``User.is_agency_head``, an officer): approves its plans (检查审批).
+    Returns the agency."""
+    agency = require_officer(user)
+    if not user.is_agency_head:
+        raise PermissionDenied(_("Only the head of the agency can do this."))
+    return agency
+
+
 def require_justice(user):
     """Staff of a justice bureau (司法局); returns the bureau."""
     require_portal(user, JUSTICE, message=_("Only the justice bureau can do this."))
@@ -97,6 +106,7 @@ def portal_required(*portals: str):
 
 
 agency_required = page_guard(require_officer)
+agency_head_required = page_guard(require_agency_head)
 justice_required = page_guard(require_justice)
 enterprise_required = page_guard(require_enterprise_account)
 
@@ -121,5 +131,6 @@ def api_permission(check, name: str) -> type[BasePermission]:
 
 
 IsOfficer = api_permission(require_officer, "IsOfficer")
+IsAgencyHead = api_permission(require_agency_head, "IsAgencyHead")
 IsJustice = api_permission(require_justice, "IsJustice")
 IsEnterpriseAccount = api_permission(require_enterprise_account, "IsEnterpriseAccount")

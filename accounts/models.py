@@ -52,6 +52,13 @@ class Agency(models.Model):
                     "public register. Only such agencies may file inspection plans."),
     )
     active = models.BooleanField(_("active"), default=True)
+    # 检查审批 (``plans.approval``): a routine plan filed by an officer waits for the head's approval before it
+    # takes part in matching; a green-channel inspection is approved by the head after the fact.
+    plans_need_head_approval = models.BooleanField(
+        _("plans need the head's approval"), default=False,
+        help_text=_("检查审批: routine plans filed by officers wait for the agency head's approval before matching; "
+                    "green-channel inspections are approved by the head after the fact."),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -106,6 +113,13 @@ class User(AbstractUser):
     # like ``Licence.expiry_warned_for``): a renewed certificate (new date) is warned about again.
     certificate_expiry_warned_for = models.DateField(null=True, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # 负责人: an officer who heads the agency. A flag on the officer rather than a role of its own: the head
+    # belongs to the agency, logs into the agency portal and sees its plans by every rule that holds for an
+    # officer; only the approval of plans (``accounts.access.require_agency_head``) is the head's alone.
+    is_agency_head = models.BooleanField(
+        _("agency head"), default=False,
+        help_text=_("负责人: approves the agency's plans when the agency requires it (检查审批)."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -117,6 +131,9 @@ class User(AbstractUser):
             ),
             models.UniqueConstraint(
                 fields=["certificate_number"], condition=~Q(certificate_number=""), name="unique_certificate_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_agency_head=False) | Q(role="officer"), name="agency_head_is_officer",
             ),
             models.CheckConstraint(
                 condition=Q(certificate_valid_from__isnull=True) | Q(certificate_valid_until__isnull=True)

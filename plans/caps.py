@@ -34,7 +34,7 @@ EXEMPT_URGENT_CATEGORIES = (
     Plan.UrgentCategory.HIGHER_ASSIGNMENT,
     Plan.UrgentCategory.STATE_COUNCIL_TOUR,
 )
-COUNTED_STATUSES = (Plan.Status.PENDING_REVIEW, *Plan.SERVED)
+COUNTED_STATUSES = (Plan.Status.PENDING_REVIEW, Plan.Status.PENDING_APPROVAL, *Plan.SERVED)
 
 
 def exempt_q() -> Q:
@@ -170,7 +170,7 @@ def plan_cap_enforce(*, actor, plan: Plan, enterprise, today: dt.date) -> CapVer
             Notification.objects.filter(dedupe_key__in=[f"invitation:{pk}" for pk in invitations]).delete()
             Invitation.objects.filter(pk__in=invitations).delete()
         enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id)
-    if not plan.urgent:
+    if plan.status == Plan.Status.PENDING_REVIEW:  # a plan awaiting its head is sent on by the head's approval
         from .services.reviews import _notify_justice  # plans.services imports this module
 
         _notify_justice(plan, key="review", title=_("Plan over the yearly inspection cap awaits review"))

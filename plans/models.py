@@ -146,6 +146,7 @@ class Plan(models.Model):
 
     class Status(models.TextChoices):
         PENDING_REVIEW = "pending_review", _("Awaiting justice bureau review")
+        PENDING_APPROVAL = "pending_approval", _("Awaiting the agency head's approval")
         FILED = "filed", _("Filed")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -171,10 +172,21 @@ class Plan(models.Model):
         JUSTIFIED = "justified", _("Justified")
         UNJUSTIFIED = "unjustified", _("Not justified")
 
+    class HeadApproval(models.TextChoices):
+        """检查审批 (``plans.approval``): a routine plan waits for it (``Status.PENDING_APPROVAL``); a
+        green-channel inspection gets it after the fact, within ``GREEN_CHANNEL_APPROVAL_WORKDAYS``."""
+
+        NOT_NEEDED = "", _("Not needed")
+        PENDING = "pending", _("Awaiting the agency head's approval")
+        APPROVED = "approved", _("Approved by the agency head")
+        REJECTED = "rejected", _("Not approved by the agency head")
+
+    # Only a live plan takes part in matching (``plans.matching.load_states``): a plan awaiting the justice
+    # bureau's review or its head's approval does not.
     LIVE = (Status.FILED, Status.APPROVED)
     # The statuses in which the filing agency may still change its plan (officers) or withdraw it: every
     # status before the plan is decided against (rejected), given up (withdrawn) or carried out (done).
-    EDITABLE = (Status.PENDING_REVIEW, Status.FILED, Status.APPROVED)
+    EDITABLE = (Status.PENDING_REVIEW, Status.PENDING_APPROVAL, Status.FILED, Status.APPROVED)
     # Plans a visit serves (or served): the ones the statistics count.
     SERVED = (Status.FILED, Status.APPROVED, Status.DONE)
 
@@ -277,6 +289,21 @@ class Plan(models.Model):
     )
     cap_note = models.TextField(_("yearly cap"), blank=True)
 
+    # 检查审批 (``plans.approval``): the head's approval, a step in the plan's history (who, when, the opinion).
+    head_approval = models.CharField(
+        _("agency head's approval"), max_length=8, choices=HeadApproval.choices, blank=True,
+        default=HeadApproval.NOT_NEEDED,
+    )
+    head_approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    head_approval_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    head_approval_note = models.TextField(_("the head's opinion"), blank=True)
+    # A green-channel inspection still without its approval after the set working days, flagged to the justice
+    # bureau (the claim of ``plans.approval.green_channel_approvals_flag_overdue``: flagged once).
+    head_approval_flagged_at = models.DateTimeField(_("missing approval flagged at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("inspection plan")
         verbose_name_plural = _("inspection plans")
@@ -292,6 +319,10 @@ class Plan(models.Model):
             # The review queues, in their order.
             models.Index(fields=["status", "window_start", "id"], name="plan_status_window"),
             models.Index(fields=["post_review", "filed_at"], name="plan_post_review_filed"),
+            # The head's queue in its order, and the daily check of green-channel approvals: the few plans
+            # awaiting their head.
+            models.Index(fields=["agency", "filed_at", "id"], condition=models.Q(head_approval="pending"),
+                         name="plan_head_approval_queue"),
         ]
         constraints = [
             models.CheckConstraint(

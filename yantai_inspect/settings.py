@@ -444,6 +444,9 @@ PLAN_WINDOW_MAX_DAYS = env_int("PLAN_WINDOW_MAX_DAYS", 60)
 PLAN_HORIZON_DAYS = env_int("PLAN_HORIZON_DAYS", 366)
 # An enterprise's busy periods keep routine visits away: at most this many busy days in any 365 days.
 BUSY_DAYS_MAX_PER_YEAR = env_int("BUSY_DAYS_MAX_PER_YEAR", 60)
+# 检查审批: a green-channel inspection of an agency whose plans need the head's approval is approved by the head
+# within this many working days (plans.workdays) after its filing day, or flagged to the justice bureau.
+GREEN_CHANNEL_APPROVAL_WORKDAYS = env_int("GREEN_CHANNEL_APPROVAL_WORKDAYS", 3)
 INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
 # A campaign files one plan per enterprise, all or none, in one transaction: at most this many enterprises.
 CAMPAIGN_MAX_ENTERPRISES = env_int("CAMPAIGN_MAX_ENTERPRISES", 500)

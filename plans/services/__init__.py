@@ -2,6 +2,7 @@
 invitations, the justice bureau's reviews and the daily job. Each service checks its rule, writes its audit
 entry in the same transaction and leaves nothing half-written when it refuses."""
 
+from .approval import plan_head_decide
 from .daily import plans_daily_checks
 from .filing import (
     calendar_warning,
@@ -12,14 +13,16 @@ from .filing import (
     plan_withdraw,
 )
 from .invitations import invitation_decline
-from .reviews import plan_post_review, plan_review
+from .reviews import plan_enter_matching, plan_post_review, plan_review
 
 __all__ = [
     "calendar_warning",
     "campaign_size_check",
     "invitation_decline",
+    "plan_enter_matching",
     "plan_file",
     "plan_file_campaign",
+    "plan_head_decide",
     "plan_officers_set",
     "plan_post_review",
     "plan_review",

@@ -21,6 +21,7 @@ from enterprises.selectors import enterprises_for_user
 from notifications.services import notifications_resolve
 from yantai_inspect.errors import DomainError
 
+from ..approval import head_approval_needed, head_approval_requested
 from ..calendar import blocked_days, unknown_calendar_years
 from ..caps import plan_cap_enforce
 from ..matching import enterprise_reschedule, load_states, lock_enterprise, lock_enterprise_within
@@ -204,8 +205,11 @@ def plan_file(
         busy_periods=state.busy if state is not None else None,
     )
 
+    head_approval = head_approval_needed(actor=actor, agency=agency, urgent=urgent)  # 检查审批: plans.approval
     if urgent:
         status, post_review = Plan.Status.FILED, Plan.PostReview.PENDING
+    elif head_approval:  # the head first, then (on its approval) the justice bureau's review if needed
+        status, post_review = Plan.Status.PENDING_APPROVAL, Plan.PostReview.NOT_NEEDED
     elif whitelisted:
         status, post_review = Plan.Status.PENDING_REVIEW, Plan.PostReview.NOT_NEEDED
     else:
@@ -227,6 +231,7 @@ def plan_file(
         invitation=invitation,
         campaign=campaign,
         cap_exemption=cap_exemption,
+        head_approval=head_approval,
     )
     # The window's order (the table's check constraint) was checked by _check_window, which names the field;
     # the database still enforces it. Not checking it again here saves a query and its savepoint.
@@ -269,8 +274,9 @@ def plan_file(
         if plan.joint_task_id in changes["fixed"]:
             plan.joint_task.refresh_from_db()
         _invite_theme_agencies(actor=actor, plan=plan, today=today)
-    else:
+    elif status == Plan.Status.PENDING_REVIEW:
         _notify_justice_review(plan)
+    head_approval_requested(plan)
     plan_cap_enforce(actor=actor, plan=plan, enterprise=enterprise, today=today)  # refuses or routes to review
     return plan
 

@@ -41,6 +41,16 @@ def _require_same_level_justice(actor, plan: Plan) -> None:
         raise DomainError(_("Plans are reviewed by the justice bureau of the same level."))
 
 
+def plan_enter_matching(*, actor, plan: Plan) -> Plan:
+    """An approved plan takes part in matching (the caller holds the enterprise's lock and made the plan live):
+    the enterprise's visits are re-optimised to serve it, and a theme's lead plan invites the theme's agencies.
+    The one way in for a plan that waited: the justice bureau's approval and the agency head's."""
+    enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id, must_serve=[plan.pk])
+    plan.refresh_from_db()
+    _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
+    return plan
+
+
 @transaction.atomic
 def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
     """白名单审核: the same-level justice bureau approves a plan on a whitelisted enterprise (then it enters
@@ -59,9 +69,7 @@ def plan_review(*, actor, plan: Plan, approve: bool, note: str = "") -> Plan:
     audit_record(actor=actor, action="plan.approve" if approve else "plan.reject", obj=plan, details={"note": note})
     notifications_resolve(keys=[f"plan-review:{plan.pk}"])
     if approve:
-        enterprise_reschedule(actor=actor, enterprise_id=plan.enterprise_id, must_serve=[plan.pk])
-        plan.refresh_from_db()
-        _invite_theme_agencies(actor=actor, plan=plan, today=timezone.localdate())
+        plan = plan_enter_matching(actor=actor, plan=plan)
     notification_send(
         dedupe_key=f"plan-reviewed:{plan.pk}",
         agency=plan.agency,

@@ -12,7 +12,7 @@ from .conftest import days
 
 pytestmark = pytest.mark.django_db
 
-EDITABLE = {"pending_review", "filed", "approved"}
+EDITABLE = {"pending_review", "pending_approval", "filed", "approved"}
 
 
 def filed(city):
