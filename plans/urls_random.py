@@ -1,14 +1,17 @@
-"""Pages of recusal (回避) and of random-check campaigns (双随机、一公开)."""
+"""Pages of recusal (回避), of the agency head's approvals (检查审批) and of random-check campaigns (双随机、一公开)."""
 
 from django.urls import path
 
-from . import campaign_views, recusal_views
+from . import approval_views, campaign_views, recusal_views
 
 urlpatterns = [
     path("agency/conflicts/", recusal_views.conflict_list, name="agency-conflicts"),
     path("agency/recusals/", recusal_views.agency_recusal_list, name="agency-recusals"),
     path("agency/recusals/<int:pk>/", recusal_views.agency_recusal_detail, name="agency-recusal-detail"),
     path("enterprise/recusals/", recusal_views.enterprise_recusal_list, name="enterprise-recusals"),
+    # 检查审批: the agency head's queue and decision.
+    path("agency/approvals/", approval_views.approval_queue_page, name="agency-approvals"),
+    path("agency/plans/<int:pk>/approval/", approval_views.plan_head_decision, name="agency-plan-head-decision"),
 ]
 
 urlpatterns += [

@@ -25,6 +25,7 @@ from yantai_inspect.replica import replica_reads
 
 from . import listing, selectors, services
 from .access import invitation_for_user, joint_task_for_user, plan_for_user
+from .approval import approval_of
 from .busy import busy_days_left, busy_period_declare
 from .busy import busy_period_delete as busy_period_delete_service
 from .caps import enterprise_caps
@@ -155,6 +156,7 @@ def _plan_detail(request, pk):
         {
             **(selectors.task_context(task) if task else {"task": None}),
             "plan": plan,
+            "approval": approval_of(plan),  # 检查审批: the head's step in the plan's history
             "reason_form": WithdrawForm(),
             "refile_form": RefileForm()
             if plan.status == Plan.Status.NOT_CARRIED_OUT and not plan.refiled_as.exists()

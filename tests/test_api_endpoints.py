@@ -234,6 +234,22 @@ class World:
         return plan
 
     @cached_property
+    def head(self):
+        """The market regulator's head (负责人), once its plans need the head's approval (检查审批)."""
+        from accounts.heads import agency_head_approval_set, agency_head_set
+
+        agency_head_approval_set(actor=None, agency=self.city.market, required=True)
+        self.market.agency.refresh_from_db()
+        return agency_head_set(actor=None, user=OfficerFactory(agency=self.city.market), is_head=True)
+
+    @cached_property
+    def head_plan(self) -> Plan:
+        self.head  # noqa: B018
+        plan = self.later_plan(enterprise=EnterpriseFactory())
+        assert plan.status == Plan.Status.PENDING_APPROVAL
+        return plan
+
+    @cached_property
     def urgent_plan(self) -> Plan:
         return plan_file(
             actor=self.market,
@@ -489,6 +505,22 @@ CASES = [
         justice=True,
         happy=lambda w, r: w.whitelist_plan.pk in _ids(r),
         absent=listed(lambda w: w.whitelist_plan.pk),
+    ),
+    Case(
+        "api-approval-queue",
+        "get",
+        "head",
+        lambda w: ({}, None) if w.head_plan else None,
+        kind="scoped",
+        happy=lambda w, r: w.head_plan.pk in _ids(r),
+        absent=listed(lambda w: w.head_plan.pk),
+    ),
+    Case(
+        "api-plan-head-approval",
+        "post",
+        "head",
+        lambda w: ({"pk": w.head_plan.pk}, {"decision": "approve", "note": "同意"}),
+        happy=lambda w, r: r.json()["status"] == "filed" and r.json()["head_approval"] == "approved",
     ),
     Case(
         "api-joint-task-list",

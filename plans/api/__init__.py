@@ -1,6 +1,7 @@
 """The officer app's API for plans, joint visits, reviews, invitations and statistics, by concern (thin: the
 services do the work). ``yantai_inspect.api_urls`` routes to the views re-exported here."""
 
+from .approval import ApprovalQueueApi, PlanHeadApprovalApi
 from .busy_periods import BusyPeriodDetailApi, BusyPeriodListApi
 from .campaigns import CampaignDetailApi, CampaignDrawApi, CampaignListApi, CampaignReplayApi, SamplingRatesApi
 from .caps import EnterpriseCapsApi
@@ -20,6 +21,7 @@ from .statistics import StatisticsApi
 from .visits import JointTaskDetailApi, JointTaskListApi
 
 __all__ = [
+    "ApprovalQueueApi",
     "EnterpriseCapsApi",
     "BusyPeriodDetailApi",
     "BusyPeriodListApi",
@@ -34,6 +36,7 @@ __all__ = [
     "JointTaskListApi",
     "PlanCampaignApi",
     "PlanDetailApi",
+    "PlanHeadApprovalApi",
     "PlanListCreateApi",
     "PlanOfficersApi",
     "PlanPostReviewApi",

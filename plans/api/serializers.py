@@ -74,6 +74,9 @@ class PlanSerializer(BuiltFieldsOnce, serializers.ModelSerializer):
             "campaign",
             "cap_exemption",
             "cap_note",
+            "head_approval",
+            "head_approval_at",
+            "head_approval_note",
             "editable",
             "can_withdraw",
         ]
