@@ -31,6 +31,8 @@ def main(path: str) -> int:
         print(f"  {ROLE_TITLES.get(role, role)}")
         for account in rows:
             where = account.get("agency") or account.get("enterprise") or ""
+            if account.get("head"):
+                where += "  负责人 / agency head → /agency/approvals/"
             print(f"    {account['username']:<24} {account['password']:<20} {where}".rstrip())
     print(" Change a password after logging in: the name at the top right, 修改密码 (/account/password/).")
     return 0

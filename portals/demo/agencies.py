@@ -55,5 +55,7 @@ DEMO_OFFICERS = {  # (agency code, position among its officers) -> username
     ("370600-emergency", 1): "officer_emergency",
     ("370611-market", 1): "officer_fushan_market",
 }
+# 检查审批: the head (负责人) of the city market regulator, who approves its officers' plans (``plans.approval``).
+DEMO_HEADS = {"370600-market": ("head_market", "刘振华")}
 DEMO_JUSTICE = {"370600-justice": "justice", "370611-justice": "justice_fushan", "370683-justice": "justice_laizhou"}
 ADMIN_USERNAME = "admin"

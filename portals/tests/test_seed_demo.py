@@ -86,6 +86,9 @@ def test_the_demo_activity_shows_a_joint_visit_a_review_and_a_green_channel_insp
     assert Plan.objects.filter(status="pending_review").exists()
     assert Plan.objects.filter(urgent=True, post_review="pending").exists()
     assert Notification.objects.filter(kind="licence_expiry", enterprise=jinhai).exists()
+    # 检查审批: the city market regulator's plans wait for head_market from now on; one is waiting.
+    assert Plan.objects.filter(status="pending_approval", agency__code="370600-market").exists()
+    assert Agency.objects.get(code="370600-market").plans_need_head_approval
 
 
 def test_without_activity_there_are_no_plans():

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.divisions import CITY_CODE
+from accounts.heads import agency_head_approval_set, agency_head_set
 from accounts.models import Agency, Department, User
 from accounts.selectors import justice_bureau_for_division
 from accounts.services import agency_create, user_create
@@ -31,11 +32,12 @@ from credit.whitelist import WHITELIST_REASON
 from enterprises.licences import licence_expiry_warnings_send
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.services import enterprise_account_link
-from plans.services import plans_daily_checks
+from plans.services import plan_file, plans_daily_checks
 from portals.demo.activity import demo_activity_seed
 from portals.demo.agencies import (
     ADMIN_USERNAME,
     DEMO_DISTRICTS,
+    DEMO_HEADS,
     DEMO_JUSTICE,
     DEMO_OFFICERS,
     DEPARTMENT_ORDER,
@@ -107,10 +109,34 @@ class Command(BaseCommand):
     def seed_activity(self):
         """Plans through the real services, then the daily jobs, so the portals have something to show."""
         filed = demo_activity_seed(today=self.today)
+        filed += self.seed_head_approval(first_run=bool(filed))
         warned = licence_expiry_warnings_send(today=self.today)
         checks = plans_daily_checks(today=self.today)
         self.progress(f"activity: {filed} plans filed, {warned} licence-expiry warnings, "
                       f"{checks['fixed']} visits fixed")
+
+    def seed_head_approval(self, *, first_run: bool) -> int:
+        """检查审批 in the demo: from now on the city market regulator's routine plans wait for its head
+        (``head_market``), and one of officer_market2's plans is waiting. Turned on after the demo's other plans
+        are filed, so that they are matched as before; ``--no-activity`` leaves the setting off."""
+        market = Agency.objects.get(code="370600-market")
+        agency_head_approval_set(actor=None, agency=market, required=True)
+        if not first_run:
+            return 0
+        officer = User.objects.select_related("agency__department").get(username="officer_market2")
+        enterprise = (Enterprise.objects.filter(division="370602", credit__whitelisted=False, plans__isnull=True)
+                      .order_by("uscc").first())
+        matters = list(market.department.matters.filter(active=True).order_by("code")[:1])
+        if enterprise is None or not matters:
+            return 0
+        day = datetime.timedelta(days=1)
+        try:
+            with transaction.atomic():
+                plan_file(actor=officer, enterprise=enterprise, matters=matters, window_start=self.today + 10 * day,
+                          window_end=self.today + 20 * day)
+        except DomainError:
+            return 0
+        return 1
 
     def progress(self, message: str):
         self.stdout.write(f"· {message}")
@@ -192,10 +218,21 @@ class Command(BaseCommand):
                     if username:
                         logins.append({"role": role.value, "username": username, "password": DEMO_PASSWORD,
                                        "agency": agency.code})
+        for code, (username, full_name) in DEMO_HEADS.items():
+            user = self.ensure_user(username=username, password=DEMO_PASSWORD, role=User.Role.OFFICER,
+                                    full_name=full_name, agency=agencies[code],
+                                    certificate_number=f"{agencies[code].division}20199001",
+                                    certificate_issuer="山东省人民政府",
+                                    certificate_valid_from=datetime.date(2019, 1, 1),
+                                    certificate_valid_until=datetime.date(2029, 12, 31))
+            if not user.is_agency_head:
+                agency_head_set(actor=None, user=user, is_head=True)
+            logins.append({"role": User.Role.OFFICER.value, "username": username, "password": DEMO_PASSWORD,
+                           "agency": code, "head": True})
         self.progress(f"officers: {len(officers)}, justice bureau staff: {len(justice)} "
                       f"({self._users_created} accounts created)")
-        # Justice logins first (city bureau, then districts), officers in the order of DEMO_OFFICERS.
-        order = [*DEMO_JUSTICE.values(), *DEMO_OFFICERS.values()]
+        # Justice logins first (city bureau, then districts), officers in the order of DEMO_OFFICERS, heads.
+        order = [*DEMO_JUSTICE.values(), *DEMO_OFFICERS.values(), *(u for u, _ in DEMO_HEADS.values())]
         return sorted(logins, key=lambda login: order.index(login["username"]))
 
     # Enterprises -----------------------------------------------------------------------------------------
@@ -318,7 +355,8 @@ class Command(BaseCommand):
         rows = [("role", "username", "password", "agency / enterprise")]
         for login in logins:
             key = login.get("agency") or login.get("enterprise") or ""
-            rows.append((login["role"], login["username"], login["password"],
+            role = f"{login['role']} (负责人 head)" if login.get("head") else login["role"]
+            rows.append((role, login["username"], login["password"],
                          f"{names.get(key, '')} ({key})" if key else "—"))
         widths = [max(_display_width(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
