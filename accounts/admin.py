@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
+from .heads import agency_head_approval_set
 from .models import Agency, ApiToken, Department, RecoveryCode, RecoveryCodeDevice, User
 from .services import agency_create, agency_rules_check, agency_update, user_create, user_role_check, user_role_flags
 from .tokens import api_token_revoke
@@ -22,7 +23,7 @@ class AgencyAdminForm(forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["code", "name", "department", "level", "division", "parent", "is_justice_bureau",
-                  "inspection_authority", "active"]
+                  "inspection_authority", "active", "plans_need_head_approval"]
 
     def clean(self):
         cleaned = super().clean()
@@ -63,6 +64,8 @@ class AgencyAdmin(AuditedModelAdmin):
             saved = agency_create(actor=request.user, code=form.cleaned_data["code"], **fields)
             if not form.cleaned_data["active"]:
                 saved = agency_update(actor=request.user, agency=saved, active=False, **fields)
+        agency_head_approval_set(actor=request.user, agency=saved,
+                                 required=form.cleaned_data.get("plans_need_head_approval", False))
         obj.pk = saved.pk
 
 
@@ -79,6 +82,8 @@ class RoleRulesFormMixin:
                                 certificate_valid_until=cleaned.get("certificate_valid_until"))
             except DomainError as exc:
                 raise form_error_from_domain(self, exc)
+        if cleaned.get("is_agency_head") and (cleaned.get("role") != User.Role.OFFICER or not cleaned.get("agency")):
+            self.add_error("is_agency_head", _("Only an officer of an agency can be its head."))
         return cleaned
 
 
@@ -103,7 +108,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     add_form = UserAdminCreationForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Platform role"), {"fields": PLATFORM_FIELDS}),
+        (_("Platform role"), {"fields": (*PLATFORM_FIELDS, "is_agency_head")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
