@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,19 @@ def head_approval_needed(*, actor, agency, urgent: bool) -> str:
     if agency.plans_need_head_approval and not actor.is_agency_head:
         return Plan.HeadApproval.PENDING
     return Plan.HeadApproval.NOT_NEEDED
+
+
+def awaiting_head_q() -> Q:
+    """The plans waiting for their head's decision: a routine plan still held out of matching for it (not
+    withdrawn meanwhile), or a green-channel inspection to approve after the fact. The query form of
+    ``awaits_head``; ``plan_head_approval_queue`` indexes the first half of it."""
+    return Q(head_approval=Plan.HeadApproval.PENDING) & (Q(status=Plan.Status.PENDING_APPROVAL) | Q(urgent=True))
+
+
+def awaits_head(plan: Plan) -> bool:
+    return plan.head_approval == Plan.HeadApproval.PENDING and (
+        plan.status == Plan.Status.PENDING_APPROVAL or plan.urgent
+    )
 
 
 def head_approval_requested(plan: Plan) -> None:
@@ -73,6 +87,7 @@ class Approval:
     after_the_fact: bool
     due: dt.date | None  # a green-channel inspection's last day for it
     flagged_at: dt.datetime | None
+    awaited: bool  # the head may still decide (``awaits_head``): not for a plan withdrawn while it waited
 
     @property
     def pending(self) -> bool:
@@ -98,6 +113,7 @@ def approval_of(plan: Plan) -> Approval | None:
         after_the_fact=plan.urgent,
         due=green_channel_approval_due(plan.filed_on) if plan.urgent else None,
         flagged_at=plan.head_approval_flagged_at,
+        awaited=awaits_head(plan),
     )
 
 
@@ -131,7 +147,7 @@ def approval_queue(*, user):
     if not (user.is_authenticated and user.is_officer and user.agency_id):
         return Plan.objects.none()
     return (
-        Plan.objects.filter(agency_id=user.agency_id, head_approval=Plan.HeadApproval.PENDING)
+        Plan.objects.filter(awaiting_head_q(), agency_id=user.agency_id)
         .select_related("agency", "enterprise", "theme", "filed_by")
         .prefetch_related("matters")
         .order_by("filed_at", "id")

@@ -9,6 +9,7 @@ from audit.services import audit_record
 from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
 
+from ..approval import awaits_head
 from ..matching import lock_enterprise
 from ..models import Plan
 from .reviews import _notify_justice, _notify_justice_review, plan_enter_matching
@@ -27,7 +28,7 @@ def plan_head_decide(*, actor, plan: Plan, approve: bool, note: str = "") -> Pla
         raise DomainError(_("Only the head of the filing agency can approve its plans."))
     lock_enterprise(plan.enterprise_id)
     plan = Plan.objects.select_related("agency", "enterprise__credit").get(pk=plan.pk)
-    if plan.head_approval != Plan.HeadApproval.PENDING:
+    if not awaits_head(plan):
         raise DomainError(_("This plan is not awaiting the head's approval."))
     note = (note or "").strip()
     if not approve and not note:

@@ -90,6 +90,16 @@ def test_a_rejection_needs_an_opinion_and_rejects_the_plan(city, head, frozen):
         plan_head_decide(actor=head, plan=plan, approve=True)
 
 
+def test_a_plan_withdrawn_while_it_waited_leaves_the_queue_and_cannot_be_approved(city, head, frozen):
+    from plans.services import plan_withdraw
+
+    plan = plan_withdraw(actor=city.market_officer, plan=file_market(city), reason="企业已停业")
+    assert list(approval_queue(user=head)) == []
+    with pytest.raises(DomainError):
+        plan_head_decide(actor=head, plan=plan, approve=True)
+    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.WITHDRAWN
+
+
 def test_the_head_first_then_the_justice_bureau_for_a_whitelisted_enterprise(city, head, frozen):
     city.whitelist(city.enterprise)
     plan = file_market(city)
