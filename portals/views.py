@@ -16,6 +16,7 @@ from accounts.access import (
 from accounts.selectors import agencies_supervised_by, agency_officers
 from enterprises.selectors import enterprise_of_user, licences_of_enterprise
 from notifications.selectors import notifications_for_user
+from plans.approval import approval_queue
 from plans.listing import add_links, visit_details, visit_values
 from plans.selectors import (
     capped_count,
@@ -59,6 +60,8 @@ def agency_dashboard(request):
                 list(visit_values(upcoming_visits(user=request.user))[:8]), detail_url="agency-task-detail"
             ),
             "open_invitations": capped_count(invitations_for_user(user=request.user).filter(status="open")),
+            # 检查审批: the head's queue (plans.approval), for the head alone.
+            "pending_approvals": capped_count(approval_queue(user=request.user)) if request.user.is_agency_head else 0,
             "colleagues": agency_officers(agency=agency),
             "notifications": notifications_for_user(user=request.user)[:10],
         },

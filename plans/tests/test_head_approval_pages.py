@@ -138,3 +138,12 @@ def test_the_queue_page_is_paged(client, city, head, frozen, monkeypatch):
     assert [k for k in range(3) if f"待审批企业{k}" in first] == [0, 1] and "?page=2" in first
     second = client.get("/agency/approvals/?page=2").content.decode()
     assert [k for k in range(3) if f"待审批企业{k}" in second] == [2]
+
+
+def test_the_heads_dashboard_links_its_queue(client, city, head, frozen):
+    pending(city, 2)
+    client.force_login(head)
+    page = client.get("/agency/").content.decode()
+    assert "pending-approvals" in page and "/agency/approvals/" in page
+    client.force_login(city.market_officer)
+    assert "pending-approvals" not in client.get("/agency/").content.decode()
