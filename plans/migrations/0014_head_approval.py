@@ -8,10 +8,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_head_approval'),
+        ('accounts', '0004_head_approval'),
         ('catalogue', '0002_matter_versions'),
         ('enterprises', '0005_name_bigram_index_by_division'),
-        ('plans', '0012_recusal_random_checks'),
+        ('plans', '0013_statistics_months'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

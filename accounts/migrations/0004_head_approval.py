@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_certificates_and_inspection_authority'),
+        ('accounts', '0003_api_tokens_and_recovery_codes'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
