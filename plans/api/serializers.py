@@ -115,6 +115,10 @@ def plan_data(plan: Plan) -> dict:
         "campaign": plan.campaign,
         "cap_exemption": plan.cap_exemption,
         "cap_note": plan.cap_note,
+        "head_approval": plan.head_approval,
+        "head_approval_at": serializers.DateTimeField().to_representation(plan.head_approval_at)
+        if plan.head_approval_at else None,
+        "head_approval_note": plan.head_approval_note,
         "editable": plan.is_editable,
         "can_withdraw": plan.can_withdraw,
     }

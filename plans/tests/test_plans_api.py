@@ -386,7 +386,7 @@ def test_the_preview_shows_the_enterprises_credit_grade(api, city, frozen):
     assert days(300).isoformat() in preview["credit_message"]
 
 
-@pytest.mark.parametrize("kind", ["routine", "joins", "green_channel", "whitelisted"])
+@pytest.mark.parametrize("kind", ["routine", "joins", "green_channel", "whitelisted", "head_approval"])
 def test_the_filings_plan_is_the_plan_serializers(api, city, frozen, kind):
     """The filing answers its plan without the serializer (``plans.api.serializers.plan_data``): the same
     fields and values as ``PlanSerializer`` over the plan read back, whatever the kind of plan."""
@@ -406,9 +406,15 @@ def test_the_filings_plan_is_the_plan_serializers(api, city, frozen, kind):
         extra = {"urgent": True, **reason, "officers": ["market1", "market2"]}
     if kind == "whitelisted":
         city.whitelist(city.enterprise)
+    if kind == "head_approval":  # 检查审批: the plan waits for the agency head (plans.approval)
+        from accounts.heads import agency_head_approval_set
+
+        agency_head_approval_set(actor=None, agency=city.market, required=True)
+        city.market_officer.agency.refresh_from_db()
     api.force_authenticate(city.market_officer)
     start, end = (TODAY, TODAY) if kind == "green_channel" else (days(8), days(12))
     response = api.post("/api/v1/plans/", body(city, city.market_officer, start, end, **extra), format="json")
     assert response.status_code == 201, response.json()
     plan = Plan.objects.get(pk=response.json()["id"])
+    assert (plan.status == Plan.Status.PENDING_APPROVAL) == (kind == "head_approval")
     assert response.json()["plan"] == json.loads(JSONRenderer().render(PlanSerializer(plan).data))
