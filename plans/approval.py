@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record_many
 from notifications.models import Notification
-from notifications.services import notification_send, notifications_send_many
+from notifications.services import notifications_send_many
 from yantai_inspect.batches import in_locked_batches
 
 from .models import Plan
@@ -66,13 +66,14 @@ def head_approval_requested(plan: Plan) -> None:
         title = _("Green-channel inspection to approve after the fact")
     else:
         title = _("Plan awaits the agency head's approval")
-    notification_send(
+    # One INSERT that skips an existing key (the filing's statements stay few: test_head_approval pins them).
+    notifications_send_many([Notification(
         dedupe_key=f"plan-head-approval:{plan.pk}",
         agency=plan.agency,
         title=title,
         body=plan.enterprise.name,
         link="/agency/approvals/",
-    )
+    )])
 
 
 @dataclasses.dataclass(frozen=True)
