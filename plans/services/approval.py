@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_agency_head
 from audit.services import audit_record
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from yantai_inspect.errors import DomainError
 
 from ..approval import awaits_head
@@ -51,6 +51,7 @@ def plan_head_decide(*, actor, plan: Plan, approve: bool, note: str = "") -> Pla
         obj=plan,
         details={"note": note, "before": before, "after": plan.status, "after_the_fact": plan.urgent},
     )
+    notifications_resolve(keys=[f"plan-head-approval:{plan.pk}"])  # the agency's notice asked for this
     if plan.is_live:
         plan = plan_enter_matching(actor=actor, plan=plan)
     elif to_justice and plan.cap_note:

@@ -76,6 +76,7 @@ def test_a_plan_awaiting_its_head_takes_no_part_in_matching_and_the_approval_put
     entry = AuditEntry.objects.get(action="plan.head_approve")
     assert entry.actor == head and entry.details["note"] == "同意"
     assert list(approval_queue(user=head)) == []
+    assert Notification.objects.get(dedupe_key=f"plan-head-approval:{plan.pk}").read_at is not None  # resolved
 
 
 def test_a_rejection_needs_an_opinion_and_rejects_the_plan(city, head, frozen):

@@ -40,6 +40,7 @@ def test_an_officer_files_the_head_approves_and_the_visit_is_matched(browser_pag
     head = account(demo_city, "head_market")
     assert head.get("head")
     log_in(page, live_server.url, head)
+    page.on("dialog", lambda dialog: dialog.accept())  # "Approve this plan?"
     page.goto(live_server.url + "/agency/approvals/")
     row = page.locator("tr", has_text="烟台金海药业有限公司")
     row.locator("input[name=note]").fill("同意联合检查")
