@@ -120,14 +120,9 @@ def approval_of(plan: Plan) -> Approval | None:
 
 def green_channel_approval_due(filed_on: dt.date, *, calendar=None) -> dt.date:
     """The last day a green-channel inspection filed on ``filed_on`` may be approved: the
-    ``GREEN_CHANNEL_APPROVAL_WORKDAYS``-th working day after it (``plans.workdays``)."""
+    ``GREEN_CHANNEL_APPROVAL_WORKDAYS``-th working day after it (``WorkdayCalendar.add_workdays``)."""
     calendar = calendar or default_calendar()
-    day, left = filed_on, settings.GREEN_CHANNEL_APPROVAL_WORKDAYS
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if calendar.is_workday(day):
-            left -= 1
-    return day
+    return calendar.add_workdays(filed_on, settings.GREEN_CHANNEL_APPROVAL_WORKDAYS)
 
 
 def overdue_filed_on_or_before(today: dt.date, *, calendar=None) -> dt.date:

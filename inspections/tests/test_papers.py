@@ -1,6 +1,7 @@
 """执法文书: the numbered papers issued when a record is final and a rectification is decided, their PDFs, the
 public verification page and who may download them."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -18,6 +19,7 @@ from inspections.paper_pdf import render_paper_pdf, store_paper_pdf
 from inspections.services import rectification_accept, rectification_return
 from inspections.services.papers import approval_form_issue, paper_issue, results_notice_issue
 from outbox.models import OutboxMessage
+from plans.services import plan_file
 
 from .test_record import finalised
 
@@ -249,3 +251,32 @@ def test_the_outbox_handler_renders_and_stores_the_paper(city, visit, settings, 
     get_handler("inspections.render_paper_pdf")(paper_id=paper.pk)  # rerunnable: replaces the file
     assert Paper.objects.get(pk=paper.pk).pdf_path != first
     get_handler("inspections.render_paper_pdf")(paper_id=10**9)  # gone: logged, no error
+
+
+def test_the_heads_approval_issues_the_numbered_approval_form_once(city, settings, tmp_path):
+    """检查审批表: the head's approval (plans.services.approval) asks for the form in its transaction; the
+    outbox handler issues it, numbered and printed with the enterprise's name; a rerun issues nothing more."""
+    from accounts.heads import agency_head_approval_set, agency_head_set
+    from outbox.registry import get_handler
+    from plans.services import plan_head_decide
+    from plans.tests.conftest import SHANGHAI, days, freeze
+
+    settings.MEDIA_ROOT = tmp_path
+    agency_head_approval_set(actor=None, agency=city.market, required=True)
+    for officer in (city.market_officer, city.market_officer2):
+        officer.agency.refresh_from_db()
+    head = agency_head_set(actor=None, user=OfficerFactory(agency=city.market, username="market-head"), is_head=True)
+    with freeze(dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)):
+        plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.market_matter],
+                         officers=[city.market_officer, city.market_officer2], window_start=days(8),
+                         window_end=days(14))
+        plan_head_decide(actor=head, plan=plan, approve=True, note="同意")
+    message = OutboxMessage.objects.get(handler="inspections.issue_approval_form")
+    assert message.payload == {"plan_id": plan.pk, "actor_id": head.pk}
+    handler = get_handler("inspections.issue_approval_form")
+    handler(**message.payload)
+    handler(**message.payload)  # rerunnable: the paper's subject issues it once
+    paper = Paper.objects.get(kind=Paper.Kind.APPROVAL_FORM)
+    assert paper.subject == f"plan-approval:{plan.pk}" and paper.content["opinion"] == "同意"
+    text = text_of(render_paper_pdf(paper))
+    assert city.enterprise.name in text and paper.number in text

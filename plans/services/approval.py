@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_agency_head
 from audit.services import audit_record
 from notifications.services import notification_send, notifications_resolve
+from outbox.services import outbox_enqueue
 from yantai_inspect.errors import DomainError
 
 from ..approval import awaits_head
@@ -52,6 +53,11 @@ def plan_head_decide(*, actor, plan: Plan, approve: bool, note: str = "") -> Pla
         details={"note": note, "before": before, "after": plan.status, "after_the_fact": plan.urgent},
     )
     notifications_resolve(keys=[f"plan-head-approval:{plan.pk}"])  # the agency's notice asked for this
+    if approve:
+        # The inspection approval form (检查审批表), a numbered paper of the inspections app (above this one):
+        # asked for in this transaction, issued once by its handler (inspections.handlers.issue_approval_form).
+        outbox_enqueue(handler="inspections.issue_approval_form", payload={"plan_id": plan.pk, "actor_id": actor.pk},
+                       dedupe_key=f"approval-form:{plan.pk}")
     if plan.is_live:
         plan = plan_enter_matching(actor=actor, plan=plan)
     elif to_justice and plan.cap_note:
