@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from enterprises.tests.factories import enterprise_user
 
 pytestmark = pytest.mark.django_db
-OLD, NEW = "Old-pass-2026!", "Yantai-新密码-2027"
+OLD, NEW = "Old-pass-2026!", "Harbour-lantern-4791"  # 12+ characters, none of the platform's own words
 
 
 @pytest.fixture(params=["officer", "enterprise"])
