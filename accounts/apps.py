@@ -18,3 +18,9 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(session_lifetime_start, dispatch_uid="accounts.session_lifetime_start")
         user_locked_out.connect(remember_locked_address, dispatch_uid="accounts.remember_locked_address")
         password_changed.connect(revoke_tokens_on_password_change, dispatch_uid="accounts.revoke_tokens")
+
+        from audit.scope import set_scope_resolver
+
+        from .audit_scope import audit_scope_for
+
+        set_scope_resolver(audit_scope_for)

@@ -1,7 +1,9 @@
 """Writing the audit trail. Called by every service that changes state, inside its transaction."""
 
 from django.db import transaction
+from django.utils import timezone
 
+from .chain import chain
 from .models import AuditEntry
 
 
@@ -35,13 +37,53 @@ def enterprise_of(obj, depth: int = 4):
     return None
 
 
-def audit_record(*, actor, action: str, obj, details: dict | None = None) -> AuditEntry:
-    """Append one audit entry. Must run inside the caller's transaction so that the entry
-    commits with the change and rolls back with it."""
+def _loaded(obj, name):
+    """``obj.<name>`` if it is already loaded (no query), else None."""
+    try:
+        return obj._state.fields_cache.get(name)
+    except AttributeError:
+        return None
+
+
+def entry_scope(obj, actor, *, agency_id=None, division=None, enterprise_id=None, load=True) -> dict:
+    """Whose entry it is (the readers' scope, ``AuditEntry.agency_id`` ...): what the caller passes, else
+    what the object says: an agency or an enterprise is its own, another object's its ``agency`` and
+    ``enterprise``; the division is the agency's, else the enterprise's, else the actor's agency's. Read
+    from loaded objects; an agency not yet loaded costs one query (most services have it loaded) unless
+    ``load`` is false (the bulk writer: no query per row)."""
+    label = obj._meta.label_lower
+    if agency_id is None:
+        agency_id = obj.pk if label == "accounts.agency" else getattr(obj, "agency_id", None)
+    if enterprise_id is None:  # the enterprise itself, its id on the object, or through a loaded visit/record
+        enterprise_id = enterprise_of(obj)
+    actor_agency_id = getattr(actor, "agency_id", None)
+    if division is None:
+        division = ""
+        if label in ("accounts.agency", "enterprises.enterprise"):
+            division = obj.division
+        else:
+            related = None
+            for name in ("agency", "enterprise"):
+                if getattr(obj, f"{name}_id", None):
+                    related = getattr(obj, name) if load else _loaded(obj, name)
+                    break
+            if related is None and actor_agency_id:
+                related = actor.agency if load else _loaded(actor, "agency")
+            division = getattr(related, "division", "")
+    return {"agency_id": agency_id, "actor_agency_id": actor_agency_id, "division": division or "",
+            "enterprise_id": enterprise_id}
+
+
+def audit_record(*, actor, action: str, obj, details: dict | None = None, agency_id=None, division=None,
+                 enterprise_id=None) -> AuditEntry:
+    """Append one audit entry, chained after the last one (``chain``). Must run inside the caller's
+    transaction so that the entry commits with the change and rolls back with it. Two statements: the
+    chain head's lock (which reads the previous hash) and the INSERT. The scope arguments override what
+    ``entry_scope`` reads from the object."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
     actor_user = actor if getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor_user,
         actor_repr=(getattr(actor, "username", "") or "system") if actor is not None else "system",
         action=action,
@@ -49,8 +91,12 @@ def audit_record(*, actor, action: str, obj, details: dict | None = None) -> Aud
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         details=_jsonable(details or {}),
-        enterprise_id=enterprise_of(obj),
+        created_at=timezone.now(),
+        **entry_scope(obj, actor_user, agency_id=agency_id, division=division, enterprise_id=enterprise_id),
     )
+    chain([entry])
+    entry.save(force_insert=True)
+    return entry
 
 
 def snapshot(obj, fields: list[str]) -> dict:
@@ -66,8 +112,11 @@ def audit_record_many(*, actor, action: str, entries) -> int:
         raise RuntimeError("audit_record_many must be called inside the service's transaction")
     actor_user = actor if getattr(actor, "pk", None) else None
     actor_repr = (getattr(actor, "username", "") or "system") if actor is not None else "system"
+    now = timezone.now()
     rows = [
         AuditEntry(
+            created_at=now,
+            **entry_scope(obj, actor_user, load=False),
             actor=actor_user,
             actor_repr=actor_repr,
             action=action,
@@ -75,9 +124,9 @@ def audit_record_many(*, actor, action: str, entries) -> int:
             object_id=str(obj.pk),
             object_repr=str(obj)[:200],
             details=_jsonable(details or {}),
-            enterprise_id=enterprise_of(obj),
         )
         for obj, details in entries
     ]
+    chain(rows)
     AuditEntry.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

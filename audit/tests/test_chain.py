@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Max
+
+from accounts.tests.factories import OfficerFactory
+from audit.anchoring import anchor_write, anchors, latest_anchor
+from audit.chain import GENESIS, entry_hash, entry_values
+from audit.models import AuditChainHead, AuditEntry
+from audit.services import audit_record, audit_record_many
+from audit.verification import verify_chain
+from enterprises.tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def _write(n, obj=None):
+    obj = obj or EnterpriseFactory()
+    with transaction.atomic():
+        return [audit_record(actor=None, action=f"t.{i}", obj=obj, details={"i": i, "x": "丁"}) for i in range(n)]
+
+
+def _raw(sql, params=()):
+    """What the database's owner can do behind the application's back: lift the append-only trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(sql, params)
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute("DROP TRIGGER audit_entry_no_update")
+            cursor.execute(sql, params)
+            cursor.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
+                           "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;")
+
+
+def test_each_entry_hashes_the_previous_one_and_its_content():
+    first, second = _write(2)
+    base = AuditEntry.objects.filter(seq__lt=first.seq).aggregate(m=Max("seq"))["m"]
+    assert second.seq == first.seq + 1 and (base or 0) == first.seq - 1
+    assert second.hash == entry_hash(first.hash, entry_values(AuditEntry.objects.get(pk=second.pk)))
+    assert AuditChainHead.objects.get(pk=1).seq == second.seq
+    assert AuditChainHead.objects.get(pk=1).hash == second.hash
+    assert verify_chain(batch_size=1).ok
+
+
+def test_the_bulk_writer_chains_too():
+    enterprises = [EnterpriseFactory() for _ in range(3)]
+    with transaction.atomic():
+        audit_record_many(actor=None, action="bulk", entries=[(e, {"n": 1}) for e in enterprises])
+    _write(1)
+    verdict = verify_chain(batch_size=2)
+    assert verdict.ok and verdict.last_seq == AuditEntry.objects.count()
+
+
+def test_one_write_costs_the_lock_and_the_insert(django_assert_num_queries):
+    enterprise = EnterpriseFactory()
+    with transaction.atomic(), django_assert_num_queries(2):
+        audit_record(actor=None, action="t", obj=enterprise)
+
+
+def test_an_edited_entry_is_named_as_the_first_broken_link():
+    entries = _write(5)
+    _raw("UPDATE audit_auditentry SET object_repr = 'forged' WHERE id = %s", [entries[2].pk])
+    verdict = verify_chain(batch_size=2)
+    assert not verdict.ok and verdict.broken_seq == entries[2].seq and verdict.broken_id == entries[2].pk
+    assert verdict.checked == entries[2].seq - 1
+    with pytest.raises(CommandError, match=f"Entry {entries[2].seq} "):
+        call_command("audit_verify", verbosity=0)
+
+
+def test_a_rehashed_edit_breaks_the_next_link():
+    entries = _write(3)
+    forged = entry_values(entries[1]) | {"object_repr": "forged"}
+    previous = entries[0].hash
+    _raw("UPDATE audit_auditentry SET object_repr = 'forged', hash = %s WHERE id = %s",
+         [entry_hash(previous, forged), entries[1].pk])
+    assert verify_chain().broken_seq == entries[2].seq
+
+
+def test_a_deleted_entry_is_a_gap():
+    entries = _write(3)
+    _raw("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
+    verdict = verify_chain()
+    assert not verdict.ok and verdict.broken_seq == entries[1].seq and "missing" in verdict.problem
+
+
+def test_an_entry_slipped_in_without_the_chain_is_found():
+    entries = _write(1)
+    _raw("INSERT INTO audit_auditentry (actor_repr, action, object_type, object_id, object_repr, details, "
+         "created_at, division, hash) SELECT actor_repr, 'forged', object_type, object_id, object_repr, details, "
+         "created_at, division, '' FROM audit_auditentry WHERE id = %s", [entries[0].pk])
+    verdict = verify_chain()
+    assert not verdict.ok and "outside the chain" in verdict.problem
+
+
+def test_a_cut_tail_is_caught_against_the_last_anchor(var_dir):
+    entries = _write(4)
+    anchor, created = anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    assert created and anchor["seq"] == entries[-1].seq and anchor["hash"] == entries[-1].hash
+    again, created = anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 4, tzinfo=dt.UTC))
+    assert not created and again == anchor
+    assert verify_chain().ok
+    _raw("DELETE FROM audit_auditentry WHERE seq >= %s", [entries[2].seq])
+    verdict = verify_chain()
+    assert not verdict.ok and "truncated" in verdict.problem and verdict.last_seq == entries[1].seq
+
+
+def test_a_forged_anchor_is_ignored(var_dir):
+    _write(1)
+    anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    path = var_dir / "audit-anchors" / "2026-12-01.json"
+    path.write_text(path.read_text().replace('"seq": ', '"seq": 1'))
+    assert anchors()[0][1] is None and latest_anchor() is None
+
+
+def test_a_rewritten_history_does_not_match_the_anchor(var_dir):
+    entries = _write(2)
+    anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    previous = GENESIS
+    rows = list(AuditEntry.objects.order_by("seq"))
+    for row in rows:  # the owner recomputes every hash after an edit: only the anchor tells
+        values = entry_values(row) | ({"object_repr": "forged"} if row.pk == entries[0].pk else {})
+        previous = entry_hash(previous, values)
+        _raw("UPDATE audit_auditentry SET object_repr = %s, hash = %s WHERE id = %s",
+             [values["object_repr"], previous, row.pk])
+    verdict = verify_chain()
+    assert not verdict.ok and verdict.broken_seq == entries[-1].seq and "anchor" in verdict.problem
+
+
+def test_the_command_reports_a_sound_chain(capsys):
+    _write(2)
+    call_command("audit_verify", batch_size=1)
+    assert "OK: " in capsys.readouterr().out
+
+
+def test_the_scope_columns_are_filled_from_the_object_and_the_actor():
+    officer = OfficerFactory()
+    enterprise = EnterpriseFactory()
+    with transaction.atomic():
+        entry = audit_record(actor=officer, action="t", obj=enterprise)
+        of_agency = audit_record(actor=officer, action="t", obj=officer.agency)
+    assert (entry.enterprise_id, entry.division, entry.actor_agency_id) == (enterprise.pk, enterprise.division,
+                                                                            officer.agency_id)
+    assert (of_agency.agency_id, of_agency.division) == (officer.agency_id, officer.agency.division)
