@@ -343,7 +343,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.complaints_deadlines_check",
         "schedule": crontab(hour=8, minute=30),
     },
+    # the audit chain verified and its head anchored in a signed file and a message to the city bureau
+    "audit-anchor": {"task": "accounts.tasks.audit_anchor", "schedule": crontab(hour=0, minute=30)},
 }
+# The key of the audit chain's anchors (audit.anchoring); empty: derived from SECRET_KEY.
+AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

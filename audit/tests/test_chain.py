@@ -151,3 +151,18 @@ def test_the_scope_columns_are_filled_from_the_object_and_the_actor():
     assert (entry.enterprise_id, entry.division, entry.actor_agency_id) == (enterprise.pk, enterprise.division,
                                                                             officer.agency_id)
     assert (of_agency.agency_id, of_agency.division) == (officer.agency_id, officer.agency.division)
+
+
+def test_the_daily_job_anchors_and_tells_the_city_bureau_once(var_dir):
+    from accounts.audit_anchor import audit_anchor_daily
+    from accounts.tests.factories import JusticeBureauFactory
+    from notifications.models import Notification
+
+    city = JusticeBureauFactory(division="370600")
+    entries = _write(2)
+    now = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)
+    result = audit_anchor_daily(now=now)
+    assert result["ok"] and result["created"] and result["anchor"]["seq"] == entries[-1].seq
+    assert audit_anchor_daily(now=now)["created"] is False
+    notes = Notification.objects.filter(agency=city, dedupe_key__startswith="audit-anchor:")
+    assert notes.count() == 1 and entries[-1].hash in notes.get().body
