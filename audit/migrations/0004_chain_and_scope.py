@@ -31,6 +31,14 @@ CREATE TRIGGER audit_chain_advance AFTER INSERT ON audit_auditentry WHEN NEW.seq
 BEGIN UPDATE audit_auditchainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1 AND NEW.seq > seq; END;
 """
 SQLITE_ADVANCE_DOWN = "DROP TRIGGER IF EXISTS audit_chain_advance;"
+# The application's role (scripts/db-roles.sql) appends and reads the trail, never changes it.
+PG_REVOKE = """
+DO $$ BEGIN
+    IF to_regrole('yantai_app') IS NOT NULL THEN
+        REVOKE UPDATE, DELETE, TRUNCATE ON TABLE audit_auditentry FROM yantai_app;
+    END IF;
+END $$;
+"""
 SQLITE_NO_UPDATE = """
 CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
@@ -63,6 +71,7 @@ def chain_existing(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_no_update")
         schema_editor.execute(PG_ADVANCE)
+        schema_editor.execute(PG_REVOKE)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_NO_UPDATE)
         schema_editor.execute(SQLITE_ADVANCE)
