@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.anchoring import anchor_write
-from audit.verification import verify_chain
+from audit.verification import verify_and_keep
 from notifications.services import notification_send
 
 from .divisions import CITY_CODE
@@ -17,7 +17,7 @@ from .selectors import justice_bureau_for_division
 def audit_anchor_daily(*, now=None) -> dict:
     now = now or timezone.now()
     day = timezone.localdate(now)
-    verdict = verify_chain()
+    verdict = verify_and_keep()
     anchor, created = anchor_write(day=day, now=now)
     bureau = justice_bureau_for_division(CITY_CODE)
     if bureau is not None:

@@ -68,3 +68,33 @@ def verify_chain(*, batch_size: int = BATCH, progress=None) -> Verdict:
                                         "%(date)s: its tail is missing (truncated).")
                       % {"last": expected - 1, "anchored": anchor["seq"], "date": anchor["date"]})
     return Verdict(True, checked, expected - 1, previous, anchor=anchor)
+
+
+def _verdict_path():
+    from .anchoring import anchor_dir
+
+    return anchor_dir() / "verification.json"
+
+
+def verify_and_keep(**kwargs) -> Verdict:
+    """Verify and keep the verdict (with its time) for the verification page."""
+    import json
+
+    from django.utils import timezone
+
+    verdict = verify_chain(**kwargs)
+    path = _verdict_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(verdict.as_dict() | {"verified_at": timezone.now().isoformat()}, ensure_ascii=False))
+    tmp.replace(path)
+    return verdict
+
+
+def last_verdict() -> dict | None:
+    import json
+
+    try:
+        return json.loads(_verdict_path().read_text())
+    except (OSError, ValueError):
+        return None

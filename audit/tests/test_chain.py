@@ -166,3 +166,29 @@ def test_the_daily_job_anchors_and_tells_the_city_bureau_once(var_dir):
     assert audit_anchor_daily(now=now)["created"] is False
     notes = Notification.objects.filter(agency=city, dedupe_key__startswith="audit-anchor:")
     assert notes.count() == 1 and entries[-1].hash in notes.get().body
+
+
+def test_the_verification_page_names_the_first_broken_link(client, var_dir):
+    from accounts.tests.factories import AdminUserFactory, JusticeUserFactory
+
+    entries = _write(3)
+    anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    _raw("UPDATE audit_auditentry SET object_repr = 'forged' WHERE id = %s", [entries[1].pk])
+    client.force_login(JusticeUserFactory())  # the city's bureau
+    assert client.post("/audit/verify/").status_code == 302  # the task (eager in tests) keeps its verdict
+    page = client.get("/audit/verify/").content.decode()
+    assert f"Entry {entries[1].seq} (id {entries[1].pk})" in page or f"第 {entries[1].seq} 条" in page
+    assert "2026-12-01" in page
+    client.force_login(AdminUserFactory())
+    assert client.get("/audit/verify/").status_code == 200
+
+
+def test_a_district_bureau_and_an_officer_cannot_verify(client):
+    from accounts.tests.factories import JusticeBureauFactory, JusticeUserFactory
+
+    for user in (JusticeUserFactory(agency=JusticeBureauFactory(division="370611")), OfficerFactory()):
+        client.force_login(user)
+        assert client.get("/audit/verify/").status_code == 403
+        assert client.post("/audit/verify/").status_code == 403
+    client.logout()
+    assert client.get("/audit/verify/").status_code == 302
