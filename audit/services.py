@@ -45,31 +45,50 @@ def _loaded(obj, name):
         return None
 
 
+# Where an object's owners are: its agency (a joint task's is its lead agency), its enterprise, else those of
+# the loaded object it belongs to (a record's task, a finding's record, a visit's plan ...).
+AGENCY_FIELDS = ("agency", "lead_agency")
+PARENT_FIELDS = ("plan", "task", "record", "finding", "visit")
+
+
+def _owners(obj, load: bool, depth: int = 0):
+    agency_id = agency = enterprise_id = enterprise = None
+    label = obj._meta.label_lower
+    if label == "accounts.agency":
+        agency_id, agency = obj.pk, obj
+    if label == "enterprises.enterprise":
+        enterprise_id, enterprise = obj.pk, obj
+    for name in AGENCY_FIELDS:
+        if agency_id is None and getattr(obj, f"{name}_id", None):
+            agency_id, agency = getattr(obj, f"{name}_id"), (getattr(obj, name) if load else _loaded(obj, name))
+    if enterprise_id is None and getattr(obj, "enterprise_id", None):
+        enterprise_id = obj.enterprise_id
+        enterprise = obj.enterprise if load and agency is None else _loaded(obj, "enterprise")
+    if agency_id is None and enterprise_id is None and depth < 3:
+        for name in PARENT_FIELDS:
+            parent = _loaded(obj, name)
+            if parent is not None:
+                return _owners(parent, load, depth + 1)
+    return agency_id, agency, enterprise_id, enterprise
+
+
 def entry_scope(obj, actor, *, agency_id=None, division=None, enterprise_id=None, load=True) -> dict:
     """Whose entry it is (the readers' scope, ``AuditEntry.agency_id`` ...): what the caller passes, else
-    what the object says: an agency or an enterprise is its own, another object's its ``agency`` and
-    ``enterprise``; the division is the agency's, else the enterprise's, else the actor's agency's. Read
-    from loaded objects; an agency not yet loaded costs one query (most services have it loaded) unless
-    ``load`` is false (the bulk writer: no query per row)."""
-    label = obj._meta.label_lower
-    if agency_id is None:
-        agency_id = obj.pk if label == "accounts.agency" else getattr(obj, "agency_id", None)
-    if enterprise_id is None:  # the enterprise itself, its id on the object, or through a loaded visit/record
+    what the object says (``_owners``: an agency or an enterprise is its own; another object's its agency
+    and enterprise, or those of the loaded object it belongs to); the division is the agency's, else the
+    enterprise's, else the actor's agency's. Read from loaded objects; an agency not yet loaded costs one
+    query (most services have it loaded) unless ``load`` is false (the bulk writer: no query per row)."""
+    owner_agency_id, agency, owner_enterprise_id, enterprise = _owners(obj, load)
+    agency_id = owner_agency_id if agency_id is None else agency_id
+    enterprise_id = owner_enterprise_id if enterprise_id is None else enterprise_id
+    if enterprise_id is None:  # a visit's, record's ... loaded on the way (enterprise_of)
         enterprise_id = enterprise_of(obj)
     actor_agency_id = getattr(actor, "agency_id", None)
     if division is None:
-        division = ""
-        if label in ("accounts.agency", "enterprises.enterprise"):
-            division = obj.division
-        else:
-            related = None
-            for name in ("agency", "enterprise"):
-                if getattr(obj, f"{name}_id", None):
-                    related = getattr(obj, name) if load else _loaded(obj, name)
-                    break
-            if related is None and actor_agency_id:
-                related = actor.agency if load else _loaded(actor, "agency")
-            division = getattr(related, "division", "")
+        related = agency or enterprise
+        if related is None and actor_agency_id:
+            related = actor.agency if load else _loaded(actor, "agency")
+        division = getattr(related, "division", "")
     return {"agency_id": agency_id, "actor_agency_id": actor_agency_id, "division": division or "",
             "enterprise_id": enterprise_id}
 
