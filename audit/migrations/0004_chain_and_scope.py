@@ -45,6 +45,21 @@ BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 """
 
 
+def _store(schema_editor, AuditEntry, links):
+    """One UPDATE for the batch's (id, seq, hash)."""
+    if schema_editor.connection.vendor == "postgresql":
+        placeholders = ",".join(["(%s::bigint, %s::bigint, %s)"] * len(links))
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE audit_auditentry a SET seq = v.seq, hash = v.hash FROM (VALUES {placeholders}) "
+                "AS v(id, seq, hash) WHERE a.id = v.id",
+                [value for link in links for value in link],
+            )
+        return
+    entries = [AuditEntry(pk=pk, seq=seq, hash=hash_) for pk, seq, hash_ in links]
+    AuditEntry._base_manager.bulk_update(entries, ["seq", "hash"], batch_size=500)
+
+
 def chain_existing(apps, schema_editor):
     from audit.chain import CHAIN_FIELDS, GENESIS, entry_hash
 
@@ -52,23 +67,27 @@ def chain_existing(apps, schema_editor):
     Head = apps.get_model("audit", "AuditChainHead")
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_update")
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
     seq, previous, last_id = 0, GENESIS, 0
+    fields = tuple(name for name in CHAIN_FIELDS if name != "seq")
     while True:
-        batch = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")[:BATCH])
-        if not batch:
+        rows = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", *fields)[:BATCH])
+        if not rows:
             break
-        for entry in batch:
+        links = []
+        for row in rows:
             seq += 1
-            entry.seq = seq
-            values = {name: getattr(entry, name) for name in CHAIN_FIELDS}
-            entry.hash = previous = entry_hash(previous, values)
-        AuditEntry.objects.bulk_update(batch, ["seq", "hash"], batch_size=BATCH)
-        last_id = batch[-1].pk
+            values = dict(zip(fields, row[1:], strict=True)) | {"seq": seq}
+            previous = entry_hash(previous, values)
+            links.append((row[0], seq, previous))
+        _store(schema_editor, AuditEntry, links)
+        last_id = rows[-1][0]
     Head.objects.create(pk=1, seq=seq, hash=previous)
     if vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger event blocks the ALTER
         schema_editor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_no_update")
         schema_editor.execute(PG_ADVANCE)
         schema_editor.execute(PG_REVOKE)

@@ -192,3 +192,34 @@ def test_a_district_bureau_and_an_officer_cannot_verify(client):
         assert client.post("/audit/verify/").status_code == 403
     client.logout()
     assert client.get("/audit/verify/").status_code == 302
+
+
+def test_the_migration_chains_the_existing_entries_in_id_order():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("audit.migrations.0003_chain_and_scope")
+    entries = _write(7)
+    with connection.cursor() as cursor:  # as before the migration: no chain, no head, no advancing trigger
+        cursor.execute(migration.PG_ADVANCE_DOWN if connection.vendor == "postgresql"
+                       else migration.SQLITE_ADVANCE_DOWN)
+    _raw("UPDATE audit_auditentry SET seq = NULL, hash = ''")
+    AuditChainHead.objects.all().delete()
+
+    class Editor:
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.BATCH = 3
+    migration.chain_existing(apps, Editor())
+    ids = list(AuditEntry.objects.order_by("seq").values_list("id", flat=True))
+    assert ids == sorted(ids) and entries[-1].pk == ids[-1]
+    assert AuditChainHead.objects.get(pk=1).seq == len(ids)
+    assert verify_chain().ok
+    _write(1)  # and the trigger advances the head again
+    assert AuditChainHead.objects.get(pk=1).seq == len(ids) + 1 and verify_chain().ok
