@@ -78,7 +78,7 @@ def entry_scope(obj, actor, *, agency_id=None, division=None, enterprise_id=None
     and enterprise, or those of the loaded object it belongs to); the division is the agency's, else the
     enterprise's, else the actor's agency's. Read from loaded objects; an agency not yet loaded costs one
     query (most services have it loaded) unless ``load`` is false (the bulk writer: no query per row)."""
-    owner_agency_id, agency, owner_enterprise_id, enterprise = _owners(obj, load)
+    owner_agency_id, agency, owner_enterprise_id, enterprise = _owners(obj, load and division is None)
     agency_id = owner_agency_id if agency_id is None else agency_id
     enterprise_id = owner_enterprise_id if enterprise_id is None else enterprise_id
     if enterprise_id is None:  # a visit's, record's ... loaded on the way (enterprise_of)

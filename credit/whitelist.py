@@ -89,7 +89,8 @@ def whitelist_propose(
                 first = (WhitelistEntry.objects.filter(status=S.PROPOSED, proposed_on=today,
                                                        enterprise_id__gte=start, enterprise_id__lt=end)
                          .order_by("id").first())
-                audit_record(actor=None, action="whitelist.propose", obj=first,
+                # a chunk spans the city's divisions: the entry is the city's (division ""), read by its bureau
+                audit_record(actor=None, action="whitelist.propose", obj=first, division="",
                              details={"proposed": n, "on": today, "enterprise_ids": [start, end - 1]})
         if on_progress:
             on_progress(end - low, total)

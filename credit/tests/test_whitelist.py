@@ -187,8 +187,9 @@ def test_the_job_runs_in_a_fixed_number_of_statements(n):
     population(n, seed=n)
     with CaptureQueriesContext(connection) as queries:
         whitelist_propose()
-    # bounds (2), a savepoint pair around the chunk, the INSERT ... SELECT, the audit's read and insert
-    assert len(queries) == 7, [q["sql"][:80] for q in queries]
+    # bounds (2), a savepoint pair around the chunk, the INSERT ... SELECT, the audit's read, the audit
+    # chain's lock (audit.chain.lock_head) and insert
+    assert len(queries) == 8, [q["sql"][:80] for q in queries]
 
 
 # -- the justice bureau decides -------------------------------------------------------------------------
