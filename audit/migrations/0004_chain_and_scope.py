@@ -45,19 +45,37 @@ BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 """
 
 
+def _scope(values, actor_agency_id, divisions):
+    """Fill an old entry's empty scope (entries written since carry it) from its actor and object."""
+    if values["actor_agency_id"] is None and actor_agency_id is not None:
+        values["actor_agency_id"] = actor_agency_id
+    object_id = values["object_id"]
+    if values["agency_id"] is None and values["object_type"] == "accounts.agency" and object_id.isdigit():
+        values["agency_id"] = int(object_id)
+    if values["enterprise_id"] is None and values["object_type"] == "enterprises.enterprise" and object_id.isdigit():
+        values["enterprise_id"] = int(object_id)
+    if not values["division"]:
+        values["division"] = divisions.get(values["agency_id"]) or divisions.get(values["actor_agency_id"]) or ""
+
+
+STORED = ("seq", "hash", "agency_id", "actor_agency_id", "division", "enterprise_id")
+
+
 def _store(schema_editor, AuditEntry, links):
-    """One UPDATE for the batch's (id, seq, hash)."""
+    """One UPDATE for the batch's (id, seq, hash, scope)."""
     if schema_editor.connection.vendor == "postgresql":
-        placeholders = ",".join(["(%s::bigint, %s::bigint, %s)"] * len(links))
+        placeholders = ",".join(["(%s::bigint, %s::bigint, %s, %s::bigint, %s::bigint, %s, %s::bigint)"] * len(links))
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE audit_auditentry a SET seq = v.seq, hash = v.hash FROM (VALUES {placeholders}) "
-                "AS v(id, seq, hash) WHERE a.id = v.id",
+                "UPDATE audit_auditentry a SET seq = v.seq, hash = v.hash, agency_id = v.agency_id, "
+                "actor_agency_id = v.actor_agency_id, division = v.division, enterprise_id = v.enterprise_id "
+                f"FROM (VALUES {placeholders}) AS v(id, seq, hash, agency_id, actor_agency_id, division, "
+                "enterprise_id) WHERE a.id = v.id",
                 [value for link in links for value in link],
             )
         return
-    entries = [AuditEntry(pk=pk, seq=seq, hash=hash_) for pk, seq, hash_ in links]
-    AuditEntry._base_manager.bulk_update(entries, ["seq", "hash"], batch_size=500)
+    entries = [AuditEntry(pk=link[0], **dict(zip(STORED, link[1:], strict=True))) for link in links]
+    AuditEntry._base_manager.bulk_update(entries, list(STORED), batch_size=500)
 
 
 def chain_existing(apps, schema_editor):
@@ -71,27 +89,41 @@ def chain_existing(apps, schema_editor):
         schema_editor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_update")
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+    # the readers' scope of the old entries, as far as the accounts tell it: the actor's agency and its
+    # division; an agency's own entries; an enterprise's id (its division is the enterprises app's)
+    Agency = apps.get_model("accounts", "Agency")
+    divisions = dict(Agency.objects.values_list("pk", "division"))
     seq, previous, last_id = 0, GENESIS, 0
     fields = tuple(name for name in CHAIN_FIELDS if name != "seq")
     while True:
-        rows = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", *fields)[:BATCH])
+        rows = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")
+                    .values_list("pk", "actor__agency_id", *fields)[:BATCH])
         if not rows:
             break
         links = []
         for row in rows:
             seq += 1
-            values = dict(zip(fields, row[1:], strict=True)) | {"seq": seq}
+            values = dict(zip(fields, row[2:], strict=True)) | {"seq": seq}
+            _scope(values, row[1], divisions)
             previous = entry_hash(previous, values)
-            links.append((row[0], seq, previous))
+            links.append((row[0], seq, previous, values["agency_id"], values["actor_agency_id"],
+                          values["division"], values["enterprise_id"]))
         _store(schema_editor, AuditEntry, links)
         last_id = rows[-1][0]
     Head.objects.create(pk=1, seq=seq, hash=previous)
     if vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger event blocks the ALTER
         schema_editor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_no_update")
+
+
+def install_triggers(apps, schema_editor):
+    """After the last ALTER of the table (SQLite rebuilds a table to alter it, losing its triggers)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(PG_ADVANCE)
         schema_editor.execute(PG_REVOKE)
     elif vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
         schema_editor.execute(SQLITE_NO_UPDATE)
         schema_editor.execute(SQLITE_ADVANCE)
 
@@ -108,6 +140,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audit', '0003_trail_filters'),
+        ('accounts', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -147,12 +180,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditentry',
             name='seq',
-            field=models.BigIntegerField(blank=True, editable=False, null=True, unique=True, verbose_name='sequence'),
+            field=models.BigIntegerField(blank=True, editable=False, null=True, verbose_name='sequence'),
         ),
         migrations.AlterField(
             model_name='auditentry',
             name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='time'),
+        ),
+        migrations.RunPython(chain_existing, migrations.RunPython.noop),
+        # the indexes after the backfill: its UPDATEs do not maintain them row by row
+        migrations.AlterField(
+            model_name='auditentry',
+            name='seq',
+            field=models.BigIntegerField(blank=True, editable=False, null=True, unique=True, verbose_name='sequence'),
         ),
         migrations.AddIndex(
             model_name='auditentry',
@@ -170,5 +210,5 @@ class Migration(migrations.Migration):
             model_name='auditentry',
             index=models.Index(fields=['enterprise_id', '-created_at', '-id'], name='audit_enterprise_recent'),
         ),
-        migrations.RunPython(chain_existing, unchain),
+        migrations.RunPython(install_triggers, unchain),
     ]

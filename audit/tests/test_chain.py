@@ -204,7 +204,11 @@ def test_the_migration_chains_the_existing_entries_in_id_order():
     with connection.cursor() as cursor:  # as before the migration: no chain, no head, no advancing trigger
         cursor.execute(migration.PG_ADVANCE_DOWN if connection.vendor == "postgresql"
                        else migration.SQLITE_ADVANCE_DOWN)
-    _raw("UPDATE audit_auditentry SET seq = NULL, hash = ''")
+    officer = OfficerFactory()
+    with transaction.atomic():
+        by_officer = audit_record(actor=officer, action="t", obj=EnterpriseFactory())
+    _raw("UPDATE audit_auditentry SET seq = NULL, hash = '', agency_id = NULL, actor_agency_id = NULL, "
+         "division = '', enterprise_id = NULL")
     AuditChainHead.objects.all().delete()
 
     class Editor:
@@ -217,9 +221,13 @@ def test_the_migration_chains_the_existing_entries_in_id_order():
 
     migration.BATCH = 3
     migration.chain_existing(apps, Editor())
+    migration.install_triggers(apps, Editor())
     ids = list(AuditEntry.objects.order_by("seq").values_list("id", flat=True))
-    assert ids == sorted(ids) and entries[-1].pk == ids[-1]
+    assert ids == sorted(ids) and by_officer.pk == ids[-1] and entries[0].pk in ids
     assert AuditChainHead.objects.get(pk=1).seq == len(ids)
+    old = AuditEntry.objects.get(pk=by_officer.pk)
+    assert (old.actor_agency_id, old.division) == (officer.agency_id, officer.agency.division)
+    assert old.enterprise_id == by_officer.enterprise_id
     assert verify_chain().ok
     _write(1)  # and the trigger advances the head again
     assert AuditChainHead.objects.get(pk=1).seq == len(ids) + 1 and verify_chain().ok
