@@ -4,6 +4,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from accounts import register_api
+from audit import api as audit_api
 from catalogue import api as catalogue_api
 from complaints import api as complaints_api
 from complaints import hotline_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
     path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),
     path("auth/devices/<int:pk>/revoke/", accounts_api.DeviceRevokeApi.as_view(), name="api-device-revoke"),
+    path("audit/verification/", audit_api.AuditVerificationApi.as_view(), name="api-audit-verification"),
     path("enterprises/", enterprises_api.EnterpriseListApi.as_view(), name="api-enterprise-list"),
     path(
         "enterprises/suggestions/",

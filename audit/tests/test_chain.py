@@ -231,3 +231,20 @@ def test_the_migration_chains_the_existing_entries_in_id_order():
     assert verify_chain().ok
     _write(1)  # and the trigger advances the head again
     assert AuditChainHead.objects.get(pk=1).seq == len(ids) + 1 and verify_chain().ok
+
+
+def test_the_api_verifies_for_the_city_bureau_only(client, var_dir):
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import JusticeBureauFactory, JusticeUserFactory
+
+    entries = _write(2)
+    api = APIClient()
+    api.force_authenticate(JusticeUserFactory())
+    assert api.post("/api/v1/audit/verification/").status_code == 202
+    body = api.get("/api/v1/audit/verification/").json()
+    assert body["head_seq"] == entries[-1].seq and body["verdict"]["ok"] is True and body["anchor"] is None
+    for user in (JusticeUserFactory(agency=JusticeBureauFactory(division="370611")), OfficerFactory()):
+        api.force_authenticate(user)
+        assert api.get("/api/v1/audit/verification/").status_code == 403
+        assert api.post("/api/v1/audit/verification/").status_code == 403
