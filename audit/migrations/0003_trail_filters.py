@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='auditentry',
-            index=models.Index(fields=['enterprise_id', '-created_at'], name='audit_enterprise_time'),
-        ),
-        migrations.AddIndex(
-            model_name='auditentry',
             index=models.Index(fields=['actor', '-created_at'], name='audit_actor_time'),
         ),
         migrations.AddIndex(

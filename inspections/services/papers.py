@@ -255,10 +255,10 @@ def papers_on_record_final(*, actor, record: InspectionRecord) -> list[Paper]:
 def approval_form_issue(*, actor, agency, enterprise, subject: str, content: dict) -> Paper:
     """The inspection approval form (检查审批表) of a plan its agency's head approved: the approval
     (``plans.services.approval.plan_head_decide``) asks for it through the outbox in its transaction and
-    ``inspections.handlers.issue_approval_form`` calls this, with a ``subject`` naming the approval (e.g. ``"plan-approval:<id>"``) and what the form shows in
-    ``content`` (JSON-able: ``plan``, ``visit_window``, ``matters`` [names], ``officers`` [names], ``reason``,
-    ``approver``, ``opinion``, ``approved_at``). It is numbered, hashed, verifiable and rendered like the other
-    papers (``templates/pdf/paper_approval_form.html``)."""
+    ``inspections.handlers.issue_approval_form`` calls this, with a ``subject`` naming the approval (e.g.
+    ``"plan-approval:<id>"``) and what the form shows in ``content`` (JSON-able: ``plan``, ``visit_window``,
+    ``matters`` [names], ``officers`` [names], ``reason``, ``approver``, ``opinion``, ``approved_at``). It is
+    numbered, hashed, verifiable and rendered like the other papers (``templates/pdf/paper_approval_form.html``)."""
     return paper_issue(
         actor=actor,
         kind=Paper.Kind.APPROVAL_FORM,
