@@ -16,6 +16,9 @@ from .access import candidate_for_user
 from .models import WhitelistEntry
 from .whitelist import REASON_MAX_CHARS, whitelist_decide
 
+# The justice bureau's decision on a candidate (its own words: "decline" is not an invitation's 不参加).
+WHITELIST_DECISIONS = [("confirm", _("Confirm the listing")), ("decline", _("Decline the listing"))]
+
 
 class CandidateSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
@@ -29,7 +32,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("confirm", _("Confirm")), ("decline", _("Decline"))])
+    decision = serializers.ChoiceField(choices=WHITELIST_DECISIONS)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_CHARS)
 
 

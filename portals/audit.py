@@ -3,15 +3,18 @@ name, which the audit app (the ground layer) cannot know about."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from audit.describe import action_choices, actor_label, detail_lines, names_for, sentence
+from audit.scope import audit_scope_for
 from audit.selectors import audit_entries_for_user
 from enterprises.selectors import enterprise_ids_matching
 from yantai_inspect.csv_export import CHUNK, csv_response
+from yantai_inspect.inputs import INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
 from yantai_inspect.widgets import DateInput
 
@@ -26,19 +29,25 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+        # the agencies of the reader's scope only (audit.scope): a district bureau is not shown the others
+        scope = audit_scope_for(user) if user is not None else None
+        if scope is not None and not scope.everything:
+            self.fields["agency"].queryset = Agency.objects.filter(
+                Q(pk__in=scope.agency_ids) | Q(division__in=scope.divisions)
+            ).order_by("code")
 
 
 def _filtered(request):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     enterprise_ids = None
     if data.get("enterprise"):
         enterprise_ids = enterprise_ids_matching(user=request.user, query=data["enterprise"])
-    elif request.GET.get("enterprise_id", "").isdigit():
-        enterprise_ids = [int(request.GET["enterprise_id"])]
+    elif (enterprise_id := query_int(request.GET, "enterprise_id", minimum=1, maximum=INT_MAX)) is not None:
+        enterprise_ids = [enterprise_id]
     qs = audit_entries_for_user(
         user=request.user,
         object_type=request.GET.get("type") or None,

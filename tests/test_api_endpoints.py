@@ -753,6 +753,22 @@ CASES = [
         happy=lambda w, r: Finding.objects.get(severity="minor").status == "returned",
     ),
     Case(
+        "api-audit-verification",
+        "get",
+        "justice",
+        lambda w: ({}, None),
+        justice=True,
+        happy=lambda w, r: r.json()["head_seq"] >= 1 and len(r.json()["head_hash"]) == 64,
+    ),
+    Case(
+        "api-audit-verification",
+        "post",
+        "justice",
+        lambda w: ({}, {}),
+        ok=202,
+        justice=True,
+    ),
+    Case(
         "api-cap-policy",
         "get",
         "justice",

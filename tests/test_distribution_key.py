@@ -29,6 +29,8 @@ REACHED = {
     "inspections.signature": ["record__task"],
     "inspections.rectification": ["finding__record__task"],
     "inspections.photo": ["item__record__task", "rectification__finding__record__task"],
+    "complaints.complaintphoto": ["complaint"],
+    "complaints.complaintstep": ["complaint"],
 }
 
 # Rollups over many enterprises, keyed by division and day rather than by one enterprise: a sharded
@@ -44,7 +46,13 @@ MONTH_ROLLUPS = {"plans.statisticsmonthcell"}
 # Policy and campaign tables: a few rows per agency, read by the filing and the draw on every shard, about
 # no single enterprise (a campaign's drawn enterprises are rows of plans.randomcheckdraw, which carries the
 # enterprise). A sharded deployment keeps them as reference tables replicated to every node.
+# The same for what must be one sequence or one set across all enterprises, kept on the coordinator: an
+# agency's papers' numbers per year (gap-free), the prefixes they use, the hotline's update ids (replays are
+# refused whatever complaint an update names).
 REFERENCE = {
+    "inspections.papercounter",
+    "inspections.agencypaperprefix",
+    "complaints.hotlineinbound",
     "credit.cappolicy",
     "credit.caprule",
     "credit.samplingrate",

@@ -211,16 +211,17 @@ LISTS = [
 # 5, dashboards 10 -> 7 and 8, plans page 5 -> 4, the enterprise's visits 7 -> 6, the green-channel queue
 # 7 -> 6); a change that adds one says why here.
 PINNED = {
-    "agency plans page": 4,
-    "agency tasks page": 5,
-    "agency tasks page, all": 5,
-    "agency dashboard": 7,
-    "enterprise dashboard": 8,
-    "justice tasks page, upcoming": 5,
-    "justice tasks page": 5,
-    "justice reviews page": 7,
-    "justice reviews page, green channel": 6,
-    "enterprise visits page": 6,
+    # every portal page reads the unread notifications for its navigation (one LIMIT query, notifications)
+    "agency plans page": 5,
+    "agency tasks page": 6,
+    "agency tasks page, all": 6,
+    "agency dashboard": 8,
+    "enterprise dashboard": 9,
+    "justice tasks page, upcoming": 6,
+    "justice tasks page": 6,
+    "justice reviews page": 8,
+    "justice reviews page, green channel": 7,
+    "enterprise visits page": 7,
     "API plans": 2,
     "API joint tasks": 4,
     "API joint tasks of the enterprise": 5,
@@ -229,9 +230,20 @@ PINNED = {
     "API green-channel queue": 2,
     # The records in the visits' index order (``inspections.selectors.records_newest_first``); the page counts
     # the findings of its rows in a query of their own (4 -> 5) instead of grouping every record of the agency.
-    "agency records page": 5,
+    "agency records page": 6,
     "API records": 1,
 }
+
+# Lists whose count depends on what the page's rows name, never on how many rows: the audit page names the
+# codes in its entries' details with one query per kind of thing named (audit.describe.names_for), so its
+# queries are at most the page's own and one per kind, whatever the trail's length.
+def _audit_page_bound() -> int:
+    from audit.describe import NAMED_BY_CODE
+
+    return 6 + len(set(NAMED_BY_CODE.values()))
+
+
+BOUNDED = {"audit trail page": _audit_page_bound}
 
 
 def reader(rows: Rows, name):
@@ -271,6 +283,9 @@ def test_a_list_costs_the_same_queries_for_one_row_and_for_twenty(label, path, w
             counts.append(len(queries))
             sizes.append(shown(response, is_api))
         assert sizes[1] > sizes[0], (label, "the list does not show the rows it was given", sizes)
+        if label in BOUNDED:
+            assert max(counts) <= BOUNDED[label](), (label, counts, [q["sql"] for q in queries.captured_queries])
+            return
         assert counts[0] == counts[1], (label, counts, [q["sql"] for q in queries.captured_queries][-25:])
         if label in PINNED:
             assert counts[0] == PINNED[label], (label, counts, [q["sql"] for q in queries.captured_queries])

@@ -399,6 +399,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "RectificationStatusEnum": "inspections.models.Rectification.Status",
         "CapExemptionEnum": "plans.models.Plan.CapExemption",
+        "WhitelistDecisionEnum": "credit.whitelist_api.WHITELIST_DECISIONS",
+        "ReviewDecisionEnum": "plans.api.reviews.REVIEW_DECISIONS",
         # what a filing may claim (a re-check is set by the platform)
         "CapExemptionInputEnum": "plans.api.filing.CAP_EXEMPTION_INPUT_CHOICES",
         "ComplaintKindEnum": "complaints.models.Complaint.Kind",

@@ -23,15 +23,16 @@ class FaviconRedirect(RedirectView):
 
 
 def api_docs(view):
-    """The API's schema and docs: behind the login when API_DOCS_LOGIN_REQUIRED (production's default), public on
-    a developer's machine. Swagger UI's
-    script comes from a URL (the split view), not inline; its and Redoc's own styles are allowed."""
+    """The API's schema and docs: behind the login in production (and wherever API_DOCS_LOGIN_REQUIRED), public
+    on a developer's machine. Swagger UI's script comes from a URL (the split view), not inline; its and Redoc's
+    own styles are allowed."""
     view = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(view)
     protected = login_required(view)
 
     @wraps(view)
     def docs(request, *args, **kwargs):
-        return (protected if settings.API_DOCS_LOGIN_REQUIRED else view)(request, *args, **kwargs)
+        behind_login = settings.PRODUCTION or settings.API_DOCS_LOGIN_REQUIRED
+        return (protected if behind_login else view)(request, *args, **kwargs)
 
     return docs
 

@@ -199,7 +199,7 @@ def test_the_migration_chains_the_existing_entries_in_id_order():
 
     from django.apps import apps
 
-    migration = importlib.import_module("audit.migrations.0003_chain_and_scope")
+    migration = importlib.import_module("audit.migrations.0004_chain_and_scope")
     entries = _write(7)
     with connection.cursor() as cursor:  # as before the migration: no chain, no head, no advancing trigger
         cursor.execute(migration.PG_ADVANCE_DOWN if connection.vendor == "postgresql"

@@ -1,6 +1,5 @@
 """检查审批 through the API: the agency head's queue and decision (``plans.services.approval``)."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -11,11 +10,12 @@ from accounts.access import IsAgencyHead
 from .. import services
 from ..access import plan_for_user
 from ..approval import approval_queue
+from .reviews import REVIEW_DECISIONS
 from .serializers import NoteSerializer, PlanSerializer
 
 
 class HeadDecisionSerializer(NoteSerializer):
-    decision = serializers.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = serializers.ChoiceField(choices=REVIEW_DECISIONS)
 
 
 class ApprovalQueueApi(generics.ListAPIView):

@@ -12,9 +12,13 @@ from .. import listing, selectors, services
 from ..access import plan_for_user
 from .serializers import NoteSerializer, PlanSerializer
 
+# A review's decision: the justice bureau's on a whitelist plan, the agency head's on its officer's plan
+# (plans.api.approval).
+REVIEW_DECISIONS = [("approve", _("Approve")), ("reject", _("Reject"))]
+
 
 class ReviewSerializer(NoteSerializer):
-    decision = serializers.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = serializers.ChoiceField(choices=REVIEW_DECISIONS)
 
 
 class PostReviewSerializer(NoteSerializer):

@@ -85,10 +85,22 @@ def test_it_exports_the_filtered_list_as_csv(client, trail):
     assert len(text.strip().splitlines()) == 3
 
 
-@pytest.mark.parametrize("make_user", [OfficerFactory, enterprise_user])
-def test_officers_and_enterprises_cannot_export(client, make_user):
-    client.force_login(make_user())
+def test_enterprises_cannot_export(client):
+    client.force_login(enterprise_user())
     assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_an_officer_exports_only_its_agencys_entries(client):
+    """Officers read their own agency's trail (audit.scope), in the page and in its CSV alike."""
+    officer, stranger = OfficerFactory(full_name="本局甲"), OfficerFactory(full_name="外局乙")
+    with transaction.atomic():
+        audit_record(actor=officer, action="agency.update", obj=officer.agency, details={})
+        audit_record(actor=stranger, action="agency.update", obj=stranger.agency, details={})
+    client.force_login(officer)
+    response = client.get("/audit/export.csv")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    assert "本局甲" in text and "外局乙" not in text
 
 
 def test_anonymous_is_sent_to_login_for_the_export(client):
