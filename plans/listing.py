@@ -16,6 +16,7 @@ The rules the rows show are the models' (``JointTask.notice_given``, ``Plan.file
 
 from django.db.models import F
 from django.urls import reverse
+from rest_framework import serializers
 
 from catalogue.models import Matter
 from yantai_inspect.pagination import LimitOffsetWithoutCount, page_without_count
@@ -188,6 +189,9 @@ _PLAN_FIELDS = (
     "campaign",
     "cap_exemption",
     "cap_note",
+    "head_approval",
+    "head_approval_at",
+    "head_approval_note",
 )
 
 
@@ -217,6 +221,9 @@ def plan_details(rows: list[dict], *, matters: bool = True, matter_names: bool =
         for plan_id, code, *name in matters.values_list(*columns):
             by_id[plan_id]["matters"].append({"code": code, "name": name[0]} if matter_names else code)
     return rows
+
+
+_datetime_field = serializers.DateTimeField()  # the API's form of a moment (PlanSerializer's)
 
 
 def plan_api(row: dict) -> dict:
@@ -252,6 +259,11 @@ def plan_api(row: dict) -> dict:
         "campaign": row["campaign"],
         "cap_exemption": row["cap_exemption"],
         "cap_note": row["cap_note"],
+        "head_approval": row["head_approval"],
+        "head_approval_at": _datetime_field.to_representation(row["head_approval_at"])
+        if row["head_approval_at"]
+        else None,
+        "head_approval_note": row["head_approval_note"],
         "editable": row["status"] in Plan.EDITABLE,
         "can_withdraw": Plan.withdrawable(status=row["status"], task_fixed=row["task_fixed"]),
     }

@@ -157,7 +157,18 @@ def did_flag_the_overdue_complaint(world, result):
     assert world.complaint.overdue_since == TODAY
 
 
+def did_anchor_the_chain(world, result):
+    """The day's entries chained and sound; the head written in the day's signed file and told to the city's
+    justice bureau (audit.anchoring, accounts.audit_anchor)."""
+    from audit.anchoring import anchor_dir
+
+    assert result is True
+    assert (anchor_dir() / f"{TODAY.isoformat()}.json").exists()
+    assert Notification.objects.filter(dedupe_key=f"audit-anchor:{TODAY.isoformat()}").exists()
+
+
 FIRST_RUN = {
+    "audit-anchor": did_anchor_the_chain,
     "complaints-deadlines": did_flag_the_overdue_complaint,
     "outbox-drain": did_render_the_pdf,
     "plans-daily-checks": did_fix_remind_and_expire,
@@ -174,7 +185,8 @@ def test_every_beat_job_has_its_due_data_and_first_run_check():
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the audit anchors' signed files
     with time_machine.travel(at(dt.date(2026, 4, 30)), tick=False) as clock:
         yield DueCity(clock)
 
