@@ -27,8 +27,10 @@ urlpatterns = [
     path("justice/tasks/<int:pk>/", views.justice_task_detail, name="justice-task-detail"),
     path("justice/statistics/", views.justice_statistics, name="justice-statistics"),
     path("enterprise/visits/", views.enterprise_visits, name="enterprise-visits"),
+    path("enterprise/visits/export.csv", views.enterprise_visits_export, name="enterprise-visits-export"),
     path("enterprise/caps/", views.enterprise_caps_page, name="enterprise-caps"),
     path("enterprise/visits/<int:pk>/", views.enterprise_visit_detail, name="enterprise-visit-detail"),
     path("enterprise/busy-periods/", views.busy_periods, name="enterprise-busy-periods"),
+    path("enterprise/busy-periods/export.csv", views.busy_periods_export, name="enterprise-busy-periods-export"),
     path("enterprise/busy-periods/<int:pk>/delete/", views.busy_period_delete, name="enterprise-busy-period-delete"),
 ]

@@ -17,7 +17,7 @@ from enterprises.forms import BusyPeriodForm
 from enterprises.models import BusyPeriod
 from enterprises.name_search import clean_query
 from enterprises.selectors import enterprise_ids_matching
-from yantai_inspect.csv_export import csv_response, rows_of
+from yantai_inspect.csv_export import CHUNK, chunks_of, csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.inputs import DATE_MAX, DATE_MIN, INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
@@ -427,6 +427,23 @@ def enterprise_visits(request):
 
 
 @enterprise_required
+def enterprise_visits_export(request):
+    """The page's upcoming visits as CSV: read in chunks, each chunk's agencies and matters in one query each."""
+    visits = listing.visit_values(selectors.upcoming_visits(user=request.user)).iterator(chunk_size=CHUNK)
+
+    def rows():
+        for chunk in chunks_of(visits):
+            for task in listing.visit_details(chunk, checklist=True):
+                yield [
+                    task["visit_date"].isoformat(), _("Fixed") if task["fixed"] else _("May still move"),
+                    "、".join(a["name"] for a in task["agencies"]), "、".join(m["name"] for m in task["checklist"]),
+                ]
+
+    header = [_("Visit date"), _("State"), _("Agencies"), _("Matters to be checked")]
+    return csv_response("upcoming-inspections.csv", [str(h) for h in header], rows())
+
+
+@enterprise_required
 def enterprise_visit_detail(request, pk):
     task = joint_task_for_user(user=request.user, task_id=pk)
     task = selectors.task_with_details(task.pk)
@@ -446,10 +463,26 @@ def busy_periods(request):
             messages.success(request, _("Busy period declared. Visits not yet fixed avoid these dates."))
             return redirect("enterprise-busy-periods")
     today = timezone.localdate()
-    periods = BusyPeriod.objects.filter(enterprise=enterprise, end__gte=today)
+    periods = _busy_periods(enterprise, today)
     left = busy_days_left(enterprise_id=enterprise.pk, start=today)
     allowance = {"left": left, "cap": settings.BUSY_DAYS_MAX_PER_YEAR}
     return render(request, "plans/busy_periods.html", {"form": form, "periods": periods, "allowance": allowance})
+
+
+def _busy_periods(enterprise, today):
+    """The enterprise's busy periods not yet over, as the page lists them."""
+    return BusyPeriod.objects.filter(enterprise=enterprise, end__gte=today)
+
+
+@enterprise_required
+def busy_periods_export(request):
+    enterprise = require_enterprise(request.user)
+    periods = _busy_periods(enterprise, timezone.localdate())
+    header = [_("From"), _("To"), _("Reason")]
+    return csv_response(
+        "busy-periods.csv", [str(h) for h in header],
+        rows_of(periods, lambda p: [p.start.isoformat(), p.end.isoformat(), p.reason]),
+    )
 
 
 @enterprise_required

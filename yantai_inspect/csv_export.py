@@ -40,3 +40,16 @@ def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
 def rows_of(queryset, row):
     """``row(obj)`` for every object of ``queryset``, read in chunks."""
     return (row(obj) for obj in queryset.iterator(chunk_size=CHUNK))
+
+
+def chunks_of(iterable, size: int = CHUNK):
+    """``iterable`` in lists of at most ``size``: for exports that add, per chunk, what the page reads per page
+    (a fixed number of queries per chunk instead of one per row)."""
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -406,3 +406,58 @@ def test_the_history_exports_as_csv_for_its_own_enterprise_only(client, city, re
     assert "废气收集设施未运行" not in text
     client.force_login(city.market_officer)
     assert client.get("/enterprise/history/export.csv").status_code == 403
+
+
+def _more_records(visit, n):
+    """``n`` more finalised records of the enterprise, each on a copy of ``visit`` (for query pins)."""
+    for k in range(n):
+        task = JointTask.objects.get(pk=visit.pk)
+        task.pk = None
+        task.visit_date = visit.visit_date - dt.timedelta(days=k + 1)
+        task.save()
+        InspectionRecord.objects.create(task=task, status=InspectionRecord.Status.FINAL, finalised_at=timezone.now())
+
+
+def _more_findings(record, n):
+    first = record.findings.first()
+    for k in range(n):
+        Finding.objects.create(record=record, item=first.item, agency=first.agency, description=f"问题{k}",
+                               severity="minor", deadline=first.deadline)
+
+
+def _csv(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_records_and_problems_export_as_csv_in_a_fixed_number_of_queries(client, city, visit, record, signer):
+    client.force_login(signer)
+    assert "/enterprise/records/export.csv" in client.get("/enterprise/records/").content.decode()
+    assert "/enterprise/findings/export.csv" in client.get("/enterprise/findings/").content.decode()
+    with CaptureQueriesContext(connection) as one_record:
+        text = _csv(client.get("/enterprise/records/export.csv"))
+    assert f"{record.pk}," in text and city.market.name in text
+    with CaptureQueriesContext(connection) as one_finding:
+        text = _csv(client.get("/enterprise/findings/export.csv"))
+    assert "废气收集设施未运行" in text and city.ecology.name in text
+    _more_records(visit, 4)
+    _more_findings(record, 4)
+    with CaptureQueriesContext(connection) as five_records:
+        assert _csv(client.get("/enterprise/records/export.csv")).count("\n") == 6
+    with CaptureQueriesContext(connection) as five_findings:
+        assert "问题3" in _csv(client.get("/enterprise/findings/export.csv"))
+    assert len(one_record) == len(five_records)
+    assert len(one_finding) == len(five_findings)
+
+
+@pytest.mark.parametrize("path", ["/enterprise/records/export.csv", "/enterprise/findings/export.csv"])
+def test_the_records_and_problems_exports_are_the_enterprise_s_own(client, city, record, path):
+    client.force_login(enterprise_user(EnterpriseFactory()))
+    text = _csv(client.get(path))
+    assert "废气收集设施未运行" not in text and text.count("\n") == 1  # the header only
+    client.force_login(city.market_officer)
+    assert client.get(path).status_code == 403
+    client.force_login(JusticeUserFactory(agency=city.justice_bureau))
+    assert client.get(path).status_code == 403
+    client.logout()
+    assert client.get(path).status_code == 302

@@ -110,9 +110,9 @@ def visit_notice_pdf(request, pk):
 # -- records: read, sign, refuse ----------------------------------------------------------------------------
 
 
-@enterprise_required
-def record_list(request):
-    records = (
+def _records(request):
+    """The enterprise's records as its list shows them: those to sign first, then newest visit first."""
+    return (
         selectors.records_for_user(user=request.user)
         .annotate(
             to_sign=Case(
@@ -121,7 +121,11 @@ def record_list(request):
         )
         .order_by("to_sign", "-task__visit_date", "-pk")
     )
-    page = page_without_count(records, request.GET.get("page"), 30)
+
+
+@enterprise_required
+def record_list(request):
+    page = page_without_count(_records(request), request.GET.get("page"), 30)
     return render(request, "inspections/enterprise/record_list.html", {"page": page})
 
 
@@ -134,6 +138,19 @@ def _record_page(request, record, *, sign_form=None, refuse_form=None, status=20
             signer_name=request.user.full_name,
         )
     return render(request, "inspections/enterprise/record.html", context, status=status)
+
+
+@enterprise_required
+def record_export(request):
+    def row(record):
+        return [
+            record.pk, record.task.visit_date.isoformat(), record.get_status_display(),
+            record.task.lead_agency.name if record.task.lead_agency_id else "",
+            timezone.localtime(record.finalised_at).strftime("%Y-%m-%d %H:%M") if record.finalised_at else "",
+        ]
+
+    header = [_("Record"), _("Visit date"), _("State"), _("Lead agency"), _("Finalised")]
+    return csv_response("inspection-records.csv", [str(h) for h in header], rows_of(_records(request), row))
 
 
 @enterprise_required
@@ -188,9 +205,10 @@ def record_refuse(request, pk):
 AWAITING_EVIDENCE = (Finding.Status.OPEN, Finding.Status.RETURNED)
 
 
-def _findings_page(request, *, bound: tuple[int, RectificationForm] | None = None, status=200):
+def _findings(request):
+    """The enterprise's problems as its page lists them: open ones first, by deadline."""
     enterprise = enterprise_of_user(user=request.user)
-    findings = (
+    return (
         selectors.findings_for_enterprise(enterprise=enterprise)
         .annotate(
             closed=Case(
@@ -201,6 +219,10 @@ def _findings_page(request, *, bound: tuple[int, RectificationForm] | None = Non
         if enterprise
         else Finding.objects.none()
     )
+
+
+def _findings_page(request, *, bound: tuple[int, RectificationForm] | None = None, status=200):
+    findings = _findings(request)
     today = timezone.localdate()
     rows = []
     for finding in findings:
@@ -220,6 +242,25 @@ def _findings_page(request, *, bound: tuple[int, RectificationForm] | None = Non
 @enterprise_required
 def finding_list(request):
     return _findings_page(request)
+
+
+@enterprise_required
+def finding_export(request):
+    today = timezone.localdate()
+
+    def row(f):
+        overdue = f.status in AWAITING_EVIDENCE and f.deadline < today
+        return [
+            f.record.task.visit_date.isoformat(), f.record_id, f.item.matter.name, f.description,
+            f.get_severity_display(), f.agency.name, f.deadline.isoformat(), f.get_status_display(),
+            _("Overdue") if overdue else "",
+        ]
+
+    header = [_("Visit date"), _("Record"), _("Matter"), _("Problem"), _("Severity"), _("Responsible agency"),
+              _("Rectify by"), _("State"), _("Overdue")]
+    # Without the evidence the page prefetches: the CSV does not show it.
+    findings = _findings(request).prefetch_related(None)
+    return csv_response("problems-to-rectify.csv", [str(h) for h in header], rows_of(findings, row))
 
 
 @enterprise_required
@@ -302,10 +343,12 @@ urlpatterns = [
     path("enterprise/qr/", enterprise_qr, name="enterprise-qr"),
     path("enterprise/visits/<int:pk>/notice.pdf", visit_notice_pdf, name="enterprise-visit-notice-pdf"),
     path("enterprise/records/", record_list, name="enterprise-records"),
+    path("enterprise/records/export.csv", record_export, name="enterprise-records-export"),
     path("enterprise/records/<int:pk>/", record_detail, name="enterprise-record"),
     path("enterprise/records/<int:pk>/sign/", record_sign, name="enterprise-record-sign"),
     path("enterprise/records/<int:pk>/refuse/", record_refuse, name="enterprise-record-refuse"),
     path("enterprise/findings/", finding_list, name="enterprise-findings"),
+    path("enterprise/findings/export.csv", finding_export, name="enterprise-findings-export"),
     path("enterprise/findings/<int:pk>/rectify/", finding_rectify, name="enterprise-finding-rectify"),
     path("enterprise/history/", history, name="enterprise-history"),
     path("enterprise/history/export.csv", history_export, name="enterprise-history-export"),
