@@ -390,6 +390,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Operation summaries and descriptions in the reader's language (yantai_inspect/api_docs.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "yantai_inspect.api_docs.translate_operations",
+    ],
     # Several models have a "status"; give each its own enum name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "plans.models.Plan.Status",
