@@ -13,6 +13,7 @@ from accounts.models import Agency, User
 from enterprises.access import require_enterprise
 from inspections.access import record_for_user
 from plans.access import joint_task_for_user
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.inputs import INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
@@ -110,11 +111,41 @@ def enterprise_complaint_detail(request, pk):
 
 @justice_required
 def justice_complaint_list(request):
+    page = page_without_count(_bureau_complaints(request), request.GET.get("page"), 30)
+    return render(request, "complaints/list.html", {"page": page, "view_as": "justice"})
+
+
+def _bureau_complaints(request):
+    """The bureau's complaints as its list shows them (``?overdue=1``: the overdue ones still open)."""
     qs = selectors.complaints_for_bureau(bureau=request.user.agency)
     if request.GET.get("overdue") == "1":
         qs = qs.filter(overdue_since__isnull=False, status__in=Complaint.OPEN)
-    page = page_without_count(qs, request.GET.get("page"), 30)
-    return render(request, "complaints/list.html", {"page": page, "view_as": "justice"})
+    return qs
+
+
+def _complaints_csv(complaints, *, view_as: str):
+    """The list's columns: the enterprise for the bureau's list, the bureau for the enterprise's."""
+
+    def row(c):
+        party = c.enterprise.name if view_as == "justice" else c.justice_bureau.name
+        status = c.get_status_display() + (f" · {_('overdue')}" if c.overdue_since and c.is_open else "")
+        return [c.pk, c.received_on.isoformat() if c.received_on else "", party, c.get_kind_display(), status,
+                c.reply_due.isoformat() if c.reply_due else "", c.get_hotline_delivery_display()]
+
+    party = _("Enterprise") if view_as == "justice" else _("Justice bureau")
+    header = ["#", _("Received on"), party, _("Kind"), _("Status"), _("Reply due by"), _("12345 hotline")]
+    return csv_response("complaints.csv", [str(h) for h in header], rows_of(complaints, row))
+
+
+@enterprise_required
+def enterprise_complaint_export(request):
+    enterprise = require_enterprise(request.user)
+    return _complaints_csv(selectors.complaints_for_enterprise(enterprise=enterprise), view_as="enterprise")
+
+
+@justice_required
+def justice_complaint_export(request):
+    return _complaints_csv(_bureau_complaints(request), view_as="justice")
 
 
 @justice_required
@@ -137,8 +168,10 @@ def justice_complaint_detail(request, pk):
 
 urlpatterns = [
     path("enterprise/complaints/", enterprise_complaint_list, name="enterprise-complaints"),
+    path("enterprise/complaints/export.csv", enterprise_complaint_export, name="enterprise-complaints-export"),
     path("enterprise/complaints/new/", enterprise_complaint_new, name="enterprise-complaint-new"),
     path("enterprise/complaints/<int:pk>/", enterprise_complaint_detail, name="enterprise-complaint-detail"),
     path("justice/complaints/", justice_complaint_list, name="justice-complaints"),
+    path("justice/complaints/export.csv", justice_complaint_export, name="justice-complaints-export"),
     path("justice/complaints/<int:pk>/", justice_complaint_detail, name="justice-complaint-detail"),
 ]

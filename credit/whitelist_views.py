@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import enterprise_required, justice_required
 from enterprises.access import require_enterprise
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -30,6 +31,17 @@ class DecisionForm(forms.Form):
 def justice_whitelist(request):
     page = page_without_count(selectors.whitelist_candidates(user=request.user), request.GET.get("page"), PAGE_SIZE)
     return render(request, "credit/justice_whitelist.html", {"candidates": page, "form": DecisionForm()})
+
+
+@justice_required
+def justice_whitelist_export(request):
+    def row(entry):
+        proposed = entry.proposed_on.isoformat() if entry.proposed_on else ""
+        return [entry.enterprise.name, entry.enterprise.uscc, proposed]
+
+    header = [_("Enterprise"), _("Credit code"), _("Proposed on")]
+    return csv_response("whitelist-candidates.csv", [str(h) for h in header],
+                        rows_of(selectors.whitelist_candidates(user=request.user), row))
 
 
 @justice_required
@@ -71,6 +83,7 @@ def public_whitelist(request):
 urlpatterns = [
     path("whitelist/", public_whitelist, name="public-whitelist"),
     path("justice/whitelist/", justice_whitelist, name="justice-whitelist"),
+    path("justice/whitelist/export.csv", justice_whitelist_export, name="justice-whitelist-export"),
     path("justice/whitelist/<int:pk>/decide/", justice_whitelist_decide, name="justice-whitelist-decide"),
     path("enterprise/credit/", enterprise_credit, name="enterprise-credit"),
 ]

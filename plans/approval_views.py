@@ -3,10 +3,12 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import agency_head_required
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -25,6 +27,21 @@ def approval_queue_page(request):
         "plans/approval_queue.html",
         {"page": page_without_count(approval_queue(user=request.user), request.GET.get("page"), APPROVAL_PAGE_SIZE)},
     )
+
+
+@agency_head_required
+def approval_queue_export(request):
+    def row(plan):
+        filed = timezone.localtime(plan.filed_at).strftime("%Y-%m-%d %H:%M") if plan.filed_at else ""
+        urgent = f"{plan.get_urgent_category_display()}:{plan.urgent_reason}" if plan.urgent else ""
+        return [filed, str(plan.filed_by) if plan.filed_by_id else "", plan.enterprise.name, plan.enterprise.uscc,
+                plan.window_start.isoformat(), plan.window_end.isoformat(),
+                "、".join(m.name for m in plan.matters.all()), urgent]
+
+    header = [_("Filed"), _("Filed by"), _("Enterprise"), _("Credit code"), _("From"), _("To"), _("Matters"),
+              _("Green channel")]
+    return csv_response("plans-awaiting-approval.csv", [str(h) for h in header],
+                        rows_of(approval_queue(user=request.user), row))
 
 
 @agency_head_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import agency_required, enterprise_required
 from enterprises.access import enterprise_for_user, require_enterprise
+from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
 
@@ -67,6 +68,30 @@ def conflict_list(request):
 def agency_recusal_list(request):
     page = page_without_count(recusal.recusals_for_agency(agency=request.user.agency), request.GET.get("page"), 30)
     return render(request, "plans/recusal_list.html", {"page": page, "view_as": "agency"})
+
+
+def _recusals_csv(requests, *, view_as: str):
+    """The list's columns: the enterprise for the agency's list, the agency for the enterprise's."""
+
+    def row(r):
+        party = r.enterprise.name if view_as == "agency" else r.agency.name
+        requested = timezone.localtime(r.requested_at).strftime("%Y-%m-%d %H:%M")
+        return [requested, party, str(r.officer), r.reason, r.get_status_display(), r.decision_reason]
+
+    party = _("Enterprise") if view_as == "agency" else _("Agency")
+    header = [_("Requested at"), party, _("Officer"), _("Reason"), _("Status"), _("Decision")]
+    return csv_response("recusal-requests.csv", [str(h) for h in header], rows_of(requests, row))
+
+
+@agency_required
+def agency_recusal_export(request):
+    return _recusals_csv(recusal.recusals_for_agency(agency=request.user.agency), view_as="agency")
+
+
+@enterprise_required
+def enterprise_recusal_export(request):
+    enterprise = require_enterprise(request.user)
+    return _recusals_csv(recusal.recusals_for_enterprise(enterprise=enterprise), view_as="enterprise")
 
 
 @agency_required

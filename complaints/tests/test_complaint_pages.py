@@ -137,3 +137,43 @@ def test_a_photo_goes_through_the_upload_rules(scene, client):
     response = client.post("/enterprise/complaints/new/", {
         "kind": "conduct", "text": "不是图片", "photo": SimpleUploadedFile("a.jpg", b"not an image", "image/jpeg")})
     assert response.status_code == 200 and Complaint.objects.count() == 1
+
+
+def _csv(response) -> str:
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_both_complaint_lists_export_as_csv_in_a_fixed_number_of_queries(scene, client):
+    file(scene)
+    for user, path in ((scene.user, "/enterprise/complaints/"), (scene.fushan_justice, "/justice/complaints/")):
+        client.force_login(user)
+        assert f"{path}export.csv" in client.get(path).content.decode()
+    counts = {}
+    for n in (1, 4):
+        while Complaint.objects.count() < n:
+            file(scene, text=f"投诉{Complaint.objects.count()}")
+        for user, path, party in ((scene.user, "/enterprise/complaints/export.csv", scene.fushan_bureau.name),
+                                  (scene.fushan_justice, "/justice/complaints/export.csv", scene.enterprise.name)):
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                text = _csv(client.get(path))
+            assert party in text and text.count("\n") == n + 1
+            counts.setdefault(path, []).append(len(queries))
+    assert all(a == b for a, b in counts.values()), counts
+
+
+def test_the_complaint_exports_are_refused_to_other_readers(scene, client):
+    file(scene)
+    client.force_login(scene.other_user)
+    assert _csv(client.get("/enterprise/complaints/export.csv")).count("\n") == 1
+    client.force_login(scene.laizhou_justice)  # another district's bureau
+    assert _csv(client.get("/justice/complaints/export.csv")).count("\n") == 1
+    client.force_login(scene.officer)
+    assert client.get("/enterprise/complaints/export.csv").status_code == 403
+    assert client.get("/justice/complaints/export.csv").status_code == 403
+    client.force_login(scene.user)
+    assert client.get("/justice/complaints/export.csv").status_code == 403
+    client.logout()
+    assert client.get("/enterprise/complaints/export.csv").status_code == 302
+    assert client.get("/justice/complaints/export.csv").status_code == 302
