@@ -24,7 +24,7 @@ class CapPolicyForm(forms.Form):
         label=_("Caps of named agencies (one per line: agency code, grade, visits or -, refuse or review)"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. yt-market, B, 3, refuse")}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. 370600-market, B, 3, refuse")}),
     )
 
     def __init__(self, *args, **kwargs):
