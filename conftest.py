@@ -4,6 +4,10 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # What a test writes under var/ (the audit chain's anchors and last verdict, audit.anchoring) stays its own:
+    # the repository's var/ is the demo's, and the PostgreSQL pass after the SQLite one must not read the
+    # SQLite pass's anchors.
+    settings.VAR_DIR = tmp_path / "var"
 
 
 def pytest_collection_modifyitems(config, items):
