@@ -27,8 +27,8 @@ class StepSerializer(serializers.ModelSerializer):
 class ComplaintSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
     justice_bureau = serializers.CharField(source="justice_bureau.code")
-    officer = serializers.CharField(source="officer.username", default=None)
-    visit_date = serializers.DateField(source="task.visit_date", default=None)
+    officer = serializers.CharField(source="officer.username", default=None, allow_null=True)
+    visit_date = serializers.DateField(source="task.visit_date", default=None, allow_null=True)
 
     class Meta:
         model = Complaint

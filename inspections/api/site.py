@@ -80,6 +80,9 @@ class RecordListApi(APIView):
     """Records the caller may see (an enterprise: its own; an agency: those of its visits), newest first;
     ``?status=final`` lists the ones awaiting the enterprise's signature."""
 
+    # APIView does not page by itself: the GET uses it, and drf-spectacular documents the list as the page it is.
+    pagination_class = ListPage
+
     @extend_schema(
         parameters=[OpenApiParameter("status", str, description="draft, final, signed or refused")],
         responses=RecordBriefSerializer(many=True),
@@ -87,7 +90,7 @@ class RecordListApi(APIView):
     def get(self, request):
         # Rows as dicts in RecordBriefSerializer's shape, newest visit first (selectors.records_newest_first).
         qs = selectors.records_newest_first(user=request.user, status=request.query_params.get("status", ""))
-        page = ListPage()
+        page = self.pagination_class()
         results = [
             {
                 "id": row["record_id"],

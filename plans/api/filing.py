@@ -116,6 +116,9 @@ def _filing_arguments(*, user, data: dict) -> dict:
 
 
 class PlanListCreateApi(APIView):
+    # APIView does not page by itself: the GET uses it, and drf-spectacular documents the list as the page it is.
+    pagination_class = listing.ListPage
+
     @extend_schema(
         parameters=[OpenApiParameter("status", str), OpenApiParameter("enterprise", str)],
         responses=PlanSerializer(many=True),
@@ -126,7 +129,7 @@ class PlanListCreateApi(APIView):
             status=request.query_params.get("status", ""),
             enterprise=request.query_params.get("enterprise", ""),
         )
-        page = listing.ListPage()  # rows as dicts, in PlanSerializer's shape (plans.listing)
+        page = self.pagination_class()  # rows as dicts, in PlanSerializer's shape (plans.listing)
         rows = listing.plan_details(page.paginate_queryset(listing.plan_values(qs), request, view=self))
         return page.get_paginated_response([listing.plan_api(row) for row in rows])
 

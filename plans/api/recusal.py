@@ -53,7 +53,7 @@ class RecusalSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code")
     officer = serializers.CharField(source="officer.username")
     officer_name = serializers.CharField(source="officer.__str__")
-    visit_date = serializers.DateField(source="plan.joint_task.visit_date", default=None)
+    visit_date = serializers.DateField(source="plan.joint_task.visit_date", default=None, allow_null=True)
 
     class Meta:
         model = RecusalRequest

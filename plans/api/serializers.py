@@ -37,7 +37,7 @@ class PlanSerializer(BuiltFieldsOnce, serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name")
     theme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    visit_date = serializers.DateField(source="joint_task.visit_date", default=None)
+    visit_date = serializers.DateField(source="joint_task.visit_date", default=None, allow_null=True)
     filed_ahead = serializers.BooleanField(
         read_only=True,
         allow_null=True,
