@@ -3,6 +3,7 @@ bureau), a new version (the city's justice bureau)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsJustice
 from accounts.models import Agency
-from yantai_inspect.inputs import date_in_range
+from yantai_inspect.inputs import query_date
 
 from .policy import (
     CapPolicy,
@@ -91,13 +92,10 @@ class CapPolicyApi(APIView):
 
     permission_classes = [IsJustice]
 
-    @extend_schema(parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")],
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD")],
                    responses=CapPolicyStateOutput)
     def get(self, request):
-        on = timezone.localdate()
-        if request.query_params.get("on"):
-            day = serializers.DateField().run_validation(request.query_params["on"])
-            on = date_in_range(day, field="on")
+        on = query_date(request.query_params, "on") or timezone.localdate()
         history = CapPolicy.objects.select_related("created_by").order_by("-effective_from", "-id")[:HISTORY_SIZE]
         return Response({
             "on": on.isoformat(),

@@ -20,4 +20,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         # The role checks (accounts.access) say who may do this; keep their message.
         exc = exceptions.PermissionDenied(str(exc) if exc.args else None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
+        # a bare ``ValidationError("...")`` renders as a list: every error body is an object (yantai_inspect.schema)
+        response.data = {"non_field_errors": response.data}
+    return response

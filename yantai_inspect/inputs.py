@@ -5,7 +5,7 @@ API's only JSON parser), and both apply ``value_check`` to each value: no NUL by
 in text, so they surfaced as server errors), a value shaped like a date is a date the platform can compute
 with (``DATE_MIN``..``DATE_MAX``: ``date.max`` plus a day overflows), a value shaped like an integer fits a
 64-bit column. JSON is nested at most ``MAX_JSON_DEPTH`` levels (a 100,000-deep document made the parser
-recurse out of stack). Views that read a number from the query string use ``query_int``.
+recurse out of stack). Views that read a number or a date from the query string use ``query_int`` and ``query_date``.
 
 A refusal is a ``DomainError`` naming the field; the API's exception handler and this middleware turn an
 unhandled one into a 400 (JSON under /api/, a page elsewhere), so a bad input is never a server error.
@@ -67,6 +67,19 @@ def query_int(params, name: str, *, default: int | None = None, minimum: int, ma
             _("Enter a whole number between %(min)d and %(max)d.") % {"min": minimum, "max": maximum}, field=name
         )
     return number
+
+
+def query_date(params, name: str) -> dt.date | None:
+    """The date ``name`` (YYYY-MM-DD) of a query string within ``DATE_MIN``..``DATE_MAX``, None when absent
+    or empty; anything else is a DomainError on that field."""
+    raw = params.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        day = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise DomainError(_("Enter a valid date."), field=name) from None
+    return date_in_range(day, field=name)
 
 
 def date_in_range(day: dt.date, *, field: str) -> dt.date:

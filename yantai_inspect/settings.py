@@ -363,7 +363,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/min"),
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "yantai_inspect.schema.AutoSchema",  # the error answers documented
     # JSON bodies bounded in depth and checked like query strings (yantai_inspect.inputs).
     "DEFAULT_PARSER_CLASSES": [
         "yantai_inspect.inputs.JSONParser",

@@ -1,12 +1,14 @@
 """The figures of the platform over the caller's plans."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import ADMIN, AGENCY, JUSTICE, require_portal
+from yantai_inspect.inputs import query_date
 from yantai_inspect.replica import replica_reads
 
 from .. import selectors
@@ -19,8 +21,8 @@ class StatisticsApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("by", str, enum=list(DIMENSIONS)),
-            OpenApiParameter("from", str),
-            OpenApiParameter("to", str),
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
         ],
         responses=inline_serializer("Statistics", {"figures": serializers.DictField()}),
     )
@@ -29,9 +31,8 @@ class StatisticsApi(APIView):
         by = request.query_params.get("by") or None
         if by is not None and by not in DIMENSIONS:
             raise serializers.ValidationError({"by": [_("One of: %(d)s") % {"d": ", ".join(DIMENSIONS)}]})
-        dates = serializers.DateField(required=False)
-        date_from = dates.run_validation(request.query_params["from"]) if request.query_params.get("from") else None
-        date_to = dates.run_validation(request.query_params["to"]) if request.query_params.get("to") else None
+        date_from = query_date(request.query_params, "from")
+        date_to = query_date(request.query_params, "to")
         with replica_reads():
             figures = plan_statistics(
                 scope=selectors.plan_scope_q(user=request.user), by=by, date_from=date_from, date_to=date_to
