@@ -3,7 +3,7 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -47,7 +47,19 @@ class TokenObtainApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenObtainInput, responses={200: TokenOutput})
+    @extend_schema(
+        request=TokenObtainInput,
+        responses={
+            200: TokenOutput,
+            # answered by accounts.lockout, throttles or not
+            429: OpenApiResponse(
+                inline_serializer(
+                    "LockedOut", {"detail": serializers.CharField(), "retry_after_seconds": serializers.IntegerField()}
+                ),
+                description="Locked out after repeated wrong passwords: retry after the cool-off.",
+            ),
+        },
+    )
     def post(self, request):
         data = TokenObtainInput(data=request.data)
         data.is_valid(raise_exception=True)

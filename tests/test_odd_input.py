@@ -204,3 +204,11 @@ def test_a_deeply_nested_json_body_is_a_400(world):
     forty_one = '{"start": "2026-07-10", "end": "2026-07-11", "reason": ' + "[" * 40 + "]" * 40 + "}"
     response = api.post("/api/v1/my-enterprise/busy-periods/", forty_one, content_type="application/json")
     assert response.status_code == 400 and "reason" in response.json()
+
+
+def test_a_json_number_beyond_64_bits_is_a_400_on_its_field(world):
+    """Found by tests/test_schema_fuzz.py: a JSON number (not a string) of 2**64 reached the database."""
+    api = _client(world.users["officer"], api=True)
+    response = api.post("/api/v1/notifications/read/", {"ids": [1, 2**64]}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()
+    assert api.post("/api/v1/notifications/read/", {"ids": [2**63 - 1]}, format="json").status_code == 200

@@ -21,7 +21,7 @@ from plans.tests.conftest import City
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 15
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 # No server error; every answer's status documented (yantai_inspect.schema adds the error answers) and its body
 # as documented.

@@ -3,9 +3,10 @@
 Every query string and form field passes ``InputMiddleware``, every JSON body passes ``JSONParser`` (the
 API's only JSON parser), and both apply ``value_check`` to each value: no NUL byte (PostgreSQL refuses them
 in text, so they surfaced as server errors), a value shaped like a date is a date the platform can compute
-with (``DATE_MIN``..``DATE_MAX``: ``date.max`` plus a day overflows), a value shaped like an integer fits a
-64-bit column. JSON is nested at most ``MAX_JSON_DEPTH`` levels (a 100,000-deep document made the parser
-recurse out of stack). Views that read a number or a date from the query string use ``query_int`` and ``query_date``.
+with (``DATE_MIN``..``DATE_MAX``: ``date.max`` plus a day overflows), a value shaped like an integer, and
+every JSON number, fits a 64-bit column. JSON is nested at most ``MAX_JSON_DEPTH`` levels (a 100,000-deep
+document made the parser recurse out of stack). Views that read a number or a date from the query string use
+``query_int`` and ``query_date``.
 
 A refusal is a ``DomainError`` naming the field; the API's exception handler and this middleware turn an
 unhandled one into a 400 (JSON under /api/, a page elsewhere), so a bad input is never a server error.
@@ -107,6 +108,9 @@ def _walk_json(data) -> None:
             stack.extend((value, field, depth + 1) for value in reversed(node))
         elif isinstance(node, str):
             value_check(field, node)
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > INT_MAX:
+            # a JSON number, not only a string shaped like one (an id list of 2**64 overflowed the column)
+            raise DomainError(_("This number is out of range."), field=field)
 
 
 class JSONParser(parsers.JSONParser):

@@ -31,7 +31,7 @@ class AutoSchema(openapi.AutoSchema):
             # every parameter and body is parsed (yantai_inspect.inputs): anything it refuses is a 400
             "400": (takes_input, _("Invalid input: the messages by field.")),
             # an unknown, expired or revoked token is refused even where anonymous readers are welcome
-            "401": (True, _("Not signed in, or the token is invalid or expired.")),
+            "401": (bool(self.view.get_authenticators()), _("Not signed in, or the token is invalid or expired.")),
             "403": (not public, _("Signed in, but this role or account may not do this.")),
             # objects named in the path or the body are looked up within the caller's scope
             "404": (names_objects, _("No such object, or not within the caller's scope.")),
