@@ -42,7 +42,21 @@ def no_throttles(settings):
 
 
 @pytest.fixture
-def city(no_throttles):
+def connections_kept():
+    """The WSGI handler closes the database connection at each request's end; inside the test's transaction
+    (PostgreSQL) that would drop it. Django's test client disconnects the same handler around its requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def city(no_throttles, connections_kept):
     return City()
 
 
