@@ -391,14 +391,11 @@ class Plan(models.Model):
         return ahead_from is not None and visit_date >= ahead_from
 
 
-class StatisticsCell(models.Model):
-    """The statistics' rollup: the additive figures of the plans one agency filed under one theme (or none)
-    that visits on one day to the enterprises of one division serve. Equal to a recount from the plans and
-    visits except for the (division, day) pairs logged in ``StatisticsDirty`` (the readers compute those from
-    the plans) until ``plans.statistics.cells_compact`` recomputes them; ``manage.py statistics_rebuild``
-    rebuilds them from scratch."""
+class StatisticsFigures(models.Model):
+    """What a statistics cell holds, at either grain (``StatisticsCell`` a day, ``StatisticsMonthCell`` a
+    month): the additive figures of the plans one agency filed under one theme (or none) that serve the
+    enterprises of one division."""
 
-    day = models.DateField(_("visit date"))
     division = models.CharField(_("enterprise's division"), max_length=6)
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
@@ -422,6 +419,19 @@ class StatisticsCell(models.Model):
     green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
 
     class Meta:
+        abstract = True
+
+
+class StatisticsCell(StatisticsFigures):
+    """The statistics' rollup: the additive figures of the plans one agency filed under one theme (or none)
+    that visits on one day to the enterprises of one division serve. Equal to a recount from the plans and
+    visits except for the (division, day) pairs logged in ``StatisticsDirty`` (the readers compute those from
+    the plans) until ``plans.statistics.cells_compact`` recomputes them; ``manage.py statistics_rebuild``
+    rebuilds them from scratch."""
+
+    day = models.DateField(_("visit date"))
+
+    class Meta:
         verbose_name = _("statistics cell")
         verbose_name_plural = _("statistics cells")
         indexes = [
@@ -435,7 +445,7 @@ class StatisticsCell(models.Model):
         return f"{self.day} {self.division} {self.agency_id} {self.theme_id}"
 
 
-class StatisticsMonthCell(models.Model):
+class StatisticsMonthCell(StatisticsFigures):
     """The statistics' month grain: the ``StatisticsCell`` rows of one month summed per (division, agency,
     theme), so that a reader of whole months sums some 30,000 rows for the city's year instead of 514,000.
     Derived from the day cells only, by ``plans.statistics`` in the same transaction that rewrites any day cell
@@ -443,26 +453,6 @@ class StatisticsMonthCell(models.Model):
     readers take a (division, month) holding a dirty day from its day cells instead."""
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    division = models.CharField(_("enterprise's division"), max_length=6)
-    agency = models.ForeignKey(
-        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    theme = models.ForeignKey(
-        "catalogue.Theme",
-        verbose_name=_("theme"),
-        null=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    plans = models.PositiveIntegerField(_("plans served"))
-    visit_share = models.FloatField(_("visit share"))
-    joint_plans = models.PositiveIntegerField(_("plans served jointly"))
-    filed_ahead = models.PositiveIntegerField(_("plans filed 7 days ahead"))
-    green_channel = models.PositiveIntegerField(_("green-channel plans"))
-    green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
-    green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
-    green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
 
     class Meta:
         verbose_name = _("statistics month cell")
