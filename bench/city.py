@@ -203,12 +203,40 @@ class Copier:
         self.columns: dict[str, list[str]] = {}
         self.buffers: dict[str, list[str]] = {}
         self.counts: dict[str, int] = {}
+        self.extra: dict[str, tuple] = {}
 
     def table(self, name: str, columns: list[str]) -> None:
-        self.columns[name], self.buffers[name], self.counts[name] = columns, [], 0
+        extra = self.defaults(name, columns)
+        self.columns[name], self.buffers[name], self.counts[name] = columns + [c for c, _ in extra], [], 0
+        self.extra[name] = tuple(value for _, value in extra)
+
+    @staticmethod
+    def defaults(name: str, columns: list[str]) -> list[tuple[str, object]]:
+        """The columns the generator does not name, with their model's default: a field added by a later migration
+        (a flag, a counter) needs no change here. A NOT NULL column without a default is an error that names it."""
+        from django.apps import apps
+        from django.db.models.fields import NOT_PROVIDED
+
+        model = next((m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == name), None)
+        if model is None:
+            return []
+        extra = []
+        for field in model._meta.concrete_fields:
+            if field.column in columns or field.primary_key:  # the key's sequence fills it
+                continue
+            if field.default is not NOT_PROVIDED:
+                # A callable default (a token, a timestamp) is called for every row, as the ORM would.
+                extra.append((field.column, field.default))
+            elif not field.null and field.empty_strings_allowed:  # a text field without a default: "" as the ORM
+                extra.append((field.column, ""))
+            elif not field.null:
+                raise SystemExit(f"bench/city.py: {name}.{field.column} is NOT NULL with no default: generate it")
+        return extra
 
     def add(self, name: str, *values) -> None:
         buffer = self.buffers[name]
+        if self.extra[name]:
+            values = values + tuple(copy_value(d() if callable(d) else d) for d in self.extra[name])
         # str() of None is "None", which no generated value contains: one replace makes it COPY's NULL.
         buffer.append("\t".join(map(str, values)).replace("None", "\\N"))
         if len(buffer) >= FLUSH_ROWS:
@@ -230,6 +258,10 @@ class Copier:
     def flush_all(self) -> None:
         for name in self.buffers:
             self.flush(name)
+
+
+def copy_value(value):
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
 def ts(day: dt.date, hour: int = 9, minute: int = 0) -> str:
