@@ -18,6 +18,14 @@ def justice_bureau_for_division(division: str) -> Agency | None:
     return bureaus.get(division) or bureaus.get(CITY_CODE)
 
 
+def justice_bureau_ids_by_division() -> tuple[dict[str, int], int | None]:
+    """``justice_bureau_for_division`` for every division at once, for set-based jobs: the ids of the
+    divisions' own active bureaus and of the city's, which answers for every other division. One query."""
+    own = dict(Agency.objects.filter(is_justice_bureau=True, active=True).order_by("id")
+               .values_list("division", "id"))
+    return {d: pk for d, pk in own.items() if d != CITY_CODE}, own.get(CITY_CODE)
+
+
 def divisions_supervised_by(justice_bureau: Agency) -> list[str]:
     """The divisions a justice bureau is responsible for: its own, and for the city's bureau also every
     division without an active bureau of its own (see ``justice_bureau_for_division``)."""

@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import require_justice
-from accounts.selectors import divisions_supervised_by
+from accounts.selectors import divisions_supervised_by, justice_bureau_ids_by_division
 from audit.services import audit_record, audit_record_many
+from enterprises.models import Enterprise
+from notifications.models import Notification
+from notifications.services import notifications_resolve
 from yantai_inspect.errors import DomainError
 
 from .models import CreditEvent, CreditProfile, WhitelistEntry
@@ -56,13 +59,45 @@ def _propose_sql() -> str:
     """  # noqa: S608
 
 
+# The justice bureau that must decide a candidate is told once per candidate (the notification's unique key);
+# the decision, or the candidate's end, resolves it.
+CANDIDATE_KEY = "whitelist-candidate:"
+CANDIDATE_LINK = "/justice/whitelist/"
+
+
+def candidate_notification_keys(entry_ids: Iterable[int]) -> list[str]:
+    return [f"{CANDIDATE_KEY}{pk}" for pk in entry_ids]
+
+
+def _notify_sql(bureaus: dict[str, int], city_bureau: int | None) -> str:
+    """One INSERT ... SELECT of a notification per candidate proposed today in a range of enterprise ids,
+    addressed by ``justice_bureau_for_division``'s rule (the division's bureau, else the city's) written as a
+    CASE over the handful of divisions with a bureau of their own (their ids are integers from the database,
+    written into the statement); a rerun inserts nothing (the unique key). Without a city bureau, only the
+    divisions with their own are told."""
+    note, entry, enterprise = (m._meta.db_table for m in (Notification, WhitelistEntry, Enterprise))
+    q = connection.ops.quote_name
+    whens = " ".join(f"WHEN %s THEN {int(pk)}" for pk in bureaus.values())
+    fallback = f"ELSE {int(city_bureau)}" if city_bureau is not None else ""
+    only = "" if city_bureau is not None else "AND e.division IN (" + ", ".join("%s" for _d in bureaus) + ")"
+    return f"""
+        INSERT INTO {q(note)} (kind, agency_id, title, body, link, dedupe_key, created_at)
+        SELECT %s, CASE e.division {whens} {fallback} END, %s, e.name || %s || e.uscc, %s,
+               %s || CAST(w.id AS VARCHAR(20)), %s
+        FROM {q(entry)} w JOIN {q(enterprise)} e ON e.id = w.enterprise_id
+        WHERE w.status = %s AND w.proposed_on = %s AND w.enterprise_id >= %s AND w.enterprise_id < %s {only}
+        ON CONFLICT (dedupe_key) DO NOTHING
+    """  # noqa: S608
+
+
 def whitelist_propose(
     *, today: dt.date | None = None, chunk: int = PROPOSE_CHUNK, on_progress: Callable[[int, int], None] | None = None
 ) -> int:
     """Propose every eligible enterprise of the city as a whitelist candidate: grade A, not listed, no open
     entry, no serious finding and no upheld complaint in the last 12 months, not declined (or removed by an
     administrator) in them. Rerunnable: a candidate is proposed once. One aggregate, then per ``chunk`` of
-    enterprise ids one ``INSERT ... SELECT`` and, when it proposed anyone, one read and one audit entry:
+    enterprise ids one ``INSERT ... SELECT`` and, when it proposed anyone, one ``INSERT ... SELECT`` of the
+    notifications of the justice bureaus that decide them (one per candidate), one read and one audit entry:
     the number of statements depends on the range of ids, never on the number of rows. Returns how many
     were proposed; ``on_progress(done_ids, total_ids)`` after each chunk."""
     today = today or timezone.localdate()
@@ -74,6 +109,11 @@ def whitelist_propose(
         return 0
     total = high - low + 1
     sql = _propose_sql()
+    bureaus, city_bureau = justice_bureau_ids_by_division()
+    notify_sql = _notify_sql(bureaus, city_bureau) if bureaus or city_bureau is not None else None
+    notify_head = [Notification.Kind.GENERAL, *bureaus, _("Whitelist candidate awaits your decision"), " · ",
+                   CANDIDATE_LINK, CANDIDATE_KEY]
+    notify_tail = [] if city_bureau is not None else list(bureaus)
     proposed = 0
     for start in range(low, high + 1, chunk):
         end = min(start + chunk, high + 1)
@@ -84,6 +124,9 @@ def whitelist_propose(
                     S.PROPOSED, S.LISTED, S.DECLINED, since, S.ENDED, Kind.ADMIN, since, since,
                 ])
                 n = cursor.rowcount
+                if n and notify_sql:
+                    cursor.execute(notify_sql,
+                                   [*notify_head, timezone.now(), S.PROPOSED, today, start, end, *notify_tail])
             if n:
                 proposed += n
                 first = (WhitelistEntry.objects.filter(status=S.PROPOSED, proposed_on=today,
@@ -135,6 +178,7 @@ def whitelist_decide(*, actor, entry: WhitelistEntry, confirm: bool, reason: str
             raise DomainError(_("Give the reason for declining."), field="reason")
         entry.status, entry.reason = WhitelistEntry.Status.DECLINED, reason
     entry.save()
+    notifications_resolve(keys=candidate_notification_keys([entry.pk]))
     audit_record(actor=actor, action="whitelist.confirm" if confirm else "whitelist.decline", obj=entry,
                  details={"enterprise": entry.enterprise.uscc, "reason": entry.reason})
     return entry
@@ -190,6 +234,7 @@ def whitelist_end(
         CreditProfile.objects.filter(enterprise_id__in=list(flagged)).update(
             whitelisted=False, whitelisted_since=None, updated_at=timezone.now()
         )
+    notifications_resolve(keys=candidate_notification_keys(e.pk for e in entries))  # candidates ended unheard
     ended = [*entries, *unrecorded]
     if ended[-1].pk is None:  # backends that cannot return ids from a bulk insert
         ended = list(WhitelistEntry.objects.filter(enterprise_id__in=ids, status=WhitelistEntry.Status.ENDED,
@@ -217,6 +262,7 @@ def whitelist_admin_set(*, actor, enterprise, whitelisted: bool) -> None:
             open_entry.decided_by, open_entry.decided_on = actor if getattr(actor, "pk", None) else None, today
             open_entry.reason = _("Listed by a platform administrator.")
             open_entry.save()
+            notifications_resolve(keys=candidate_notification_keys([open_entry.pk]))
             return
         WhitelistEntry.objects.create(enterprise=enterprise, status=WhitelistEntry.Status.LISTED, listed_on=today,
                                       reason=_("Listed by a platform administrator."),
@@ -225,3 +271,4 @@ def whitelist_admin_set(*, actor, enterprise, whitelisted: bool) -> None:
         open_entry.status, open_entry.ended_on = WhitelistEntry.Status.ENDED, today
         open_entry.end_kind = WhitelistEntry.EndKind.ADMIN
         open_entry.save()
+        notifications_resolve(keys=candidate_notification_keys([open_entry.pk]))

@@ -184,12 +184,15 @@ def test_the_job_runs_chunk_by_chunk_with_the_same_result():
 
 @pytest.mark.parametrize("n", [20, 200])
 def test_the_job_runs_in_a_fixed_number_of_statements(n):
+    JusticeBureauFactory(division="370600")
+    JusticeBureauFactory(division="370611")
     population(n, seed=n)
     with CaptureQueriesContext(connection) as queries:
         whitelist_propose()
-    # bounds (2), a savepoint pair around the chunk, the INSERT ... SELECT, the audit's read, the audit
-    # chain's lock (audit.chain.lock_head) and insert
-    assert len(queries) == 8, [q["sql"][:80] for q in queries]
+    # the bureaus (1), bounds (2), a savepoint pair around the chunk, the INSERT ... SELECT of the candidates
+    # and of their bureaus' notifications, the audit's read, the audit chain's lock (audit.chain.lock_head)
+    # and insert
+    assert len(queries) == 10, [q["sql"][:80] for q in queries]
 
 
 # -- the justice bureau decides -------------------------------------------------------------------------
@@ -275,3 +278,49 @@ def test_the_daily_refresh_derives_grades_that_came_into_force_and_ends_the_entr
         assert credit_grades_refresh_due() == 0  # rerun
     entry.refresh_from_db()
     assert CreditProfile.objects.get(enterprise=enterprise).grade == "C" and entry.status == S.ENDED
+
+
+# -- the bureaus are told of their candidates ------------------------------------------------------------
+
+
+def test_each_candidate_is_notified_once_to_the_bureau_that_decides_it(bureaus):
+    from notifications.models import Notification
+
+    fushan = EnterpriseFactory(division="370611")
+    zhifu = EnterpriseFactory(division="370602")  # no bureau of its own here: the city's decides
+    plain = EnterpriseFactory(division="370611")
+    for enterprise, grade in ((fushan, "A"), (zhifu, "A"), (plain, "B")):
+        CreditProfile.objects.create(enterprise=enterprise, grade=grade)
+
+    assert whitelist_propose() == 2
+    assert whitelist_propose(chunk=1) == 0  # a rerun tells nobody again
+    entries = {e.enterprise_id: e for e in WhitelistEntry.objects.all()}
+    notes = {n.dedupe_key: n for n in Notification.objects.all()}
+    assert set(notes) == {f"whitelist-candidate:{entries[fushan.pk].pk}", f"whitelist-candidate:{entries[zhifu.pk].pk}"}
+    by_enterprise = {n.body.split(" · ")[1]: n for n in notes.values()}
+    assert by_enterprise[fushan.uscc].agency == bureaus["fushan"].agency
+    assert by_enterprise[zhifu.uscc].agency == bureaus["city"].agency
+    assert by_enterprise[fushan.uscc].body == f"{fushan.name} · {fushan.uscc}"
+    assert by_enterprise[fushan.uscc].link == "/justice/whitelist/"
+    assert by_enterprise[fushan.uscc].title == "Whitelist candidate awaits your decision"
+    assert all(n.read_at is None for n in notes.values())
+
+
+def test_the_decision_or_the_candidates_end_resolves_its_notification(bureaus):
+    from notifications.models import Notification
+
+    confirmed, declined, fallen = (EnterpriseFactory(division="370611") for _n in range(3))
+    for enterprise in (confirmed, declined, fallen):
+        CreditProfile.objects.create(enterprise=enterprise, grade="A")
+    whitelist_propose()
+    entry = {e.enterprise_id: e for e in WhitelistEntry.objects.all()}
+
+    def unread(enterprise):
+        return Notification.objects.get(dedupe_key=f"whitelist-candidate:{entry[enterprise.pk].pk}").read_at is None
+
+    whitelist_decide(actor=bureaus["fushan"], entry=entry[confirmed.pk], confirm=True)
+    whitelist_decide(actor=bureaus["fushan"], entry=entry[declined.pk], confirm=False, reason="待核实")
+    assert (unread(confirmed), unread(declined), unread(fallen)) == (False, False, True)
+    credit_grade_record(actor=None, enterprise=fallen, grade="C", source="credit_china_sd", valid_from=TODAY)
+    assert WhitelistEntry.objects.get(pk=entry[fallen.pk].pk).status == S.ENDED
+    assert not unread(fallen)
