@@ -158,3 +158,46 @@ class CreditEvent(models.Model):
 
 # The sampling rates of random checks are a separate policy with its own module.
 from .sampling import SamplingRate  # noqa: E402, F401
+
+
+class CreditGradeImport(models.Model):
+    """One uploaded CSV of credit grades and its run in the background (``credit.grade_imports``): the
+    progress, the counts and the bad rows by line. The same service as ``manage.py import_credit_grades``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="credit-imports/%Y/%m/")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+    total_lines = models.PositiveIntegerField(_("lines"), default=0)
+    done_lines = models.PositiveIntegerField(_("lines read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    bad = models.PositiveIntegerField(_("bad rows"), default=0)
+    bad_rows = models.JSONField(_("bad rows (the first ones)"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit grade import")
+        verbose_name_plural = _("credit grade imports")
+        indexes = [models.Index(fields=["-uploaded_at", "-id"], name="credit_import_newest")]
+
+    def __str__(self):
+        return f"{self.file_name} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.done_lines * 100 // self.total_lines) if self.total_lines else 0

@@ -8,7 +8,7 @@ from accounts.divisions import division_name
 from accounts.selectors import divisions_supervised_by
 
 from .grades import grades_valid_on_q
-from .models import CreditGrade, CreditProfile, WhitelistEntry
+from .models import CreditGrade, CreditGradeImport, CreditProfile, WhitelistEntry
 
 
 def whitelist_public():
@@ -86,3 +86,8 @@ def credit_line(summary: dict) -> str:
         text += " " + _("On the whitelist since %(day)s: the justice bureau reviews a routine plan before it is "
                         "matched.") % {"day": summary["whitelisted_since"]}
     return text
+
+
+def grade_imports_newest():
+    """Every credit-grade import, newest first (the index ``credit_import_newest``)."""
+    return CreditGradeImport.objects.select_related("uploaded_by").order_by("-uploaded_at", "-id")

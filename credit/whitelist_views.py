@@ -3,6 +3,7 @@ public whitelist (no login)."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from yantai_inspect.pagination import page_without_count
 
 from . import selectors
 from .access import candidate_for_user
+from .grade_imports import require_grade_importer
 from .whitelist import REASON_MAX_CHARS, whitelist_decide
 
 PAGE_SIZE = 30
@@ -30,7 +32,13 @@ class DecisionForm(forms.Form):
 @justice_required
 def justice_whitelist(request):
     page = page_without_count(selectors.whitelist_candidates(user=request.user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "credit/justice_whitelist.html", {"candidates": page, "form": DecisionForm()})
+    try:
+        require_grade_importer(request.user)
+        may_import = True
+    except PermissionDenied:  # a district's bureau decides its candidates; the city's imports the grades
+        may_import = False
+    return render(request, "credit/justice_whitelist.html",
+                  {"candidates": page, "form": DecisionForm(), "may_import": may_import})
 
 
 @justice_required

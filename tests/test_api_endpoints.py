@@ -297,6 +297,21 @@ class World:
         return enterprise
 
     @cached_property
+    def grade_import(self):
+        from credit.grade_imports import grade_import_run, grade_import_start
+
+        job = grade_import_start(actor=self.justice, upload=self._grades_csv())
+        grade_import_run(import_id=job.pk)
+        job.refresh_from_db()
+        return job
+
+    def _grades_csv(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        body = f"uscc,grade,source,valid_from,valid_to\n{self.city.enterprise.uscc},A,credit_china_sd,2026-01-01,\n"
+        return SimpleUploadedFile("grades.csv", body.encode(), content_type="text/csv")
+
+    @cached_property
     def graded(self):
         return CreditProfile.objects.create(enterprise=self.city.enterprise, grade="A")
 
@@ -844,6 +859,41 @@ CASES = [
         lambda w: ({"pk": w.whitelist_candidate.pk}, {"decision": "confirm"}),
         justice=True,
         happy=lambda w, r: r.json()["status"] == "listed",
+    ),
+    Case(
+        "api-credit-grade-imports",
+        "get",
+        "justice",
+        lambda w: (w.grade_import and {}, None),
+        justice=True,
+        happy=lambda w, r: w.grade_import.pk in _ids(r),
+    ),
+    Case(
+        "api-credit-grade-imports",
+        "post",
+        "justice",
+        lambda w: ({}, {"file": w._grades_csv()}),
+        ok=202,
+        fmt="multipart",
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "queued" and r.json()["total_lines"] == 1,
+    ),
+    Case(
+        "api-credit-grade-import",
+        "get",
+        "justice",
+        lambda w: ({"pk": w.grade_import.pk}, None),
+        justice=True,
+        happy=lambda w, r: (r.json()["status"], r.json()["created"]) == ("done", 1),
+    ),
+    Case(
+        "api-credit-grade-import-rerun",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.grade_import.pk}, None),
+        ok=202,
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "queued",
     ),
     Case(
         "api-my-credit",

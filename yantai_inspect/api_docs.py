@@ -163,6 +163,14 @@ OPERATIONS = {
     "v1_whitelist_list": (_("The published whitelist"), None),
     "v1_whitelist_candidates_list": (_("Justice bureau: whitelist candidates"), None),
     "v1_whitelist_candidates_decide_create": (_("Justice bureau: decide on a whitelist candidate"), None),
+    "v1_credit_grade_imports_list": (_("List credit grade imports"), None),
+    "v1_credit_grade_imports_create": (
+        _("Upload a CSV of credit grades"),
+        _("The city justice bureau or a platform administrator; the import runs in the background: follow it "
+          "on the import's own operation."),
+    ),
+    "v1_credit_grade_imports_retrieve": (_("A credit grade import's progress and bad rows"), None),
+    "v1_credit_grade_imports_rerun_create": (_("Run a credit grade import again"), None),
     "v1_cap_policy_retrieve": (_("The inspection cap policy in force"), None),
     "v1_cap_policy_create": (_("Set the inspection cap policy"), None),
     "v1_statistics_retrieve": (_("Statistics"), None),

@@ -9,6 +9,7 @@ from catalogue import api as catalogue_api
 from complaints import api as complaints_api
 from complaints import hotline_views
 from credit import api as credit_api
+from credit import import_api as credit_import_api
 from credit import whitelist_api
 from enterprises import api as enterprises_api
 from inspections import api as inspections_api
@@ -106,4 +107,5 @@ urlpatterns = [
     ),
     path("verify/inspection/<str:token>/", inspections_api.InspectionVerifyApi.as_view(), name="api-verify-inspection"),
     *[path(route, view.as_view(), name=name) for route, view, name in whitelist_api.urlpatterns_api],
+    *[path(route, view.as_view(), name=name) for route, view, name in credit_import_api.urlpatterns_api],
 ]

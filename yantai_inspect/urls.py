@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("plans.urls_random")),
     path("", include("inspections.urls")),
     path("", include("credit.whitelist_views")),
+    path("", include("credit.import_views")),
     path("", include("complaints.views")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("portals.audit_urls")),

@@ -85,6 +85,20 @@ class _Reporter:
 # Reading ---------------------------------------------------------------------------------------
 
 
+def data_lines(file: BinaryIO) -> int:
+    """Lines after the header of a file read from its start, for a progress bar's total (a quoted line break
+    makes it an estimate; a last line without its line break counts). Leaves the file at its start."""
+    count, last = 0, b""
+    file.seek(0)
+    while chunk := file.read(1 << 20):
+        count += chunk.count(b"\n")
+        last = chunk
+    file.seek(0)
+    if last and not last.endswith(b"\n"):
+        count += 1
+    return max(count - 1, 0)
+
+
 def _decoded_lines(file: BinaryIO, undecodable: set[int]) -> Iterator[str]:
     """The file's lines as text. A line that is not UTF-8 is noted (so its row can be refused with
     its line number) instead of failing the whole file, and decoded with replacement characters."""

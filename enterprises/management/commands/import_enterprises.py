@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from tqdm import tqdm
 
 from enterprises.importing import DEFAULT_BATCH_SIZE, KEPT_BAD_ROWS, enterprises_import, licences_import
+from enterprises.importing.csvbatch import data_lines
 from yantai_inspect.errors import DomainError
 
 HELP = f"""Import enterprises (or, with --licences, their licences) from a CSV file.
@@ -42,12 +43,9 @@ class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
 
 
 def _data_lines(path: Path) -> int:
-    """Lines after the header, for the progress bar's total (a quoted line break makes it an estimate)."""
-    count = 0
+    """Lines after the header, for the progress bar's total (``enterprises.importing.csvbatch.data_lines``)."""
     with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            count += chunk.count(b"\n")
-    return max(count - 1, 0)
+        return data_lines(file)
 
 
 class Command(BaseCommand):
