@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import IsJustice
+from accounts.access import IsJustice, IsOfficer
 from accounts.models import Agency
 from yantai_inspect.inputs import query_date
 
@@ -88,9 +88,10 @@ def _policy_data(policy: CapPolicy | None) -> dict | None:
 
 
 class CapPolicyApi(APIView):
-    """GET: the policy in force on ``?on=`` (default today) and the versions' history; POST: a new version."""
+    """GET: the policy in force on ``?on=`` (default today) and the versions' history (every justice bureau and
+    every officer: the filing counts against it); POST: a new version (the city's justice bureau)."""
 
-    permission_classes = [IsJustice]
+    permission_classes = [IsJustice | IsOfficer]
 
     @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD")],
                    responses=CapPolicyStateOutput)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import justice_required
+from accounts.access import agency_required, justice_required
 from accounts.models import Agency
 from yantai_inspect.errors import DomainError
 
@@ -65,3 +65,16 @@ def _may_edit(user) -> bool:
     except PermissionDenied:  # other justice bureaus read only
         return False
     return True
+
+
+@agency_required
+def agency_cap_policy(request):
+    """Officers read the caps in force (per agency, their own lines among them, and combined) and the versions
+    to come: the filing preview counts against these."""
+    today = timezone.localdate()
+    in_force = cap_policy_in_force(today)
+    upcoming = list(CapPolicy.objects.filter(effective_from__gt=today).order_by("effective_from", "id")[:HISTORY_SIZE])
+    return render(request, "credit/agency_caps.html", {
+        "in_force": in_force, "rules": cap_rules(in_force), "upcoming": upcoming,
+        "agency": request.user.agency,
+    })
