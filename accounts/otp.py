@@ -107,10 +107,13 @@ def totp_enrolment_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, user) -> list[str]:
-    """New recovery codes; the old ones stop working."""
+def recovery_codes_regenerate(*, user, password: str) -> list[str]:
+    """New recovery codes; the old ones stop working. The current password is asked again (ASVS 5.0 7.5.1:
+    a session left open, or taken over, cannot replace the second factor's fallback on its own)."""
     if not has_second_factor(user):
         raise ValidationError(_("Set up an authenticator app first."), code="otp_missing")
+    if not password or not user.check_password(password):
+        raise ValidationError(_("Your current password is not right."), code="password_incorrect")
     codes = _recovery_codes_replace(user)
     audit_record(actor=user, action="second_factor.recovery_codes", obj=user, details={"count": len(codes)})
     return codes

@@ -50,7 +50,7 @@ def two_factor(request):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "recovery":
-                codes = otp.recovery_codes_regenerate(user=user)
+                codes = otp.recovery_codes_regenerate(user=user, password=request.POST.get("password", ""))
             elif device is not None and form.is_valid():
                 codes = otp.totp_enrolment_confirm(user=user, device=device, code=form.cleaned_data["code"])
                 user.otp_device = device

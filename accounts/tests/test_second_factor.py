@@ -125,3 +125,21 @@ def test_enterprises_are_not_required_even_in_production(client, production):
     user = UserFactory(username="qiye")
     assert not otp.second_factor_required(user)
     assert otp.second_factor_required(OfficerFactory())
+
+
+def test_new_recovery_codes_need_the_current_password(client):
+    officer = OfficerFactory(username="li.si")
+    device, old = enrolled(officer)
+    assert login(client, "li.si", code_of(device)).status_code == 302
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    refused = client.post("/account/two-factor/", {"action": "recovery", "password": "not-my-password"})
+    assert refused.status_code == 200 and "current password is not right" in refused.content.decode()
+    assert set(RecoveryCode.objects.values_list("digest", flat=True)) == {recovery_code_digest(c) for c in old}
+    assert not AuditEntry.objects.filter(action="second_factor.recovery_codes").exists()
+
+    made = client.post("/account/two-factor/", {"action": "recovery", "password": PASSWORD})
+    new = re.findall(r"<code>([a-z0-9-]{29})</code>", made.content.decode())
+    assert len(new) == len(old) and not set(new) & set(old)
+    assert set(RecoveryCode.objects.values_list("digest", flat=True)) == {recovery_code_digest(c) for c in new}
+    assert AuditEntry.objects.filter(action="second_factor.recovery_codes").count() == 1
