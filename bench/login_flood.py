@@ -7,7 +7,11 @@ only, with one user who keeps making authenticated API requests, and measures th
 2. flood, lockout off (AXES_FAILURE_LIMIT=10**9): --threads anonymous threads send wrong passwords to
    POST /api/v1/auth/token/ for --seconds; every one of them is hashed (this is the 160x of the issue);
 3. flood, lockout on (the settings' defaults): the same flood; after AXES_FAILURE_LIMIT failures from the
-   address it is refused before any hash.
+   address it is refused before any hash, by ``accounts.lockout.LoginGate`` in front of Django;
+4. the same with Django alone (``yantai_inspect.wsgi:django_application``): refused by the middleware inside.
+
+Each phase also reports the CPU seconds the server's processes and this process (probe and flood threads)
+used: on one machine the flood's own client takes CPU from the server, which a real attacker's would not.
 
 Bounded: --seconds per phase (default 15, at most 120), --threads (default 8, at most 32), localhost only.
 Needs a database it may write to (migrated here): --database-url, default a fresh SQLite file in a temporary
@@ -72,8 +76,8 @@ def manage(env, *args, stdin=None) -> str:
     return result.stdout
 
 
-def start_server(env, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([str(GUNICORN), "yantai_inspect.wsgi", "-b", f"{HOST}:{port}", "-w", "4",
+def start_server(env, port: int, app: str = "yantai_inspect.wsgi") -> subprocess.Popen:
+    process = subprocess.Popen([str(GUNICORN), app, "-b", f"{HOST}:{port}", "-w", "4",
                                 "--timeout", "300", "--graceful-timeout", "5"], cwd=BASE_DIR, env=env,
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
@@ -137,7 +141,28 @@ def flood(port: int, stop: threading.Event, statuses: dict, lock: threading.Lock
             statuses[status] = statuses.get(status, 0) + 1
 
 
-def phase(port: int, key: str, *, seconds: float, threads: int) -> dict:
+def cpu_seconds(pids) -> float:
+    """User and system CPU of these processes so far (Linux /proc; clock ticks)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    with contextlib.suppress(OSError):
+        return [server.pid, *map(int, children.read_text().split())]
+    return [server.pid]
+
+
+def phase(port: int, key: str, *, seconds: float, threads: int, server=None) -> dict:
+    """Where the time goes: the probe's latency, and the CPU the server's workers and this process (the probe and
+    the flood's threads, which share the machine in this measurement only) used in the phase."""
+    pids = server_pids(server) if server else []
+    server_cpu, own_cpu = cpu_seconds(pids), sum(os.times()[:2])
     stop, lock = threading.Event(), threading.Lock()
     latencies, probe_statuses, flood_statuses = [], {}, {}
     workers = [threading.Thread(target=probe, args=(port, key, stop, latencies, probe_statuses))]
@@ -149,7 +174,10 @@ def phase(port: int, key: str, *, seconds: float, threads: int) -> dict:
     for worker in workers:
         worker.join()
     ordered = sorted(latencies)
+    server_cpu, own_cpu = cpu_seconds(pids) - server_cpu, sum(os.times()[:2]) - own_cpu
     return {
+        "server_cpu_s": round(server_cpu, 1),
+        "client_cpu_s": round(own_cpu, 1),
         "probe_requests": len(ordered),
         "probe_median_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "probe_p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if ordered else None,
@@ -174,15 +202,17 @@ def main() -> None:
     base_env = child_env(database_url)
     manage(base_env, "migrate", "--noinput", "-v0")
     results = {}
-    for name, extra, flood_threads in [
-        ("quiet", {}, 0),
-        ("flood, lockout off", {"AXES_FAILURE_LIMIT": 10**9}, threads),
-        ("flood, lockout on", {}, threads),
+    for name, extra, flood_threads, app in [
+        ("quiet", {}, 0, "yantai_inspect.wsgi"),
+        ("flood, lockout off", {"AXES_FAILURE_LIMIT": 10**9}, threads, "yantai_inspect.wsgi"),
+        ("flood, lockout on", {}, threads, "yantai_inspect.wsgi"),
+        # the same, refused inside Django (LockedAddressMiddleware) instead of before it (LoginGate)
+        ("flood, on, no gate", {}, threads, "yantai_inspect.wsgi:django_application"),
     ]:
         key = manage(base_env, "shell", stdin=SETUP).split("KEY=")[1].strip()
-        server = start_server(child_env(database_url, **extra), options.port)
+        server = start_server(child_env(database_url, **extra), options.port, app)
         try:
-            results[name] = phase(options.port, key, seconds=seconds, threads=flood_threads)
+            results[name] = phase(options.port, key, seconds=seconds, threads=flood_threads, server=server)
         finally:
             stop_server(server)
         print(f"{name:20} {json.dumps(results[name], ensure_ascii=False)}", flush=True)
@@ -191,7 +221,7 @@ def main() -> None:
     for name, result in results.items():
         print(f"  {name:20} {result['probe_median_ms']:8.1f} ms ({result['probe_p95_ms']:.1f} ms)  "
               f"x{result['probe_median_ms'] / quiet:.1f}   flood {result['flood_requests_per_s']} req/s "
-              f"{result['flood_statuses']}")
+              f"{result['flood_statuses']}  CPU: server {result['server_cpu_s']} s, bench {result['client_cpu_s']} s")
     tmp.cleanup()
 
 

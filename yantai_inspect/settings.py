@@ -6,6 +6,7 @@ the benches name ``DJANGO_ENV=local`` (SQLite, an embedded file-system Celery br
 ``test`` (yantai_inspect.settings_test).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -256,6 +257,13 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # header the proxy sets: AXES_IPWARE_META_PRECEDENCE_ORDER / AXES_CLIENT_IP_CALLABLE (README, security.md).
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_VERBOSE = False
+# At most LOGIN_CONCURRENCY logins are worked on at once on a host (accounts.lockout.login_slot, a lock file per
+# slot under VAR_DIR): each may cost a deliberately slow password hash, so a flood of wrong passwords from many
+# addresses, before the lockout catches each one, holds at most these workers and this much CPU; the other
+# workers and cores keep serving signed-in users. A login that finds every slot taken is answered 503 at once,
+# with a retry hint, and counts as no attempt. 0: no limit. Default: half the host's cores, at least one.
+LOGIN_CONCURRENCY = env_int("LOGIN_CONCURRENCY", max(1, (os.cpu_count() or 2) // 2))
+LOGIN_BUSY_RETRY_SECONDS = 2
 
 # Second factor (django-otp): TOTP, with recovery codes stored as digests (accounts.models.RecoveryCodeDevice).
 # Required of officers, the justice bureau and administrators where OTP_REQUIRED (production by default): without

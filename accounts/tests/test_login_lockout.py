@@ -140,3 +140,92 @@ def test_an_account_locked_from_many_addresses_does_not_lock_the_addresses(clien
         portal_login(client, "li.si", "wrong", address=f"10.0.1.{n}")
     assert portal_login(client, "li.si", PASSWORD, address="10.0.1.0").status_code == 429
     assert portal_login(client, "wang.wu", PASSWORD, address="10.0.1.0").status_code == 302
+
+
+def _wsgi_post(path, address="10.0.0.9", **extra):
+    """A POST through the WSGI application gunicorn serves (``yantai_inspect.wsgi``: the gate, then Django)."""
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    from yantai_inspect.wsgi import application
+
+    body = b'{"username": "anyone", "password": "wrong"}'
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "REMOTE_ADDR": address, "CONTENT_TYPE": "application/json",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "SERVER_NAME": "testserver",
+               "HTTP_HOST": "testserver", **extra}
+    setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
+
+    chunks = application(environ, start_response)
+    answer["body"] = b"".join(chunks).decode()
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return answer
+
+
+def test_the_wsgi_gate_refuses_a_locked_address_before_django(client, monkeypatch):
+    import django.core.handlers.wsgi
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        portal_login(client, f"nobody{n}", "wrong", address="10.0.0.9")
+    reached = []
+    monkeypatch.setattr(django.core.handlers.wsgi.WSGIHandler, "__call__",
+                        lambda self, environ, start_response: reached.append(environ["PATH_INFO"]) or [])
+    with CaptureQueriesContext(connection) as queries:
+        api = _wsgi_post("/api/v1/auth/token/")
+        page = _wsgi_post("/login/")
+    assert (api["status"], page["status"]) == (429, 429) and reached == [] and len(queries) == 0
+    assert api["headers"]["Retry-After"] == "900" and "15 分钟" in api["body"]  # Chinese first
+    assert "application/json" in api["headers"]["Content-Type"]
+    assert "/login/" in page["body"] and "15 分钟" in page["body"]
+    # another address, or anything but a login POST, goes on to Django
+    _wsgi_post("/api/v1/auth/token/", address="10.0.0.10")
+    _wsgi_post("/api/v1/plans/")
+    assert reached == ["/api/v1/auth/token/", "/api/v1/plans/"]
+
+
+def test_a_login_that_finds_every_slot_taken_is_answered_busy_without_a_hash_or_an_attempt(client, settings,
+                                                                                          monkeypatch):
+    from axes.models import AccessAttempt
+
+    from accounts.lockout import login_slot
+
+    settings.LOGIN_CONCURRENCY = 1
+    OfficerFactory(username="li.si")
+    from django.contrib.auth.backends import ModelBackend
+
+    calls = []  # ModelBackend.authenticate is where the password is hashed
+    real_authenticate = ModelBackend.authenticate
+    monkeypatch.setattr(ModelBackend, "authenticate",
+                        lambda *a, **k: calls.append(1) or real_authenticate(*a, **k))
+    with login_slot() as held:  # another worker is checking a password
+        assert held
+        for _n in range(5):  # more than the lockout's limit: none of them counts
+            page = portal_login(client, "li.si", "wrong")
+            assert page.status_code == 503 and page["Retry-After"] == "2"
+        api = api_login("li.si", "wrong")
+        assert api.status_code == 503 and api.json()["retry_after_seconds"] == 2
+        gate = _wsgi_post("/api/v1/auth/token/", address="10.0.0.11")
+        assert gate["status"] == 503 and gate["headers"]["Retry-After"] == "2"
+    assert calls == [] and not AccessAttempt.objects.exists()
+    assert portal_login(client, "li.si", "wrong").status_code == 200  # the slot is free again: checked, refused
+    assert calls == [1]
+
+
+def test_slots_are_exclusive_and_released(settings):
+    from accounts.lockout import login_slot
+
+    settings.LOGIN_CONCURRENCY = 2
+    with login_slot() as first, login_slot() as second:
+        with login_slot() as third:
+            assert (first, second, third) == (True, True, False)
+    with login_slot() as again:
+        assert again
+    settings.LOGIN_CONCURRENCY = 0  # no limit
+    with login_slot() as a, login_slot() as b:
+        assert a and b
