@@ -114,9 +114,13 @@ def login_slot():
         yield True
         return
     directory = Path(settings.VAR_DIR) / "login-slots"
-    directory.mkdir(parents=True, exist_ok=True)
     for n in range(slots):
-        fd = os.open(directory / f"{n}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fd = _slot_file(directory, n)
+        except OSError:  # VAR_DIR not writable: logins go unbounded rather than fail (and it is said in the log)
+            logger.warning("login slots unavailable under %s: logins are not bounded", directory, exc_info=True)
+            yield True
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -129,6 +133,14 @@ def login_slot():
             os.close(fd)
         return
     yield False
+
+
+def _slot_file(directory: Path, n: int) -> int:
+    try:
+        return os.open(directory / f"{n}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    except FileNotFoundError:
+        directory.mkdir(parents=True, exist_ok=True)
+        return os.open(directory / f"{n}.lock", os.O_CREAT | os.O_RDWR, 0o600)
 
 
 def busy_message() -> str:

@@ -1,7 +1,8 @@
 """The login-flood measurement of issue 13, repeatable: do wrong passwords slow down everyone else?
 
-Starts the platform under gunicorn (4 sync workers, production settings, the real PBKDF2 hasher) on 127.0.0.1
-only, with one user who keeps making authenticated API requests, and measures that user's latency:
+Starts the platform under gunicorn (4 workers of 4 threads as the Dockerfile runs it, or ``--worker-threads 1``
+for sync workers; production settings, the real PBKDF2 hasher) on 127.0.0.1 only, with one user who keeps
+making authenticated API requests, and measures that user's latency:
 
 1. quiet: no flood;
 2. flood, lockout off (AXES_FAILURE_LIMIT=10**9): --threads anonymous threads send wrong passwords to
@@ -76,8 +77,12 @@ def manage(env, *args, stdin=None) -> str:
     return result.stdout
 
 
+WORKER_THREADS = 4  # --worker-threads: as the Dockerfile runs (gthread, 4 each); 1 = gunicorn's sync workers
+
+
 def start_server(env, port: int, app: str = "yantai_inspect.wsgi") -> subprocess.Popen:
-    process = subprocess.Popen([str(GUNICORN), app, "-b", f"{HOST}:{port}", "-w", "4",
+    threads = ["-k", "gthread", "--threads", str(WORKER_THREADS)] if WORKER_THREADS > 1 else []
+    process = subprocess.Popen([str(GUNICORN), app, "-b", f"{HOST}:{port}", "-w", "4", *threads,
                                 "--timeout", "300", "--graceful-timeout", "5"], cwd=BASE_DIR, env=env,
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
@@ -193,22 +198,30 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8108)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-threads", type=int, default=4,
+                        help="threads per gunicorn worker (default 4, gthread, as the Dockerfile runs; 1: sync)")
+    parser.add_argument("--phases", default="quiet,off,on,nogate", help="which phases, comma-separated")
     options = parser.parse_args()
+    global WORKER_THREADS
+    WORKER_THREADS = min(max(options.worker_threads, 1), 32)
+    wanted = set(options.phases.split(","))
     seconds, threads = min(max(options.seconds, 3), 120), min(max(options.threads, 1), 32)
     tmp = tempfile.TemporaryDirectory(prefix="login-flood-")
     database_url = options.database_url or f"sqlite:///{tmp.name}/flood.sqlite3"
     print(f"database {database_url.split('@')[-1]}; {threads} flood threads; {seconds:g} s per phase; "
-          f"gunicorn -w 4 on {HOST}:{options.port}", flush=True)
+          f"gunicorn -w 4 ({WORKER_THREADS} thread(s) each) on {HOST}:{options.port}", flush=True)
     base_env = child_env(database_url)
     manage(base_env, "migrate", "--noinput", "-v0")
     results = {}
-    for name, extra, flood_threads, app in [
-        ("quiet", {}, 0, "yantai_inspect.wsgi"),
-        ("flood, lockout off", {"AXES_FAILURE_LIMIT": 10**9}, threads, "yantai_inspect.wsgi"),
-        ("flood, lockout on", {}, threads, "yantai_inspect.wsgi"),
+    for code, name, extra, flood_threads, app in [
+        ("quiet", "quiet", {}, 0, "yantai_inspect.wsgi"),
+        ("off", "flood, lockout off", {"AXES_FAILURE_LIMIT": 10**9}, threads, "yantai_inspect.wsgi"),
+        ("on", "flood, lockout on", {}, threads, "yantai_inspect.wsgi"),
         # the same, refused inside Django (LockedAddressMiddleware) instead of before it (LoginGate)
-        ("flood, on, no gate", {}, threads, "yantai_inspect.wsgi:django_application"),
+        ("nogate", "flood, on, no gate", {}, threads, "yantai_inspect.wsgi:django_application"),
     ]:
+        if code not in wanted:
+            continue
         key = manage(base_env, "shell", stdin=SETUP).split("KEY=")[1].strip()
         server = start_server(child_env(database_url, **extra), options.port, app)
         try:
@@ -216,7 +229,7 @@ def main() -> None:
         finally:
             stop_server(server)
         print(f"{name:20} {json.dumps(results[name], ensure_ascii=False)}", flush=True)
-    quiet = results["quiet"]["probe_median_ms"] or 1
+    quiet = results.get("quiet", {}).get("probe_median_ms") or 1
     print("\nauthenticated request, median (p95) and the ratio to quiet:")
     for name, result in results.items():
         print(f"  {name:20} {result['probe_median_ms']:8.1f} ms ({result['probe_p95_ms']:.1f} ms)  "

@@ -221,11 +221,23 @@ def test_slots_are_exclusive_and_released(settings):
     from accounts.lockout import login_slot
 
     settings.LOGIN_CONCURRENCY = 2
-    with login_slot() as first, login_slot() as second:
-        with login_slot() as third:
-            assert (first, second, third) == (True, True, False)
+    with login_slot() as first, login_slot() as second, login_slot() as third:
+        assert (first, second, third) == (True, True, False)
     with login_slot() as again:
         assert again
     settings.LOGIN_CONCURRENCY = 0  # no limit
     with login_slot() as a, login_slot() as b:
         assert a and b
+
+
+def test_without_a_writable_place_for_the_slots_logins_still_work(client, settings, tmp_path):
+    from accounts.lockout import login_slot
+
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    settings.VAR_DIR = blocked  # login-slots/ cannot be made under a file
+    settings.LOGIN_CONCURRENCY = 1
+    with login_slot() as held:
+        assert held
+    OfficerFactory(username="li.si")
+    assert portal_login(client, "li.si", PASSWORD).status_code == 302
