@@ -8,7 +8,8 @@ whitelisted, 12,690 serious findings), set-based, before timing:
 2. the credit events: a serious finding for every serious finding of the city (its record's day), and an
    upheld complaint for 1 % of the enterprises (by id), each one INSERT ... SELECT;
 3. 1 % of the enterprises regraded B by the market regulator in the last 7 days (the refresh's work);
-4. the candidates a previous run proposed are removed, so the first run below does the whole city's work.
+4. the candidates a previous run proposed are removed (and their bureaus' notices), so the first run below
+   does the whole city's work.
 
 Then it times the daily task's two steps twice (first run: every candidate; rerun: nobody) and counts their
 statements: the grades that came into force or lapsed in the last 7 days derived again
@@ -71,6 +72,9 @@ def main() -> None:
         SELECT enterprise_id, 'B', 'market_classification', %s::date - (enterprise_id %% 7)::int, NULL, '', now()
         FROM credit_creditprofile WHERE enterprise_id %% 100 = 3 ON CONFLICT DO NOTHING""", [today])
     removed = sql("DELETE FROM credit_whitelistentry WHERE status = 'proposed'")
+    # and their bureaus' notices (a prefix range of the unique key's index), so the run tells them again
+    sql("DELETE FROM notifications_notification WHERE dedupe_key >= 'whitelist-candidate:' "
+        "AND dedupe_key < 'whitelist-candidate;'")
     sql("ANALYZE credit_creditgrade; ANALYZE credit_creditevent; ANALYZE credit_whitelistentry")
     print(f"set-up: {grades:,} grades, {regraded:,} regraded B this week, {findings:,} serious findings, "
           f"{complaints:,} upheld complaints logged, "
@@ -87,7 +91,12 @@ def main() -> None:
             started = time.monotonic()
             proposed = whitelist_propose(today=today)
             seconds = time.monotonic() - started
-        print(f"{label}: {proposed:,} candidates proposed in {seconds:.1f} s, {len(queries)} statements")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM notifications_notification WHERE dedupe_key >= "
+                           "'whitelist-candidate:' AND dedupe_key < 'whitelist-candidate;' AND read_at IS NULL")
+            told = cursor.fetchone()[0]
+        print(f"{label}: {proposed:,} candidates proposed in {seconds:.1f} s, {len(queries)} statements; "
+              f"{told:,} candidate notices unread")
 
 
 if __name__ == "__main__":
