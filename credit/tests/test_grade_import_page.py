@@ -221,3 +221,24 @@ def test_an_empty_upload_is_answered_on_the_form(client, city_justice):
     response = client.post(reverse("credit-grade-imports"), {})
     assert response.status_code == 200 and "Choose a CSV file" in response.content.decode()
     assert not CreditGradeImport.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_imports_list_and_its_api_run_a_fixed_number_of_queries(client, city_justice, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _n in range(n):
+        grade_import_start(actor=city_justice, upload=csv_upload(HEADER))
+    client.force_login(city_justice)
+    api = APIClient()
+    api.force_authenticate(city_justice)
+    counts = []
+    for call in (lambda: client.get(reverse("credit-grade-imports")),
+                 lambda: api.get(reverse("api-credit-grade-imports"))):
+        with CaptureQueriesContext(connection) as queries:
+            assert call().status_code == 200
+        counts.append(len(queries))
+    # the same at 1 and 6 imports: one query for the page of imports with their uploaders, the rest the
+    # session, the user, the importer check and the navigation
+    assert counts == [6, 2], [q["sql"][:90] for q in queries]
