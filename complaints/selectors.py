@@ -39,3 +39,12 @@ def complaint_for_user(*, user, complaint_id: int) -> Complaint:
     if complaint is None:
         raise Http404
     return complaint
+
+
+def complaint_was_upheld(complaint: Complaint) -> bool:
+    """Upheld, and still so once closed (the decision's step keeps the outcome): what a supervision opinion
+    about an upheld complaint needs."""
+    if complaint.status == Complaint.Status.UPHELD:
+        return True
+    return (complaint.status == Complaint.Status.CLOSED
+            and complaint.steps.filter(action="decide", status=Complaint.Status.UPHELD).exists())

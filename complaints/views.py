@@ -163,6 +163,7 @@ def justice_complaint_detail(request, pk):
     return render(request, "complaints/detail.html", {
         "c": complaint, "view_as": "justice", "steps": complaint.steps.all(), "form": form,
         "return_due": services.return_due(complaint),
+        "upheld": selectors.complaint_was_upheld(complaint),
     })
 
 

@@ -385,6 +385,9 @@ def plan_review(request, pk):
         messages.success(request, _("Review recorded."))
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        if decision == "unjustified":  # the plan's page offers the supervision opinion that may follow
+            return redirect("justice-plan-detail", pk=plan.pk)
     return redirect("justice-reviews")
 
 

@@ -175,6 +175,20 @@ class World:
 
         return complaint_file(actor=self.account, kind="conduct", text="索要财物", task=self.visit)
 
+    # -- supervision opinions (行政执法监督) --
+    @cached_property
+    def opinion(self):
+        from supervision.services import opinion_issue
+
+        return opinion_issue(actor=self.justice, kind="opinion", subject="plan", plan=self.market_plan,
+                             agency=self.city.market, text="检查依据不足")
+
+    @cached_property
+    def answered_opinion(self):
+        from supervision.services import opinion_answer
+
+        return opinion_answer(actor=self.market, opinion=self.opinion, answer="已补充检查依据")
+
     @cached_property
     def recusal_plan(self) -> Plan:
         return self.later_plan(officers=[self.market, self.city.market_officer2])
@@ -970,6 +984,57 @@ CASES = [
         lambda w: ({"pk": w.complaint.pk}, {"action": "accept"}),
         justice=True,
         happy=lambda w, r: r.json()["status"] == "accepted",
+    ),
+    Case(
+        "api-opinions",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.opinion else None,
+        kind="scoped",
+        happy=lambda w, r: w.opinion.pk in _ids(r),
+        absent=listed(lambda w: w.opinion.pk),
+    ),
+    Case(
+        "api-opinions",
+        "post",
+        "justice",
+        lambda w: ({}, {"kind": "correction", "plan": w.market_plan.pk, "agency": w.city.market.code,
+                        "text": "未说明检查依据", "due_workdays": 5}),
+        ok=201,
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "issued" and r.json()["subject"] == "plan",
+    ),
+    Case(
+        "api-opinion-detail",
+        "get",
+        "market",
+        lambda w: ({"pk": w.opinion.pk}, None),
+        happy=lambda w, r: [s["action"] for s in r.json()["steps"]] == ["issue"],
+    ),
+    Case(
+        "api-opinion-answer",
+        "post",
+        "market",
+        lambda w: ({"pk": w.opinion.pk}, {"answer": "已补充检查依据"}),
+        happy=lambda w, r: r.json()["status"] == "answered",
+    ),
+    Case(
+        "api-opinion-review",
+        "post",
+        "justice",
+        lambda w: ({"pk": w.answered_opinion.pk}, {"decision": "return", "note": "未附材料"}),
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "returned",
+    ),
+    Case(
+        "api-opinion-counts",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.opinion else None,
+        kind="scoped",
+        happy=lambda w, r: [(c["agency_id"], c["status"], c["count"]) for c in r.json()]
+        == [(w.city.market.pk, "issued", 1)],
+        absent=lambda w, r: not r.json(),
     ),
     Case(
         "api-recusal-decide",

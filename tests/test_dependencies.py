@@ -1,7 +1,7 @@
 """Apps depend downwards: an app imports only apps of its own layer or below.
 
 The layers (README, "Architecture"): ground (audit, outbox, notifications) → register (accounts, enterprises,
-catalogue) → workflow, each above the one before (credit → plans → inspections → complaints) →
+catalogue) → workflow, each above the one before (credit → plans → inspections → complaints → supervision) →
 composition (portals, yantai_inspect). The test reads every module of every app (tests and migrations
 excepted: a test may build objects of any app, a migration is history) with `ast`, so an import inside a
 function, `import_module("plans.services")`, `apps.get_model("plans", "Plan")` and a dotted string such as
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # apps are peers; the workflow apps are ordered; the composition layer sits on top.
 GROUND = ("audit", "outbox", "notifications")
 REGISTER = ("accounts", "enterprises", "catalogue")
-WORKFLOW = ("credit", "plans", "inspections", "complaints")
+WORKFLOW = ("credit", "plans", "inspections", "complaints", "supervision")
 COMPOSITION = ("portals", "yantai_inspect")
 
 RANK = dict.fromkeys(GROUND, 0)

@@ -164,6 +164,19 @@ class Rows:
             notification_send(dedupe_key=f"pin-{k}", title=f"通知{k}", agency=self.city.market)
             notification_send(dedupe_key=f"pin-e-{k}", title=f"通知{k}", enterprise=self.city.enterprise)
 
+    def opinions(self, n):
+        """Supervision opinions of the city's justice bureau to the market regulator, about plans."""
+        from accounts.tests.factories import JusticeUserFactory
+        from supervision.services import opinion_issue
+
+        issuer = JusticeUserFactory(agency=self.city.justice_bureau)
+        for _ in range(n):
+            plan = plan_file(actor=self.city.market_officer, enterprise=EnterpriseFactory(),
+                             matters=[self.city.market_matter], window_start=dt.date(2026, 6, 15),
+                             window_end=dt.date(2026, 6, 19))
+            opinion_issue(actor=issuer, kind="opinion", subject="plan", plan=plan, agency=self.city.market,
+                          text="计划依据不足")
+
 
 # (label, path, reader, kind of rows, API?)
 LISTS = [
@@ -203,6 +216,10 @@ LISTS = [
     ("API themes", "/api/v1/themes/", "market", "themes", True),
     ("API busy periods", "/api/v1/my-enterprise/busy-periods/", "account", "busy_periods", True),
     ("API notifications", "/api/v1/notifications/", "market", "notifications", True),
+    ("justice supervision opinions page", "/justice/supervision/", "justice", "opinions", False),
+    ("agency supervision opinions page", "/agency/supervision/", "market", "opinions", False),
+    ("API supervision opinions of a bureau", "/api/v1/supervision/opinions/", "justice", "opinions", True),
+    ("API supervision opinions of an agency", "/api/v1/supervision/opinions/", "market", "opinions", True),
 ]
 
 

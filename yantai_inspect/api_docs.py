@@ -122,6 +122,21 @@ OPERATIONS = {
         "A complaint about an inspection to the justice bureau: its kind and what happened. The bureau's "
         "steps and answer are read with the complaint."
     )),
+    # supervision opinions (行政执法监督)
+    "v1_supervision_opinions_list": (_("List supervision opinions"), _(
+        "The opinions and correction notices a justice bureau issued, or those addressed to the caller's agency, "
+        "newest first; ?overdue=1 for those whose answer is late."
+    )),
+    "v1_supervision_opinions_create": (_("Justice bureau: issue a supervision opinion"), _(
+        "An opinion or a correction notice to an agency the bureau supervises, about exactly one plan (a "
+        "green-channel inspection judged unjustified included), joint visit or upheld complaint, to be answered "
+        "within a number of working days."
+    )),
+    "v1_supervision_opinions_retrieve": (_("Read a supervision opinion and its steps"), None),
+    "v1_supervision_opinions_answer_create": (_("Agency: answer a supervision opinion"), None),
+    "v1_supervision_opinions_review_create": (_("Justice bureau: accept or return an opinion's answer"), None),
+    "v1_supervision_counts_list": (_("Justice bureau: supervision opinions counted by agency, kind and state"),
+                                   None),
     "v1_complaints_retrieve": (_("Read a complaint and its steps"), None),
     "v1_complaints_action_create": (_("Justice bureau: take the next step on a complaint"), _(
         "Accept, investigate, uphold or dismiss (the outcome in note), close, extend (workdays, and the "

@@ -15,6 +15,7 @@ from enterprises import api as enterprises_api
 from inspections import api as inspections_api
 from notifications import api as notifications_api
 from plans import api as plans_api
+from supervision import api as supervision_api
 
 urlpatterns = [
     # The 12345 hotline's status updates: authenticated by HMAC over the body, not by a user.
@@ -22,6 +23,13 @@ urlpatterns = [
     path("complaints/", complaints_api.ComplaintListApi.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", complaints_api.ComplaintDetailApi.as_view(), name="api-complaint-detail"),
     path("complaints/<int:pk>/action/", complaints_api.ComplaintActionApi.as_view(), name="api-complaint-action"),
+    path("supervision/opinions/", supervision_api.OpinionListApi.as_view(), name="api-opinions"),
+    path("supervision/opinions/<int:pk>/", supervision_api.OpinionDetailApi.as_view(), name="api-opinion-detail"),
+    path("supervision/opinions/<int:pk>/answer/", supervision_api.OpinionAnswerApi.as_view(),
+         name="api-opinion-answer"),
+    path("supervision/opinions/<int:pk>/review/", supervision_api.OpinionReviewApi.as_view(),
+         name="api-opinion-review"),
+    path("supervision/counts/", supervision_api.OpinionCountsApi.as_view(), name="api-opinion-counts"),
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
     path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "plans",
     "inspections",
     "complaints",
+    "supervision",
     "portals",
 ]
 
@@ -193,6 +194,13 @@ COMPLAINT_ACCEPT_WORKDAYS = env_int("COMPLAINT_ACCEPT_WORKDAYS", 1)
 COMPLAINT_REPLY_WORKDAYS = env_int("COMPLAINT_REPLY_WORKDAYS", 5)
 COMPLAINT_EXTENSION_MAX_WORKDAYS = env_int("COMPLAINT_EXTENSION_MAX_WORKDAYS", 10)
 COMPLAINT_RETURN_WORKDAYS = env_int("COMPLAINT_RETURN_WORKDAYS", 2)
+# Supervision opinions (行政执法监督): the agency answers within SUPERVISION_ANSWER_WORKDAYS working days unless
+# the bureau sets another deadline, of at most SUPERVISION_MAX_WORKDAYS.
+SUPERVISION_ANSWER_WORKDAYS = env_int("SUPERVISION_ANSWER_WORKDAYS", 10)
+SUPERVISION_MAX_WORKDAYS = env_int("SUPERVISION_MAX_WORKDAYS", 30)
+# The enterprise may object to a finding of its record within OBJECTION_WINDOW_DAYS calendar days of signing
+# or refusing it (inspections.objections.objection_window_closes).
+OBJECTION_WINDOW_DAYS = env_int("OBJECTION_WINDOW_DAYS", 15)
 # The 12345 enterprise hotline (政企通): complaints are posted to HOTLINE_URL from the outbox, signed with
 # HMAC-SHA256 under HOTLINE_SECRET; its status updates come back signed with the same secret. No URL: nothing
 # is sent (the delivery waits). No default secret in production (none: nothing is sent or accepted).
@@ -351,6 +359,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.complaints_deadlines_check",
         "schedule": crontab(hour=8, minute=30),
     },
+    "supervision-opinions-overdue": {
+        "task": "supervision.tasks.opinions_overdue_check",
+        "schedule": crontab(hour=8, minute=40),
+    },
     # the audit chain verified and its head anchored in a signed file and a message to the city bureau
     "audit-anchor": {"task": "accounts.tasks.audit_anchor", "schedule": crontab(hour=0, minute=30)},
 }
@@ -420,6 +432,9 @@ SPECTACULAR_SETTINGS = {
         "ComplaintSourceEnum": "complaints.models.Complaint.Source",
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "HotlineDeliveryEnum": "complaints.models.Complaint.Delivery",
+        "OpinionKindEnum": "supervision.models.Opinion.Kind",
+        "OpinionSubjectEnum": "supervision.models.Opinion.Subject",
+        "OpinionStatusEnum": "supervision.models.Opinion.Status",
     },
 }
 

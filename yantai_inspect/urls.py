@@ -54,6 +54,7 @@ urlpatterns = [
     path("", include("credit.whitelist_views")),
     path("", include("credit.import_views")),
     path("", include("complaints.views")),
+    path("", include("supervision.views")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("portals.audit_urls")),
     path("notifications/", include("notifications.urls")),
