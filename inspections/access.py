@@ -2,12 +2,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import AGENCY, JUSTICE, portal_of, require_officer
+from accounts.selectors import justice_bureau_for_division
 from plans.access import joint_task_for_user
-from plans.models import JointTask
+from plans.models import JointTask, Plan
 from plans.selectors import joint_tasks_for_user
 
-from .models import Finding, InspectionRecord, Photo, RecordItem, Rectification
-from .selectors import findings_for_agency, photo_visible_to, records_for_user
+from .models import CheckIn, Finding, InspectionRecord, Objection, Photo, RecordItem, Rectification
+from .selectors import findings_for_agency, objections_for_user, photo_visible_to, records_for_user
 
 
 def task_for_check_in(*, user, task_id: int) -> JointTask:
@@ -84,3 +86,48 @@ def paper_for_user(*, user, paper_id: int):
     elif not (user.is_authenticated and user.is_officer and user.agency_id == paper.agency_id):
         raise Http404
     return paper
+
+
+def visit_participant_ids(record: InspectionRecord) -> set[int]:
+    """The officers who took part in the record's visit: every officer who checked in (accepted or not),
+    every officer named on one of its plans, whoever set a checklist result and whoever finalised it."""
+    ids = set(CheckIn.objects.filter(task_id=record.task_id).values_list("officer_id", flat=True))
+    ids |= set(Plan.officers.through.objects.filter(plan__joint_task_id=record.task_id)
+               .values_list("user_id", flat=True))
+    ids |= set(RecordItem.objects.filter(record=record, updated_by__isnull=False)
+               .values_list("updated_by_id", flat=True))
+    if record.finalised_by_id:
+        ids.add(record.finalised_by_id)
+    return ids
+
+
+def require_objection_decider(actor, objection: Objection):
+    """Who decides an objection to a finding (the one rule, for the pages, the API and the service): an
+    officer of the finding's agency (its head included) who took no part in the visit
+    (``visit_participant_ids``), or the justice bureau responsible for the enterprise's division
+    (``justice_bureau_for_division``). Returns the agency or bureau the decider acts for; refused otherwise."""
+    portal = portal_of(actor)
+    record = objection.record
+    if portal == JUSTICE and actor.agency_id:
+        bureau = justice_bureau_for_division(record.task.enterprise.division)
+        if bureau is None or bureau.pk != actor.agency_id:
+            raise PermissionDenied(_("This objection is decided by another justice bureau."))
+        return actor.agency
+    if portal != AGENCY:
+        raise PermissionDenied(_("Only the responsible agency or the justice bureau decides an objection."))
+    agency = require_officer(actor)
+    if agency.pk != objection.agency_id:
+        raise PermissionDenied(_("Only the agency responsible for the finding decides the objection."))
+    if actor.pk in visit_participant_ids(record):
+        raise PermissionDenied(_("You took part in this visit: an objection is decided by an officer who did not, "
+                                 "or by the justice bureau."))
+    return agency
+
+
+def objection_for_user(*, user, objection_id: int) -> Objection:
+    """An objection, for the enterprise that filed it, the agency of its finding and whoever may see its
+    record (the justice bureau of the area); 404 otherwise."""
+    objection = objections_for_user(user=user).filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    return objection

@@ -135,6 +135,7 @@ class Finding(models.Model):
         RETURNED = "returned", _("Returned for more work")
         ACCEPTED = "accepted", _("Rectification accepted")
         RECHECK = "recheck", _("Re-check visit scheduled")
+        WITHDRAWN = "withdrawn", _("Withdrawn after an objection")
 
     record = models.ForeignKey(
         InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="findings"
@@ -293,6 +294,7 @@ class Photo(models.Model):
         return self.path
 
 
+from .models_objections import Objection  # noqa: E402  (objections to findings and the right to reply)
 from .models_papers import AgencyPaperPrefix, Paper, PaperCounter  # noqa: E402  (the enforcement papers)
 
 __all__ = [
@@ -300,6 +302,7 @@ __all__ = [
     "CheckIn",
     "Finding",
     "InspectionRecord",
+    "Objection",
     "Paper",
     "PaperCounter",
     "Photo",

@@ -27,6 +27,7 @@ from yantai_inspect.site import absolute_url
 
 from . import qrtokens, uploads
 from .models import Finding, InspectionRecord, RecordItem, Signature
+from .selectors import objections_of_record
 from .verification import inspection_code
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,8 @@ def record_context(record) -> dict:
         "items": items,
         "findings": findings,
         "signature": signature,
+        # after the signature, never part of what was signed (inspections.services.objections)
+        "objections": list(objections_of_record(record)),
         "signature_method": SIGNATURE_METHOD_LABELS.get(signature.method, "") if signature else "",
         "signature_image": _signature_image(signature) if signature else None,
         "verify_url": verify_url,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from plans.selectors import joint_tasks_for_user, visits_in_date_order
 
 from . import signing
-from .models import CheckIn, Finding, InspectionRecord, Photo, RecordItem, Rectification, Signature
+from .models import CheckIn, Finding, InspectionRecord, Objection, Photo, RecordItem, Rectification, Signature
 
 
 def records_for_user(*, user):
@@ -173,3 +173,22 @@ def paper_verify(*, paper_id: int, token_hash: str) -> dict:
         "token_hash": token_hash,
         "unchanged": current == paper.content_hash == token_hash,
     }
+
+
+OBJECTION_RELATED = ("record__task__enterprise", "finding__item__matter", "agency", "decided_by", "decided_for")
+
+
+def objections_for_user(*, user):
+    """The objections a user may read: the enterprise's own, those on the findings of an officer's agency, and
+    those on the records the user may see (the justice bureau of the area); newest first."""
+    if not (user and user.is_authenticated):
+        return Objection.objects.none()
+    if user.is_officer and user.agency_id:
+        qs = Objection.objects.filter(agency_id=user.agency_id)
+    else:
+        qs = Objection.objects.filter(record__in=records_for_user(user=user))
+    return qs.select_related(*OBJECTION_RELATED).order_by("-filed_at", "-id")
+
+
+def objections_of_record(record):
+    return record.objections.select_related(*OBJECTION_RELATED).order_by("filed_at", "id")

@@ -1,3 +1,4 @@
-from .views import agency, enterprise, files, justice, public
+from .views import agency, enterprise, files, justice, objections, public
 
-urlpatterns = agency.urlpatterns + enterprise.urlpatterns + justice.urlpatterns + public.urlpatterns + files.urlpatterns
+urlpatterns = (agency.urlpatterns + enterprise.urlpatterns + justice.urlpatterns + public.urlpatterns
+               + files.urlpatterns + objections.urlpatterns)

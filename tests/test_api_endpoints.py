@@ -175,6 +175,33 @@ class World:
 
         return complaint_file(actor=self.account, kind="conduct", text="索要财物", task=self.visit)
 
+    # -- objections to findings (异议与陈述申辩) --
+    @cached_property
+    def signed(self) -> InspectionRecord:
+        from inspections.services import record_sign
+
+        record_sign(actor=self.account, record=self.final, method="typed", typed_name="邹德志", confirmed=True)
+        return self.final
+
+    @cached_property
+    def objection(self):
+        from inspections.services import objection_file
+
+        return objection_file(actor=self.account, finding=self.signed.findings.get(severity="minor"),
+                              text="检查时已当场整改")
+
+    @cached_property
+    def ecology_colleague(self):
+        """An officer of the ecology bureau who took no part in the visit: may decide an objection."""
+        return OfficerFactory(agency=self.city.ecology)
+
+    @cached_property
+    def decided_objection(self):
+        from inspections.services import objection_decide
+
+        return objection_decide(actor=self.ecology_colleague, objection=self.objection, upheld=False,
+                                decision="问题存在")
+
     # -- supervision opinions (行政执法监督) --
     @cached_property
     def opinion(self):
@@ -984,6 +1011,52 @@ CASES = [
         lambda w: ({"pk": w.complaint.pk}, {"action": "accept"}),
         justice=True,
         happy=lambda w, r: r.json()["status"] == "accepted",
+    ),
+    Case(
+        "api-record-objections",
+        "get",
+        "account",
+        lambda w: ({"pk": w.objection.record_id}, None),
+        happy=lambda w, r: [o["id"] for o in r.json()] == [w.objection.pk],
+    ),
+    Case(
+        "api-record-objections",
+        "post",
+        "account",
+        lambda w: ({"pk": w.signed.pk}, {"finding": w.signed.findings.get(severity="serious").pk,
+                                         "text": "已有防渗措施"}),
+        ok=201,
+        happy=lambda w, r: r.json()["status"] == "pending" and r.json()["agency"] == w.city.ecology.code,
+    ),
+    Case(
+        "api-objections",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.objection else None,
+        kind="scoped",
+        happy=lambda w, r: w.objection.pk in _ids(r),
+        absent=listed(lambda w: w.objection.pk),
+    ),
+    Case(
+        "api-objection-detail",
+        "get",
+        "ecology",
+        lambda w: ({"pk": w.objection.pk}, None),
+        happy=lambda w, r: r.json()["text"] == "检查时已当场整改",
+    ),
+    Case(
+        "api-objection-decide",
+        "post",
+        "ecology_colleague",
+        lambda w: ({"pk": w.objection.pk}, {"upheld": True, "decision": "检查时已整改到位"}),
+        happy=lambda w, r: r.json()["status"] == "upheld",
+    ),
+    Case(
+        "api-objection-reply",
+        "post",
+        "account",
+        lambda w: ({"pk": w.decided_objection.pk}, {"reply": "保留申请复议的权利"}),
+        happy=lambda w, r: r.json()["reply"] == "保留申请复议的权利",
     ),
     Case(
         "api-opinions",

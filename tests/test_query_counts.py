@@ -178,6 +178,19 @@ class Rows:
                           text="计划依据不足")
 
 
+    def objections(self, n):
+        """Done visits signed by the enterprise, each with its objection to the ecology bureau's finding."""
+        from inspections.models import Finding
+        from inspections.services import objection_file, record_sign
+
+        before = set(Finding.objects.values_list("pk", flat=True))
+        self.done_visits(n)
+        for finding in Finding.objects.exclude(pk__in=before).select_related("record"):
+            record_sign(actor=self.account, record=finding.record, method="typed", typed_name="邹德志",
+                        confirmed=True)
+            objection_file(actor=self.account, finding=finding, text="检查时已当场整改")
+
+
 # (label, path, reader, kind of rows, API?)
 LISTS = [
     ("agency plans page", "/agency/plans/", "market", "done_visits", False),
@@ -216,6 +229,10 @@ LISTS = [
     ("API themes", "/api/v1/themes/", "market", "themes", True),
     ("API busy periods", "/api/v1/my-enterprise/busy-periods/", "account", "busy_periods", True),
     ("API notifications", "/api/v1/notifications/", "market", "notifications", True),
+    ("agency objections page", "/agency/objections/", "ecology", "objections", False),
+    ("justice objections page", "/justice/objections/", "justice", "objections", False),
+    ("API objections of an agency", "/api/v1/objections/", "ecology", "objections", True),
+    ("API objections of the enterprise", "/api/v1/objections/", "account", "objections", True),
     ("justice supervision opinions page", "/justice/supervision/", "justice", "opinions", False),
     ("agency supervision opinions page", "/agency/supervision/", "market", "opinions", False),
     ("API supervision opinions of a bureau", "/api/v1/supervision/opinions/", "justice", "opinions", True),

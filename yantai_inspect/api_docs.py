@@ -122,6 +122,17 @@ OPERATIONS = {
         "A complaint about an inspection to the justice bureau: its kind and what happened. The bureau's "
         "steps and answer are read with the complaint."
     )),
+    # objections to findings and the right to reply (异议与陈述申辩)
+    "v1_records_objections_list": (_("A record's objections, decisions and replies"), None),
+    "v1_records_objections_create": (_("Enterprise: object to a finding of its record"), _(
+        "Within the set number of days after signing or refusing the record, the enterprise objects to one "
+        "of its findings, once. An officer of the responsible agency who took no part in the visit, or the "
+        "justice bureau, decides; the enterprise may then reply once."
+    )),
+    "v1_objections_list": (_("List objections to findings"), None),
+    "v1_objections_retrieve": (_("Read an objection"), None),
+    "v1_objections_decide_create": (_("Decide on an objection (not by an officer of the visit)"), None),
+    "v1_objections_reply_create": (_("Enterprise: reply to the decision on its objection"), None),
     # supervision opinions (行政执法监督)
     "v1_supervision_opinions_list": (_("List supervision opinions"), _(
         "The opinions and correction notices a justice bureau issued, or those addressed to the caller's agency, "

@@ -3,6 +3,7 @@
 
 from .files import PhotoFileApi, RecordPdfApi
 from .notice import VisitNoticeApi
+from .objections import ObjectionDecideApi, ObjectionDetailApi, ObjectionListApi, ObjectionReplyApi, RecordObjectionsApi
 from .papers import PaperPdfApi, PaperVerifyApi, RecordPapersApi
 from .qr import EnterpriseQrApi, InspectionVerifyApi
 from .rectification import FindingListApi, FindingRecheckApi, RectificationDecisionApi, RectificationSubmitApi
@@ -24,6 +25,10 @@ __all__ = [
     "FindingListApi",
     "FindingRecheckApi",
     "InspectionVerifyApi",
+    "ObjectionDecideApi",
+    "ObjectionDetailApi",
+    "ObjectionListApi",
+    "ObjectionReplyApi",
     "PaperPdfApi",
     "PaperVerifyApi",
     "PhotoFileApi",
@@ -35,6 +40,7 @@ __all__ = [
     "RecordListApi",
     "RecordPapersApi",
     "RecordPdfApi",
+    "RecordObjectionsApi",
     "RecordRefuseApi",
     "RecordSignApi",
     "RectificationDecisionApi",

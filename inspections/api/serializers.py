@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from .. import qrtokens, selectors
-from ..models import Finding, InspectionRecord, Photo, RecordItem, Signature
+from ..models import Finding, InspectionRecord, Objection, Photo, RecordItem, Signature
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -62,6 +62,18 @@ class SignatureSerializer(serializers.ModelSerializer):
         fields = ["signer", "signed_at", "refused", "objection", "method", "typed_name", "content_hash"]
 
 
+class ObjectionSerializer(serializers.ModelSerializer):
+    finding_description = serializers.CharField(source="finding.description")
+    matter = serializers.CharField(source="finding.item.matter.code")
+    agency = serializers.CharField(source="agency.code")
+    decided_for = serializers.CharField(source="decided_for.code", default=None, allow_null=True)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "record", "finding", "finding_description", "matter", "agency", "text", "filed_at",
+                  "status", "decided_for", "decided_at", "decision", "reply", "replied_at"]
+
+
 class RecordBriefSerializer(serializers.ModelSerializer):
     enterprise = serializers.CharField(source="task.enterprise.uscc")
     enterprise_name = serializers.CharField(source="task.enterprise.name")
@@ -78,6 +90,7 @@ class RecordSerializer(serializers.ModelSerializer):
     visit_date = serializers.DateField(source="task.visit_date")
     items = serializers.SerializerMethodField()
     signature = serializers.SerializerMethodField()
+    objections = serializers.SerializerMethodField()
     verify_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -94,6 +107,7 @@ class RecordSerializer(serializers.ModelSerializer):
             "content_hash",
             "items",
             "signature",
+            "objections",
             "verify_url",
         ]
 
@@ -103,6 +117,10 @@ class RecordSerializer(serializers.ModelSerializer):
     def get_signature(self, record) -> dict | None:
         signature = Signature.objects.filter(record=record).select_related("signer").first()
         return SignatureSerializer(signature).data if signature else None
+
+    def get_objections(self, record) -> list[dict]:
+        """The enterprise's objections to findings, their decisions and its replies (kept with the record)."""
+        return ObjectionSerializer(selectors.objections_of_record(record), many=True).data
 
     def get_verify_url(self, record) -> str | None:
         return qrtokens.record_verify_path(record)

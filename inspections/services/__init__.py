@@ -3,6 +3,7 @@ enterprise's signature, and rectification. Each service checks its rule and writ
 transaction. (Whether a record is unchanged since it was signed is a read: ``inspections.selectors``.)"""
 
 from .checkin import check_in, checked_in_count
+from .objections import objection_decide, objection_file, objection_reply, objection_window_closes
 from .record import finding_add, photo_add, record_finalise, record_item_set, upload_limit_mb
 from .rectification import (
     finding_schedule_recheck,
@@ -18,6 +19,10 @@ __all__ = [
     "checked_in_count",
     "finding_add",
     "finding_schedule_recheck",
+    "objection_decide",
+    "objection_file",
+    "objection_reply",
+    "objection_window_closes",
     "findings_overdue_check",
     "photo_add",
     "record_finalise",

@@ -78,6 +78,8 @@ def rectification_accept(*, actor, rectification: Rectification) -> Rectificatio
     _require_finding_agency(actor, rectification.finding)
     if rectification.status != Rectification.Status.PENDING:
         raise DomainError(_("This rectification has already been decided."))
+    if rectification.finding.status == Finding.Status.WITHDRAWN:
+        raise DomainError(_("The finding was withdrawn after the enterprise's objection."))
     now = timezone.now()
     rectification.status, rectification.reviewed_by, rectification.reviewed_at = (
         Rectification.Status.ACCEPTED,
@@ -114,6 +116,8 @@ def rectification_return(*, actor, rectification: Rectification, reason: str) ->
     _require_finding_agency(actor, rectification.finding)
     if rectification.status != Rectification.Status.PENDING:
         raise DomainError(_("This rectification has already been decided."))
+    if rectification.finding.status == Finding.Status.WITHDRAWN:
+        raise DomainError(_("The finding was withdrawn after the enterprise's objection."))
     if not (reason or "").strip():
         raise DomainError(_("Say why the evidence is returned."), field="reason")
     rectification.status, rectification.reviewed_by = Rectification.Status.RETURNED, actor
