@@ -45,6 +45,7 @@ from portals.demo.agencies import (
     agency_name,
 )
 from portals.demo.enterprises import JINHAI, LAIZHOU_STONE, SEED, person_name, plan_enterprises
+from portals.demo.supervision import demo_objection_seed, demo_opinion_seed
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
 DEMO_PASSWORD = "Yantai-Demo-2026!"
@@ -110,10 +111,12 @@ class Command(BaseCommand):
         """Plans through the real services, then the daily jobs, so the portals have something to show."""
         filed = demo_activity_seed(today=self.today)
         filed += self.seed_head_approval(first_run=bool(filed))
+        objections = demo_objection_seed(today=self.today)
+        opinions = demo_opinion_seed(today=self.today)
         warned = licence_expiry_warnings_send(today=self.today)
         checks = plans_daily_checks(today=self.today)
         self.progress(f"activity: {filed} plans filed, {warned} licence-expiry warnings, "
-                      f"{checks['fixed']} visits fixed")
+                      f"{checks['fixed']} visits fixed, {objections} objection, {opinions} supervision opinion")
 
     def seed_head_approval(self, *, first_run: bool) -> int:
         """检查审批 in the demo: from now on the city market regulator's routine plans wait for its head
