@@ -140,3 +140,13 @@ def test_a_returned_answer_needs_a_reason_and_gets_a_new_deadline(scene):
         opinion = opinion_answer(actor=scene.market_officer, opinion=opinion, answer="已补交整改材料")
     assert (opinion.status, opinion.answers, opinion.answer) == ("answered", 2, "已补交整改材料")
     assert [s.action for s in opinion.steps.all()] == ["issue", "answer", "return", "answer"]
+
+
+def test_a_visit_opinion_goes_to_an_agency_that_had_a_plan_on_it(scene):
+    scene.plan.refresh_from_db()
+    task = scene.plan.joint_task
+    assert task is not None
+    with pytest.raises(DomainError):
+        issue(scene, subject="visit", plan=None, task=task, agency=scene.ecology)
+    opinion = issue(scene, subject="visit", plan=None, task=task)
+    assert (opinion.subject, opinion.task, opinion.agency) == ("visit", task, scene.market)
