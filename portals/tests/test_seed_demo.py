@@ -81,7 +81,8 @@ def test_it_builds_the_demo_city_once_and_a_second_run_changes_nothing():
 def test_the_demo_activity_shows_a_joint_visit_a_review_and_a_green_channel_inspection():
     seed()
     jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
-    tasks = JointTask.objects.filter(enterprise=jinhai)
+    # The article's visit; the demo's green-channel visit of today (its record with an objection) is another.
+    tasks = JointTask.objects.filter(enterprise=jinhai, urgent=False)
     assert tasks.count() == 1 and tasks.get().plans.values("agency").distinct().count() == 3
     assert Plan.objects.filter(status="pending_review").exists()
     assert Plan.objects.filter(urgent=True, post_review="pending").exists()
@@ -89,6 +90,20 @@ def test_the_demo_activity_shows_a_joint_visit_a_review_and_a_green_channel_insp
     # 检查审批: the city market regulator's plans wait for head_market from now on; one is waiting.
     assert Plan.objects.filter(status="pending_approval", agency__code="370600-market").exists()
     assert Agency.objects.get(code="370600-market").plans_need_head_approval
+
+
+def test_the_demo_shows_an_objection_decided_replied_and_a_supervision_opinion():
+    from inspections.access import visit_participant_ids
+    from inspections.models import Objection
+    from supervision.models import Opinion
+
+    seed()
+    objection = Objection.objects.select_related("record").get()
+    assert objection.status == "not_upheld" and objection.reply
+    assert objection.decided_by_id not in visit_participant_ids(objection.record)
+    assert Opinion.objects.get().status == "issued"
+    seed()  # idempotent
+    assert (Objection.objects.count(), Opinion.objects.count()) == (1, 1)
 
 
 def test_without_activity_there_are_no_plans():
