@@ -150,3 +150,4 @@ class BusyPeriodAdmin(admin.ModelAdmin):
                 busy_period_delete(actor=request.user, period=period)
 
 from .admin_random import *  # noqa: E402, F401, F403 - recusal and random checks, read only
+from .admin_yearly import *  # noqa: E402, F401, F403 - yearly plans, special inspections, read only

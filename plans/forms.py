@@ -7,7 +7,8 @@ from accounts.models import User
 from catalogue.models import Matter, Theme
 from yantai_inspect.widgets import DateInput
 
-from .models import Plan
+from .models import Plan, SpecialCampaign
+from .special import open_campaigns_for_filing
 
 
 def officer_label(officer) -> str:
@@ -61,6 +62,11 @@ class PlanForm(forms.Form):
         choices=[("", _("Routine: counts against the yearly caps")),
                  (Plan.CapExemption.SPECIAL, _("Special inspection ordered from above (exempt from the caps)"))],
     )
+    special_campaign = forms.ModelChoiceField(
+        label=_("Special inspection campaign"), queryset=SpecialCampaign.objects.none(), required=False,
+        empty_label=_("None"), to_field_name="code",
+        help_text=_("专项检查: a plan under a campaign approved by the level above is exempt from the yearly caps."),
+    )
 
     def clean_campaign_enterprises(self):
         text = self.cleaned_data.get("campaign_enterprises") or ""
@@ -89,6 +95,7 @@ class PlanForm(forms.Form):
         )
         self.fields["officers"].queryset = User.objects.filter(agency=agency, role=User.Role.OFFICER, is_active=True)
         self.fields["officers"].label_from_instance = officer_label
+        self.fields["special_campaign"].queryset = open_campaigns_for_filing(agency=agency, today=timezone.localdate())
         self.fields["matters"].label_from_instance = (
             lambda m: f"{m.name} · {m.department.name} · " + _("version %(v)d") % {"v": m.version}
         )

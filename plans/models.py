@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -303,6 +304,12 @@ class Plan(models.Model):
     # A green-channel inspection still without its approval after the set working days, flagged to the justice
     # bureau (the claim of ``plans.approval.green_channel_approvals_flag_overdue``: flagged once).
     head_approval_flagged_at = models.DateTimeField(_("missing approval flagged at"), null=True, blank=True)
+    # 专项检查 (``plans.special``): the approved special campaign this plan was filed under; such a plan is the
+    # "special inspection ordered from above" that ``plans.caps`` exempts (``cap_exemption``).
+    special_campaign = models.ForeignKey(
+        "SpecialCampaign", verbose_name=_("special inspection campaign"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="plans",
+    )
 
     class Meta:
         verbose_name = _("inspection plan")
@@ -707,3 +714,171 @@ class RandomCheckDraw(models.Model):
     @property
     def officer_numbers(self) -> list[str]:
         return [n for n in self.officers.split(",") if n]
+
+
+# -- 年度检查计划 and 专项检查 (``plans.yearly``, ``plans.special``) ------------------------------------------------
+
+
+class YearlyPlan(models.Model):
+    """年度检查计划: what an agency plans to inspect in a year (matters, populations, visits, by when), drafted
+    and then published on the public pages, by 31 March of its year (later: published, marked late)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="yearly_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    note = models.TextField(_("explanation"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_on = models.DateField(_("publication day"), null=True, blank=True)
+    late = models.BooleanField(_("published late"), default=False)
+
+    class Meta:
+        verbose_name = _("yearly inspection plan")
+        verbose_name_plural = _("yearly inspection plans")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_yearly_plan_per_agency_year")]
+        indexes = [
+            # The public list: a year's published plans, newest first.
+            models.Index(fields=["year", "status", "-published_at", "id"], name="yearly_plan_public"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class YearlyPlanLine(models.Model):
+    """One line of a yearly plan: a matter in force, its population (district, industry, theme), how many
+    visits and by when."""
+
+    plan = models.ForeignKey(YearlyPlan, verbose_name=_("yearly plan"), on_delete=models.CASCADE, related_name="lines")
+    matter = models.ForeignKey(
+        "catalogue.Matter", verbose_name=_("supervision matter"), on_delete=models.PROTECT, related_name="+"
+    )
+    division = models.CharField(_("population: division"), max_length=6, blank=True)
+    industry = models.CharField(_("population: industry"), max_length=1, blank=True)
+    population_theme = models.ForeignKey(
+        "catalogue.Theme", verbose_name=_("population: theme"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visits = models.PositiveIntegerField(_("planned visits"))
+    deadline = models.DateField(_("by"))
+
+    class Meta:
+        verbose_name = _("yearly plan line")
+        verbose_name_plural = _("yearly plan lines")
+        ordering = ["plan", "id"]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.matter_id}"
+
+
+class SpecialCampaign(models.Model):
+    """专项检查: a special inspection campaign of an agency. It needs the approval of the level above (the
+    parent agency's head, or the city justice bureau for the city government: ``plans.special.approver_for``),
+    counts against the agency's yearly quota of special inspections (``SpecialQuota``) and is published when
+    approved. Plans filed under it are exempt from the yearly caps (``Plan.CapExemption.SPECIAL``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval by the level above")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Not approved")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="special_campaigns"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.TextField(_("reason and legal basis"))
+    matters = models.ManyToManyField("catalogue.Matter", verbose_name=_("matters"), related_name="+")
+    division = models.CharField(_("population: division"), max_length=6, blank=True)
+    industry = models.CharField(_("population: industry"), max_length=1, blank=True)
+    population_theme = models.ForeignKey(
+        "catalogue.Theme", verbose_name=_("population: theme"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    window_start = models.DateField(_("from"))
+    window_end = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    approver = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("approved by (the level above)"), on_delete=models.PROTECT,
+        related_name="special_campaigns_to_approve",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    quota = models.PositiveSmallIntegerField(_("quota in force at the request"))
+    quota_used = models.PositiveSmallIntegerField(_("special inspections counted before it"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+
+    class Meta:
+        verbose_name = _("special inspection campaign")
+        verbose_name_plural = _("special inspection campaigns")
+        indexes = [
+            models.Index(fields=["agency", "year", "status"], name="special_agency_year"),
+            models.Index(fields=["agency", "-requested_at", "-id"], name="special_agency_requested"),
+            models.Index(fields=["approver", "status", "requested_at"], name="special_approver_queue"),
+            models.Index(fields=["status", "-decided_at", "-id"], name="special_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
+                                   name="special_window_ordered"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class SpecialQuota(models.Model):
+    """专项检查年度限额: how many special inspection campaigns an agency may have in a year (no agency: the
+    default for every agency). Set by the city justice bureau; rows are never edited, a change is a new row,
+    so the quota in force at any moment is reproducible (``plans.special.quota_in_force``)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Empty: the default for every agency."),
+    )
+    quota = models.PositiveSmallIntegerField(_("special inspections a year"))
+    note = models.TextField(_("note"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("special inspection quota")
+        verbose_name_plural = _("special inspection quotas")
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["year", "agency", "-set_at", "-id"], name="special_quota_in_force")]
+
+    def __str__(self):
+        return f"{self.year}:{self.agency_id}={self.quota}"

@@ -39,6 +39,7 @@ def plan_refile(*, actor, plan: Plan, window_start: dt.date, window_end: dt.date
         urgent=plan.urgent,
         urgent_category=plan.urgent_category,
         urgent_reason=plan.urgent_reason,
+        special_campaign=plan.special_campaign,  # 专项检查: still under its campaign (its dates and population)
         today=today,
     )
     Plan.objects.filter(pk=new.pk).update(refiled_from=plan)

@@ -124,6 +124,7 @@ def plan_new(request):
                 "urgent_category": data["urgent_category"],
                 "urgent_reason": data["urgent_reason"],
                 "cap_exemption": data["cap_exemption"],
+                "special_campaign": data.get("special_campaign"),
             }
             try:
                 if len(enterprises) > 1:

@@ -246,6 +246,44 @@ class World:
 
         return campaign_draw(actor=self.market, campaign=self.campaign)
 
+    # -- yearly plans (年度检查计划) and special inspections (专项检查) --
+
+    @cached_property
+    def yearly_plan(self):
+        from plans.yearly import yearly_plan_draft, yearly_plan_line_add
+
+        plan = yearly_plan_draft(actor=self.market, year=2026, title="2026年度监督检查计划")
+        yearly_plan_line_add(actor=self.market, plan=plan, matter=self.city.market_matter, visits=80,
+                             deadline=dt.date(2026, 11, 30))
+        return plan
+
+    @cached_property
+    def published_yearly_plan(self):
+        from plans.yearly import yearly_plan_publish
+
+        return yearly_plan_publish(actor=self.market, plan=self.yearly_plan)
+
+    @cached_property
+    def special_quota(self):
+        from plans.special import special_quota_set
+
+        return special_quota_set(actor=self.justice, year=2026, quota=3)
+
+    @cached_property
+    def special(self):
+        from plans.special import special_campaign_request
+
+        self.special_quota  # noqa: B018
+        return special_campaign_request(actor=self.market, name="药品安全专项检查", basis="市政府专项部署",
+                                        matters=[self.city.market_matter], window_start=LATER[0],
+                                        window_end=dt.date(2026, 8, 31))
+
+    @cached_property
+    def approved_special(self):
+        from plans.special import special_campaign_decide
+
+        return special_campaign_decide(actor=self.justice, campaign=self.special, approve=True, opinion="同意")
+
     # -- plans --
 
     def later_plan(self, officer=None, enterprise=None, **extra) -> Plan:
@@ -1156,6 +1194,117 @@ CASES = [
         lambda w: ({"code": w.drawn_campaign.code}, None),
         kind="public",
         happy=lambda w, r: r.json()["matches_stored"] is True,
+    ),
+    Case(
+        "api-yearly-plans",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.yearly_plan else None,
+        kind="scoped",
+        happy=lambda w, r: w.yearly_plan.pk in _ids(r),
+        absent=listed(lambda w: w.yearly_plan.pk),
+    ),
+    Case(
+        "api-yearly-plans",
+        "post",
+        "market",
+        lambda w: ({}, {"year": 2026, "title": "2026年度检查计划"}),
+        ok=201,
+        skip=("other_agency",),  # another agency drafts its own plan
+        happy=lambda w, r: r.json()["status"] == "draft" and r.json()["publish_by"] == "2026-03-31",
+    ),
+    Case("api-yearly-plan", "get", "market", lambda w: ({"pk": w.yearly_plan.pk}, None),
+         happy=lambda w, r: [x["visits"] for x in r.json()["lines"]] == [80]),
+    Case(
+        "api-yearly-line-add",
+        "post",
+        "market",
+        lambda w: ({"pk": w.yearly_plan.pk}, {"matter": w.city.market_matter.code, "visits": 20,
+                                               "deadline": "2026-10-31", "division": "370611"}),
+        ok=201,
+        happy=lambda w, r: len(r.json()["lines"]) == 2,
+    ),
+    Case("api-yearly-line-remove", "post", "market", lambda w: ({"pk": w.yearly_plan.lines.get().pk}, None), ok=204),
+    Case(
+        "api-yearly-publish",
+        "post",
+        "market",
+        lambda w: ({"pk": w.yearly_plan.pk}, None),
+        happy=lambda w, r: r.json()["status"] == "published" and r.json()["late"] is True,  # June: after 31 March
+    ),
+    Case(
+        "api-yearly-overview",
+        "get",
+        "justice",
+        lambda w: ({}, {"year": "2026"}) if w.published_yearly_plan else None,
+        kind="scoped",
+        justice=True,
+        happy=lambda w, r: {row["agency"]: row["missing"] for row in r.json()}["yt-market"] is False,
+        absent=lambda w, r: "yt-market" not in {row["agency"] for row in r.json()},
+    ),
+    Case(
+        "api-public-yearly-plans",
+        "get",
+        "account",
+        lambda w: ({}, {"year": "2026"}) if w.published_yearly_plan else None,
+        kind="public",
+        happy=lambda w, r: [p["id"] for p in r.json()["results"]] == [w.published_yearly_plan.pk],
+    ),
+    Case(
+        "api-special",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.special else None,
+        kind="scoped",
+        happy=lambda w, r: w.special.code in {row["code"] for row in r.json()["results"]},
+        absent=lambda w, r: w.special.code not in {row["code"] for row in r.json()["results"]},
+    ),
+    Case(
+        "api-special",
+        "post",
+        "market",
+        lambda w: ({}, {"name": "食品安全专项检查", "basis": "《食品安全法》", "matters": [w.city.market_matter.code],
+                        "window_start": LATER[0].isoformat(), "window_end": LATER[1].isoformat()})
+        if w.special_quota else None,
+        ok=201,
+        refused=OUTSIDE_AREA,  # another agency: the matter is not its department's
+        happy=lambda w, r: r.json()["status"] == "pending" and r.json()["approver"] == "yt-justice",
+    ),
+    Case("api-special-detail", "get", "market", lambda w: ({"code": w.special.code}, None),
+         happy=lambda w, r: r.json()["quota"] == 3 and r.json()["quota_used"] == 0),
+    Case(
+        "api-special-decision",
+        "post",
+        "justice",
+        lambda w: ({"code": w.special.code}, {"decision": "approve", "opinion": "同意开展"}),
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "approved" and r.json()["opinion"] == "同意开展",
+    ),
+    Case(
+        "api-special-quotas",
+        "get",
+        "justice",
+        lambda w: ({}, {"year": "2026"}) if w.special_quota else None,
+        skip=("other_justice",),  # every justice bureau reads the city's quotas; only the city's sets them
+        happy=lambda w, r: [q["quota"] for q in r.json()] == [3],
+    ),
+    Case(
+        "api-special-quotas",
+        "post",
+        "justice",
+        lambda w: ({}, {"year": 2026, "quota": 2, "agency": "yt-market", "note": "年中调整"}),
+        ok=201,
+        justice=True,
+        happy=lambda w, r: r.json()["agency"] == "yt-market" and r.json()["quota"] == 2,
+    ),
+    Case(
+        "api-public-special",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.approved_special else None,
+        kind="public",
+        happy=lambda w, r: [c["code"] for c in r.json()["results"]] == [w.approved_special.code]
+        and "requested_by" not in r.json()["results"][0],
     ),
     Case("api-sampling-rates", "get", "market", lambda w: ({}, None), kind="catalogue"),
     Case(

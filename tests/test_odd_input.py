@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 PARAMS = [
     "page", "limit", "offset", "q", "status", "enterprise", "upcoming", "by", "from", "to", "queue",
     "invitation", "y", "m", "type", "agency", "theme", "division", "whitelisted", "urgent",
-    "window_start", "window_end", "date", "start", "end",
+    "window_start", "window_end", "date", "start", "end", "year",
 ]  # fmt: skip
 ODD = {
     "nul": "a\x00b",

@@ -184,6 +184,38 @@ OPERATIONS = {
     "v1_random_checks_draws_list": (_("A campaign's drawn enterprises"), None),
     "v1_random_checks_draw_create": (_("Draw a campaign's enterprises"), None),
     "v1_public_random_checks_replay_retrieve": (_("Public: replay a campaign's draw"), None),
+    # yearly inspection plans (年度检查计划) and special inspections (专项检查)
+    "v1_yearly_plans_list": (_("List the agency's yearly inspection plans"), None),
+    "v1_yearly_plans_create": (_("Draft a yearly inspection plan"), _(
+        "One plan per agency and year, for this year or the next. Add its lines, then publish it: the rule says "
+        "by 31 March of its year; a plan published later is marked late."
+    )),
+    "v1_yearly_plans_retrieve": (_("Read a yearly inspection plan with its lines"), None),
+    "v1_yearly_plans_lines_create": (_("Add a line to a draft yearly plan"), _(
+        "A matter of the agency's department in force from today to the line's deadline, a population (division, "
+        "industry, theme), the planned number of visits and the deadline within the plan's year."
+    )),
+    "v1_yearly_plans_lines_remove_create": (_("Remove a line from a draft yearly plan"), None),
+    "v1_yearly_plans_publish_create": (_("Publish a yearly inspection plan"), _(
+        "Publishes the draft on the public pages; it can no longer be changed. After 31 March of its year it is "
+        "marked as published late."
+    )),
+    "v1_yearly_plans_overview_list": (_("Justice bureau: which agencies have published their yearly plan"), None),
+    "v1_public_yearly_plans_list": (_("Public: the published yearly inspection plans of a year"), None),
+    "v1_special_inspections_list": (_("List special inspection campaigns"), None),
+    "v1_special_inspections_create": (_("Request a special inspection campaign"), _(
+        "The level above approves it (a district agency's city agency, through its head; for a city agency the "
+        "city justice bureau). It counts against the agency's yearly quota from the request: a request over the "
+        "quota is refused with the numbers."
+    )),
+    "v1_special_inspections_retrieve": (_("Read a special inspection campaign"), None),
+    "v1_special_inspections_decision_create": (_("Approve or reject a special inspection campaign"), _(
+        "By the level above, with its opinion. An approved campaign is published, and plans filed under it "
+        "(special_campaign in POST /api/v1/plans/) are exempt from the yearly caps."
+    )),
+    "v1_special_inspections_quotas_list": (_("The yearly quotas of special inspections"), None),
+    "v1_special_inspections_quotas_create": (_("Set a yearly quota of special inspections"), None),
+    "v1_public_special_inspections_list": (_("Public: the approved special inspections"), None),
     "v1_sampling_rates_list": (_("List sampling rates"), None),
     "v1_sampling_rates_create": (_("Set sampling rates"), None),
     "v1_whitelist_list": (_("The published whitelist"), None),

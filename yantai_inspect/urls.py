@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("plans.urls")),
     path("", include("plans.urls_random")),
+    path("", include("plans.urls_yearly")),
     path("", include("inspections.urls")),
     path("", include("credit.whitelist_views")),
     path("", include("credit.import_views")),

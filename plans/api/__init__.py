@@ -17,10 +17,38 @@ from .filing import (
 from .invitations import InvitationDeclineApi, InvitationListApi
 from .recusal import ConflictListApi, RecusalDecideApi, RecusalListApi
 from .reviews import PlanPostReviewApi, PlanReviewApi, ReviewQueueApi
+from .special import (
+    PublicSpecialCampaignsApi,
+    SpecialCampaignDecisionApi,
+    SpecialCampaignDetailApi,
+    SpecialCampaignListApi,
+    SpecialQuotaApi,
+)
 from .statistics import StatisticsApi
 from .visits import JointTaskDetailApi, JointTaskListApi
+from .yearly import (
+    PublicYearlyPlansApi,
+    YearlyLineAddApi,
+    YearlyLineRemoveApi,
+    YearlyOverviewApi,
+    YearlyPlanDetailApi,
+    YearlyPlanListApi,
+    YearlyPlanPublishApi,
+)
 
 __all__ = [
+    "PublicSpecialCampaignsApi",
+    "PublicYearlyPlansApi",
+    "SpecialCampaignDecisionApi",
+    "SpecialCampaignDetailApi",
+    "SpecialCampaignListApi",
+    "SpecialQuotaApi",
+    "YearlyLineAddApi",
+    "YearlyLineRemoveApi",
+    "YearlyOverviewApi",
+    "YearlyPlanDetailApi",
+    "YearlyPlanListApi",
+    "YearlyPlanPublishApi",
     "ApprovalQueueApi",
     "EnterpriseCapsApi",
     "BusyPeriodDetailApi",

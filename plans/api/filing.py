@@ -21,6 +21,7 @@ from ..access import invitation_for_user, plan_for_user
 from ..models import Plan
 from ..preview import plan_preview
 from ..refile import plan_refile
+from ..special import campaign_for_filing
 from .serializers import NoteSerializer, PlanSerializer, plan_data
 
 # What a filing may claim as exempt from the yearly caps (a re-check is set by the platform, never claimed).
@@ -48,6 +49,10 @@ class PlanInputSerializer(serializers.Serializer):
         default="",
         allow_blank=True,
         help_text=_("special: a special inspection ordered from above, exempt from the yearly caps"),
+    )
+    special_campaign = serializers.CharField(
+        required=False, allow_blank=True, max_length=12,
+        help_text=_("The code of the agency's approved special inspection campaign (专项检查) the plan is filed under"),
     )
 
 
@@ -97,6 +102,11 @@ def _filing_arguments(*, user, data: dict) -> dict:
             args["invitation"] = invitation_for_user(user=user, invitation_id=data["invitation"])
         except Http404:
             errors["invitation"] = [_("No such invitation for your agency.")]
+    args["special_campaign"] = None
+    if data.get("special_campaign"):
+        args["special_campaign"] = campaign_for_filing(agency=user.agency, code=data["special_campaign"])
+        if args["special_campaign"] is None:
+            errors["special_campaign"] = [_("No such special inspection campaign of your agency.")]
     if "enterprises" in data:
         codes = list(dict.fromkeys(c.strip().upper() for c in data["enterprises"]))
         try:

@@ -29,6 +29,7 @@ from ..models import Invitation, JointTask, Plan
 from ..participation import participation_refresh
 from ..recusal import officers_recusal_check
 from ..selectors import task_certified_officers
+from ..special import special_filing_check, special_required_message
 from ..statistics import cells_refresh_for_visits
 from .invitations import _check_invitation, _invite_theme_agencies
 from .reviews import _notify_justice, _notify_justice_review
@@ -150,6 +151,7 @@ def plan_file(
     invitation: Invitation | None = None,
     campaign: str = "",
     cap_exemption: str = "",
+    special_campaign=None,
     today: dt.date | None = None,
 ) -> Plan:
     """File an inspection plan (检查计划报备).
@@ -182,6 +184,13 @@ def plan_file(
     matters = _check_matters(agency=agency, theme=theme, matters=matters, days=(window_start, window_end))
     officers = _check_officers(agency=agency, actor=actor, officers=officers, days=(window_start, window_end),
                                enterprise=enterprise)
+    # 专项检查: a special inspection ordered from above is a plan under an approved special campaign (plans.special)
+    if special_campaign is not None:
+        special_filing_check(campaign=special_campaign, agency=agency, enterprise=enterprise,
+                             window_start=window_start, window_end=window_end, matters=matters)
+        cap_exemption = Plan.CapExemption.SPECIAL
+    elif cap_exemption == Plan.CapExemption.SPECIAL:
+        raise DomainError(special_required_message(), field="special_campaign")
     if urgent and len(officers) < JointTask.MIN_CERTIFIED_OFFICERS:
         # Nobody joins a green-channel visit: its own agency must send the two officers the law requires.
         raise DomainError(
@@ -231,12 +240,14 @@ def plan_file(
         invitation=invitation,
         campaign=campaign,
         cap_exemption=cap_exemption,
+        special_campaign=special_campaign,
         head_approval=head_approval,
     )
     # The window's order (the table's check constraint) was checked by _check_window, which names the field;
     # the database still enforces it. Not checking it again here saves a query and its savepoint.
     plan.full_clean(
-        exclude=["joint_task", "invitation", "filed_by", "agency", "enterprise", "theme"], validate_constraints=False
+        exclude=["joint_task", "invitation", "filed_by", "agency", "enterprise", "theme", "special_campaign"],
+        validate_constraints=False
     )
     _plan_insert(plan, matters=matters, officers=officers)
     audit_record(

@@ -12,6 +12,7 @@ from plans.services import plan_file, plan_review
 from yantai_inspect.errors import DomainError
 
 from .conftest import TODAY, days
+from .specials import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,12 @@ def test_an_exempt_plan_passes_over_the_cap_and_is_counted(city, frozen):
                        window_start=days(1), window_end=days(1), urgent=True, urgent_category="public_report",
                        urgent_reason="群众举报", officers=[city.market_officer, city.market_officer2])
     recheck = file(city, city.market_officer, 40, cap_exemption=Plan.CapExemption.RECHECK)
-    special = file(city, city.market_officer, 70, cap_exemption=Plan.CapExemption.SPECIAL)
+    campaign = approved(city, city.market_officer, days(60), days(90))  # 专项检查 approved by the level above
+    special = file(city, city.market_officer, 70, special_campaign=campaign)
+    assert (special.cap_exemption, special.special_campaign) == (Plan.CapExemption.SPECIAL, campaign)
+    # Claiming the exemption without an approved campaign is refused: the campaign is what makes it one.
+    with pytest.raises(DomainError, match="approved special inspection campaign"):
+        file(city, city.market_officer, 75, cap_exemption=Plan.CapExemption.SPECIAL)
     assert {urgent.status, recheck.status, special.status} == {Plan.Status.FILED}
     counts = cap_counts(enterprise_id=city.enterprise.pk, year=2026, agency_id=city.market.pk)
     assert (counts["agency_routine"], counts["agency_exempt"], counts["all_routine"], counts["all_exempt"]) == (
