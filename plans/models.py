@@ -778,7 +778,7 @@ class YearlyPlanLine(models.Model):
         related_name="+",
     )
     visits = models.PositiveIntegerField(_("planned visits"))
-    deadline = models.DateField(_("by"))
+    deadline = models.DateField(_("deadline"))
 
     class Meta:
         verbose_name = _("yearly plan line")

@@ -40,7 +40,7 @@ class YearlyLineForm(forms.Form):
     population_theme = forms.ModelChoiceField(label=gettext_lazy("Population: theme"), queryset=Theme.objects.all(),
                                               required=False, empty_label=gettext_lazy("Any"), to_field_name="code")
     visits = forms.IntegerField(label=gettext_lazy("Planned visits"), min_value=1, max_value=yearly.MAX_VISITS)
-    deadline = forms.DateField(label=gettext_lazy("By"), widget=DateInput())
+    deadline = forms.DateField(label=gettext_lazy("To be done by"), widget=DateInput())
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
