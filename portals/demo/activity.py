@@ -10,6 +10,8 @@ from credit.models import CreditProfile
 from enterprises.models import Enterprise
 from plans.models import Plan
 from plans.services import plan_file
+from plans.special import special_campaign_decide, special_campaign_request
+from plans.yearly import yearly_plan_draft, yearly_plan_line_add, yearly_plan_publish
 from yantai_inspect.errors import DomainError
 
 
@@ -115,6 +117,7 @@ def demo_activity_seed(*, today: dt.date, seed: int = 2026) -> int:
             except DomainError:
                 continue  # a window the enterprise's busy period blocks: the platform refuses it, as it should
     filed.extend(_demo_random_check(today=today))
+    filed.extend(_demo_yearly_and_special(today=today))
     return len(filed)
 
 
@@ -133,3 +136,48 @@ def _demo_random_check(*, today: dt.date) -> list:
     campaign = campaign_draw(actor=officer, campaign=campaign)
     campaign_file_plans(campaign=campaign, today=today)
     return [d.plan for d in campaign.draws.exclude(plan=None)]
+
+
+def _demo_yearly_and_special(*, today: dt.date) -> list:
+    """年度检查计划 and 专项检查: the city market regulator publishes next year's plan (on time: before 31 March)
+    and the ecology bureau has only a draft (the justice bureau sees it missing); the market regulator's special
+    inspection is approved by the city justice bureau (a city agency's level above) and one plan is filed under
+    it, exempt from the caps; the Fushan market regulator's awaits its parent's head (head_market)."""
+    market, ecology, fushan = _officer("officer_market"), _officer("officer_ecology"), _officer("officer_fushan_market")
+    year = today.year + 1
+    filed = []
+    try:
+        plan = yearly_plan_draft(actor=market, year=year, title=f"烟台市市场监督管理局{year}年度监督检查计划",
+                                 note="按照“双随机、一公开”和“综合查一次”要求统筹安排，减少入企次数。", today=today)
+        for matter, division, visits, month in zip(_matters(market, 3), ("370602", "370611", ""), (180, 120, 60),
+                                                   (6, 9, 11), strict=False):
+            yearly_plan_line_add(actor=market, plan=plan, matter=matter, visits=visits, division=division,
+                                 deadline=dt.date(year, month, 30), today=today)
+        yearly_plan_publish(actor=market, plan=plan, today=today)
+        yearly_plan_draft(actor=ecology, year=year, title=f"烟台市生态环境局{year}年度监督检查计划", today=today)
+    except DomainError:
+        pass
+    start = today + dt.timedelta(days=8)
+    end = min(start + dt.timedelta(days=20), dt.date(start.year, 12, 31))
+    justice = User.objects.filter(agency__is_justice_bureau=True, agency__division="370600",
+                                  role=User.Role.JUSTICE).order_by("username").first()
+    try:
+        campaign = special_campaign_request(
+            actor=market, name=f"{start.year}年药品安全专项检查",
+            basis="依据市政府药品安全专项整治工作部署及《药品管理法》第九十九条。", matters=_matters(market, 1),
+            window_start=start, window_end=end, division="370611", today=today)
+        if justice is not None:
+            campaign = special_campaign_decide(actor=justice, campaign=campaign, approve=True,
+                                               opinion="同意开展；请与其他部门入企检查合并，减少对企业的干扰。")
+            target = Enterprise.objects.filter(division="370611", credit__whitelisted=False).exclude(
+                plans__isnull=False).order_by("uscc").first()
+            if target is not None and start + dt.timedelta(days=4) <= end:
+                filed.append(plan_file(actor=market, enterprise=target, matters=campaign.matters.all(),
+                                       window_start=start, window_end=start + dt.timedelta(days=4),
+                                       special_campaign=campaign, today=today))
+        special_campaign_request(
+            actor=fushan, name=f"{start.year}年福山区食品安全专项检查", basis="依据区政府食品安全专项整治部署。",
+            matters=_matters(fushan, 1), window_start=start, window_end=end, today=today)
+    except DomainError:
+        pass
+    return filed

@@ -2,6 +2,7 @@
 as stacked cards (each value beside its column's heading), the officer's calendar as an agenda of the days
 with visits; nothing wider than the screen, the navigation scrolling sideways."""
 
+import datetime as dt
 import io
 import json
 
@@ -48,7 +49,11 @@ def stacked_cells(page):
     )
 
 
-@pytest.mark.parametrize("username,path", [("justice", "/justice/reviews/"), ("justice", "/audit/")])
+@pytest.mark.parametrize("username,path", [
+    ("justice", "/justice/reviews/"), ("justice", "/audit/"), ("justice", "/justice/yearly-plans/"),
+    ("justice", "/justice/special/"), ("officer_market", "/agency/yearly-plans/"),
+    ("officer_market", f"/public/yearly-plans/?year={dt.date.today().year + 1}"),  # the demo's plan: next year
+])
 def test_a_list_is_stacked_cards_on_a_phone(phone, live_server, demo_with_activity, username, path):
     log_in(phone, live_server.url, demo_with_activity[username])
     phone.goto(live_server.url + path)

@@ -32,7 +32,9 @@ from credit.whitelist import WHITELIST_REASON
 from enterprises.licences import licence_expiry_warnings_send
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.services import enterprise_account_link
+from plans.models import SpecialQuota
 from plans.services import plan_file, plans_daily_checks
+from plans.special import special_quota_set
 from portals.demo.activity import demo_activity_seed
 from portals.demo.agencies import (
     ADMIN_USERNAME,
@@ -90,6 +92,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 logins = self.seed()
                 self.seed_caps()
+                self.seed_special_quota()
                 if not no_activity:
                     self.seed_activity()
         except DomainError as exc:
@@ -106,6 +109,14 @@ class Command(BaseCommand):
         from the first of the year; left alone once a version exists (the justice bureau's own)."""
         policy = cap_policy_seed_defaults(effective_from=datetime.date(self.today.year, 1, 1))
         self.progress("inspection caps: " + ("defaults set" if policy else "a policy exists, left as it is"))
+
+    def seed_special_quota(self):
+        """专项检查: a default quota of 2 special inspection campaigns per agency for this year and the next;
+        a year that has a quota already is left as the justice bureau set it."""
+        for year in (self.today.year, self.today.year + 1):
+            if not SpecialQuota.objects.filter(year=year).exists():
+                special_quota_set(actor=None, year=year, quota=2, note="演示默认限额", today=self.today)
+        self.progress("special inspection quotas: 2 per agency a year unless set")
 
     def seed_activity(self):
         """Plans through the real services, then the daily jobs, so the portals have something to show."""
