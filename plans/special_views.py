@@ -27,16 +27,16 @@ from . import special
 
 
 class SpecialCampaignForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Campaign title"), max_length=200)
     basis = forms.CharField(label=gettext_lazy("Reason and legal basis"), max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 3}))
     matters = forms.ModelMultipleChoiceField(label=gettext_lazy("Supervision matters"), queryset=Matter.objects.none(),
                                              widget=forms.CheckboxSelectMultiple, to_field_name="code")
-    division = forms.ChoiceField(label=gettext_lazy("Population: division"), required=False,
+    division = forms.ChoiceField(label=gettext_lazy("Inspected population: division"), required=False,
                                  choices=[("", gettext_lazy("All of your area"))] + list(DIVISIONS))
-    industry = forms.ChoiceField(label=gettext_lazy("Population: industry"), required=False,
+    industry = forms.ChoiceField(label=gettext_lazy("Inspected population: industry"), required=False,
                                  choices=[("", gettext_lazy("All industries"))] + list(INDUSTRIES))
-    population_theme = forms.ModelChoiceField(label=gettext_lazy("Population: theme"), queryset=Theme.objects.all(),
+    population_theme = forms.ModelChoiceField(label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(),
                                               required=False, empty_label=gettext_lazy("Any"), to_field_name="code")
     window_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
     window_end = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
@@ -93,7 +93,7 @@ def _export(request):
                 c.get_status_display(), c.approver.name, c.decided_at.date().isoformat() if c.decided_at else "",
                 c.opinion]
 
-    header = [_("Code"), _("Campaign"), _("Agency"), _("Year"), _("From"), _("To"), _("Status"),
+    header = [_("Code"), _("Special inspection campaign"), _("Agency"), _("Year"), _("From"), _("To"), _("Status"),
               _("Approved by (the level above)"), _("Decided on"), _("Opinion")]
     return csv_response("special-inspections.csv", [str(h) for h in header],
                         rows_of(special.campaigns_for_user(user=request.user), row))

@@ -33,11 +33,11 @@ class YearlyPlanForm(forms.Form):
 class YearlyLineForm(forms.Form):
     matter = forms.ModelChoiceField(label=gettext_lazy("Supervision matter"), queryset=Matter.objects.none(),
                                     to_field_name="code")
-    division = forms.ChoiceField(label=gettext_lazy("Population: division"), required=False,
+    division = forms.ChoiceField(label=gettext_lazy("Inspected population: division"), required=False,
                                  choices=[("", gettext_lazy("All of your area"))] + list(DIVISIONS))
-    industry = forms.ChoiceField(label=gettext_lazy("Population: industry"), required=False,
+    industry = forms.ChoiceField(label=gettext_lazy("Inspected population: industry"), required=False,
                                  choices=[("", gettext_lazy("All industries"))] + list(INDUSTRIES))
-    population_theme = forms.ModelChoiceField(label=gettext_lazy("Population: theme"), queryset=Theme.objects.all(),
+    population_theme = forms.ModelChoiceField(label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(),
                                               required=False, empty_label=gettext_lazy("Any"), to_field_name="code")
     visits = forms.IntegerField(label=gettext_lazy("Planned visits"), min_value=1, max_value=yearly.MAX_VISITS)
     deadline = forms.DateField(label=gettext_lazy("To be done by"), widget=DateInput())
