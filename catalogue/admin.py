@@ -22,8 +22,9 @@ class ThemeAdmin(AuditedModelAdmin):
 
 @admin.register(Matter)
 class MatterAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "department", "version", "effective_from", "effective_until", "active"]
-    list_filter = ["active", "department", "themes", "version"]
+    list_display = ["code", "name", "department", "version", "effective_from", "effective_until", "active",
+                    "remote_checkable"]
+    list_filter = ["active", "remote_checkable", "department", "themes", "version"]
     list_select_related = ["department"]
     search_fields = ["code", "name", "standard", "legal_basis"]
     filter_horizontal = ["themes"]

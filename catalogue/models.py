@@ -50,6 +50,13 @@ class Matter(models.Model):
     effective_from = models.DateField(_("in force from"), default=FIRST_PUBLISHED)
     effective_until = models.DateField(_("in force until"), null=True, blank=True,
                                        help_text=_("Empty: in force until further notice."))
+    # 能非现场的不进企业: a matter checked on documents or photos the enterprise sends (a licence, a record, a
+    # report) instead of on site. Each version carries its own flag; a plan whose matters all have it is a
+    # remote check unless it says why a visit is needed (``plans.remote``).
+    remote_checkable = models.BooleanField(
+        _("checkable remotely"), default=False,
+        help_text=_("Can be checked on documents or photos sent by the enterprise, without a visit."),
+    )
 
     class Meta:
         verbose_name = _("supervision matter")

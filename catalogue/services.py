@@ -145,7 +145,8 @@ def catalogue_load(*, actor=None, path: Path | str | None = None) -> dict:
         department = _lookup(departments, row["department"], _("department"))
         matter, status = _upsert(Matter, code=row["code"], name=row["name"], department_id=department.pk,
                                  standard=row["standard"], legal_basis=row.get("legal_basis", ""),
-                                 active=row.get("active", True), **_matter_version(row))
+                                 active=row.get("active", True), remote_checkable=bool(row.get("remote", False)),
+                                 **_matter_version(row))
         matter_themes = [_lookup(themes, c, _("theme")) for c in row.get("themes", [])]
         if _set_m2m(matter.themes, matter_themes) and status == UNCHANGED:
             status = UPDATED

@@ -22,3 +22,10 @@ def matter_in_force_check(matter: Matter, days) -> None:
             date = matter.effective_until
         raise DomainError(message % {"code": matter.code, "version": matter.version, "date": date.isoformat(),
                                      "day": day.isoformat()}, field="matters")
+
+
+def all_remote_checkable(matters) -> bool:
+    """能非现场的不进企业: every matter of a plan can be checked on documents or photos (the version planned
+    carries its own ``Matter.remote_checkable``). An empty list is not."""
+    matters = list(matters)
+    return bool(matters) and all(m.remote_checkable for m in matters)
