@@ -27,6 +27,7 @@ from accounts.models import User, certified_officers_q
 from accounts.selectors import divisions_supervised_by
 from audit.services import audit_record
 from catalogue.models import Theme
+from catalogue.versions import all_remote_checkable
 from credit.sampling import DEFAULT_GRADE, sampling_rates
 from enterprises.industries import INDUSTRY_CODES
 from enterprises.models import Enterprise
@@ -211,6 +212,8 @@ def campaign_file_plans(*, campaign: RandomCheckCampaign, limit: int = FILE_BATC
                             actor=named[0], enterprise=item.enterprise, matters=matters, theme=campaign.theme,
                             window_start=campaign.window_start, window_end=campaign.window_end, officers=named,
                             campaign=campaign.code, today=today,
+                            # 能非现场的不进企业: a draw on matters all checkable remotely asks for documents.
+                            remote=all_remote_checkable(matters),
                         )
                 except DomainError as exc:
                     failure = str(exc.message)

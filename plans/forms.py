@@ -56,6 +56,15 @@ class PlanForm(forms.Form):
         label=_("Urgency reason category"), required=False, choices=[("", "—")] + list(Plan.UrgentCategory.choices)
     )
     urgent_reason = forms.CharField(label=_("Urgency reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # 能非现场的不进企业 (plans.remote): when every matter ticked can be checked remotely, one of the two.
+    remote = forms.BooleanField(
+        label=_("Remote check: ask the enterprise for documents or photos instead of visiting"), required=False,
+        help_text=_("Only when every matter can be checked remotely. No visit, no yearly cap."),
+    )
+    visit_reason = forms.CharField(
+        label=_("Why a visit is needed"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when every matter can be checked remotely and the plan still visits."),
+    )
     cap_exemption = forms.ChoiceField(
         label=_("Yearly caps"),
         required=False,
@@ -98,6 +107,7 @@ class PlanForm(forms.Form):
         self.fields["special_campaign"].queryset = open_campaigns_for_filing(agency=agency, today=timezone.localdate())
         self.fields["matters"].label_from_instance = (
             lambda m: f"{m.name} · {m.department.name} · " + _("version %(v)d") % {"v": m.version}
+            + (" · " + _("checkable remotely") if m.remote_checkable else "")
         )
 
     def matter_groups(self):

@@ -154,6 +154,8 @@ class Plan(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         DONE = "done", _("Carried out")
         NOT_CARRIED_OUT = "not_carried_out", _("Not carried out")
+        # 非现场检查 (``plans.remote``): never live, never on a visit, never counted against a cap.
+        REMOTE = "remote", _("Remote check")
 
     class UrgentCategory(models.TextChoices):
         STATE_COUNCIL_TOUR = "state_council_tour", _("State Council inspection tour")
@@ -310,6 +312,9 @@ class Plan(models.Model):
         "SpecialCampaign", verbose_name=_("special inspection campaign"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="plans",
     )
+    # 能非现场的不进企业 (``plans.remote``): a plan whose matters can all be checked remotely and that still
+    # visits says why; the reason is in its history and on the pages the justice bureau sees.
+    visit_reason = models.TextField(_("why a visit is needed"), blank=True)
 
     class Meta:
         verbose_name = _("inspection plan")
@@ -882,3 +887,4 @@ class SpecialQuota(models.Model):
 
     def __str__(self):
         return f"{self.year}:{self.agency_id}={self.quota}"
+from .models_remote import RemoteCheck, RemoteEvidence  # noqa: E402,F401  (非现场检查, plans.remote)

@@ -11,6 +11,7 @@ from yantai_inspect.errors import DomainError
 
 from .caps import cap_preview, cap_text
 from .matching import compute_schedule
+from .remote import remote_preview
 from .scheduling import PlanWindow
 from .selectors import duplicate_plans, earlier_records
 from .services.filing import _check_window, calendar_warning
@@ -58,6 +59,8 @@ def plan_preview(*, user, enterprise, window_start: dt.date, window_end: dt.date
         "earlier_records": earlier_records(enterprise_id=enterprise.pk, today=today),
         "cap": None,
         "cap_message": None,
+        # 能非现场的不进企业: every matter ticked can be checked remotely (plans.remote).
+        "remote_message": remote_preview(matter_codes),
         "duplicates": duplicates,
         "duplicate_warning": (
             _(

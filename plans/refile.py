@@ -40,6 +40,7 @@ def plan_refile(*, actor, plan: Plan, window_start: dt.date, window_end: dt.date
         urgent_category=plan.urgent_category,
         urgent_reason=plan.urgent_reason,
         special_campaign=plan.special_campaign,  # 专项检查: still under its campaign (its dates and population)
+        visit_reason=plan.visit_reason,  # the reason the plan visits (plans.remote) still holds
         today=today,
     )
     Plan.objects.filter(pk=new.pk).update(refiled_from=plan)

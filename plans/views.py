@@ -32,6 +32,7 @@ from .caps import enterprise_caps
 from .forms import PlanFilterForm, PlanForm, PlanOfficersForm, ReasonForm, RefileForm, WithdrawForm
 from .models import JointTask, Plan
 from .refile import plan_refile
+from .remote import remote_check_figures
 from .statistics import DIMENSIONS, plan_statistics
 
 
@@ -125,6 +126,8 @@ def plan_new(request):
                 "urgent_reason": data["urgent_reason"],
                 "cap_exemption": data["cap_exemption"],
                 "special_campaign": data.get("special_campaign"),
+                "remote": data["remote"],
+                "visit_reason": data["visit_reason"],
             }
             try:
                 if len(enterprises) > 1:
@@ -398,6 +401,7 @@ def _statistics(request):
     with replica_reads():
         grouped = plan_statistics(scope=scope, by=by) if by else None
         overall = grouped["overall"] if grouped else plan_statistics(scope=scope)
+        remote = remote_check_figures(scope=scope, by=by)  # 非现场检查, their own figure (plans.remote)
     return render(
         request,
         "plans/statistics.html",
@@ -406,6 +410,7 @@ def _statistics(request):
             "grouped": grouped,
             "by": by,
             "dimensions": DIMENSIONS,
+            "remote": remote,
         },
     )
 

@@ -283,6 +283,27 @@ class World:
         from plans.special import special_campaign_decide
 
         return special_campaign_decide(actor=self.justice, campaign=self.special, approve=True, opinion="同意")
+    # -- remote checks (非现场检查, plans.remote) --
+
+    @cached_property
+    def remote_check(self):
+        from catalogue.tests.factories import MatterFactory
+
+        licence = MatterFactory(code="market-licence-docs", department=self.city.market_dept, remote_checkable=True)
+        plan = plan_file(actor=self.market, enterprise=self.city.enterprise, matters=[licence], remote=True,
+                         window_start=LATER[0], window_end=LATER[1])
+        return plan.remote_check
+
+    @cached_property
+    def remote_submitted(self):
+        from inspections.services.remote import remote_check_submit
+
+        return remote_check_submit(actor=self.account, remote_check=self.remote_check, files=[self._upload()],
+                                   note="许可证照片")
+
+    @property
+    def remote_evidence(self):
+        return self.remote_submitted.evidence.get()
 
     # -- plans --
 
@@ -845,6 +866,48 @@ CASES = [
         "ecology",
         lambda w: ({"pk": w.rectification.pk}, {"reason": "请补充运行记录照片"}),
         happy=lambda w, r: Finding.objects.get(severity="minor").status == "returned",
+    ),
+    Case(
+        "api-remote-checks",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.remote_check else None,
+        kind="scoped",
+        happy=lambda w, r: w.remote_check.pk in _ids(r),
+        absent=listed(lambda w: w.remote_check.pk),
+    ),
+    Case(
+        "api-remote-check",
+        "get",
+        "account",
+        lambda w: ({"pk": w.remote_check.pk}, None),
+        justice=True,
+        happy=lambda w, r: r.json()["status"] == "requested"
+        and r.json()["matters"][0]["code"] == "market-licence-docs",
+    ),
+    Case(
+        "api-remote-check-submit",
+        "post",
+        "account",
+        lambda w: ({"pk": w.remote_check.pk}, {"files": [w._upload()], "note": "营业执照与许可证"}),
+        ok=201,
+        fmt="multipart",
+        happy=lambda w, r: r.json()["status"] == "submitted" and len(r.json()["evidence"]) == 1,
+    ),
+    Case(
+        "api-remote-check-conclude",
+        "post",
+        "market",
+        lambda w: ({"pk": w.remote_submitted.pk}, {"outcome": "compliant", "conclusion": "许可证在有效期内"}),
+        happy=lambda w, r: r.json()["status"] == "compliant" and not w.remote_check.plan.joint_task_id,
+    ),
+    Case(
+        "api-remote-evidence",
+        "get",
+        "market",
+        lambda w: ({"pk": w.remote_evidence.pk}, None),
+        justice=True,
+        happy=lambda w, r: b"".join(r.streaming_content).startswith(b"\xff\xd8"),
     ),
     Case(
         "api-audit-verification",

@@ -114,6 +114,22 @@ OPERATIONS = {
     "v1_findings_recheck_create": (_("File the re-check of a serious problem"), None),
     "v1_rectifications_accept_create": (_("Accept rectification evidence"), None),
     "v1_rectifications_return_create": (_("Return rectification evidence with a reason"), None),
+    # 非现场检查 (remote checks)
+    "v1_remote_checks_list": (_("List remote checks"), _(
+        "An agency's remote checks, those a justice bureau supervises, or an enterprise's own, newest first: "
+        "plans whose matters are all checked on documents or photos, never visits."
+    )),
+    "v1_remote_checks_retrieve": (_("Read a remote check"), _(
+        "The matters asked for with their standards, the deadline, the files sent and the conclusion."
+    )),
+    "v1_remote_checks_submit_create": (_("Enterprise: send documents or photos for a remote check"), _(
+        "PDF documents or photos, by the deadline; every file is checked and cleaned (a PDF re-written page by "
+        "page, a photo re-encoded without its metadata). More may be sent until the agency concludes."
+    )),
+    "v1_remote_checks_conclude_create": (_("Conclude a remote check"), _(
+        "Compliant, or problems found (written, with the day they are to be fixed by). It never creates a visit."
+    )),
+    "v1_remote_checks_evidence_retrieve": (_("Download a file sent for a remote check"), None),
     # complaints
     "v1_complaints_list": (_("List complaints"), _(
         "An enterprise's own complaints, or those a justice bureau handles, newest first."
@@ -231,7 +247,10 @@ OPERATIONS = {
     "v1_credit_grade_imports_rerun_create": (_("Run a credit grade import again"), None),
     "v1_cap_policy_retrieve": (_("The inspection cap policy in force"), None),
     "v1_cap_policy_create": (_("Set the inspection cap policy"), None),
-    "v1_statistics_retrieve": (_("Statistics"), None),
+    "v1_statistics_retrieve": (_("Statistics"), _(
+        "The figures of the caller's plans and their visits, and remote checks as their own figure "
+        "(remote_checks: requested, compliant, problems, overdue, open; never counted as visits)."
+    )),
     "v1_audit_verification_retrieve": (_("The audit chain's last verification"), None),
     "v1_audit_verification_create": (_("Verify the audit chain"), None),
 }

@@ -117,6 +117,15 @@ urlpatterns = [
     path("record-items/<int:pk>/photos/", inspections_api.RecordItemPhotoApi.as_view(), name="api-item-photos"),
     path("record-items/<int:pk>/findings/", inspections_api.RecordItemFindingApi.as_view(), name="api-item-findings"),
     path("photos/<int:pk>/", inspections_api.PhotoFileApi.as_view(), name="api-photo"),
+    # 非现场检查 (plans.remote, inspections.services.remote)
+    path("remote-checks/", inspections_api.RemoteCheckListApi.as_view(), name="api-remote-checks"),
+    path("remote-checks/<int:pk>/", inspections_api.RemoteCheckDetailApi.as_view(), name="api-remote-check"),
+    path("remote-checks/<int:pk>/submit/", inspections_api.RemoteCheckSubmitApi.as_view(),
+         name="api-remote-check-submit"),
+    path("remote-checks/<int:pk>/conclude/", inspections_api.RemoteCheckConcludeApi.as_view(),
+         name="api-remote-check-conclude"),
+    path("remote-checks/evidence/<int:pk>/", inspections_api.RemoteEvidenceFileApi.as_view(),
+         name="api-remote-evidence"),
     path("findings/", inspections_api.FindingListApi.as_view(), name="api-finding-list"),
     path(
         "findings/<int:pk>/rectifications/",

@@ -423,6 +423,7 @@ SPECTACULAR_SETTINGS = {
         "RecordStatusEnum": "inspections.models.InspectionRecord.Status",
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "RectificationStatusEnum": "inspections.models.Rectification.Status",
+        "RemoteCheckStatusEnum": "plans.models_remote.RemoteCheck.Status",
         "CapExemptionEnum": "plans.models.Plan.CapExemption",
         "WhitelistDecisionEnum": "credit.whitelist_api.WHITELIST_DECISIONS",
         "ReviewDecisionEnum": "plans.api.reviews.REVIEW_DECISIONS",
@@ -481,6 +482,13 @@ BUSY_DAYS_MAX_PER_YEAR = env_int("BUSY_DAYS_MAX_PER_YEAR", 60)
 # 检查审批: a green-channel inspection of an agency whose plans need the head's approval is approved by the head
 # within this many working days (plans.workdays) after its filing day, or flagged to the justice bureau.
 GREEN_CHANNEL_APPROVAL_WORKDAYS = env_int("GREEN_CHANNEL_APPROVAL_WORKDAYS", 3)
+# 非现场检查 (plans.remote): the enterprise sends the documents or photos of a remote check within this many
+# working days of the request; problems found are to be fixed within the second number.
+REMOTE_CHECK_SUBMIT_WORKDAYS = env_int("REMOTE_CHECK_SUBMIT_WORKDAYS", 5)
+REMOTE_CHECK_RECTIFY_WORKDAYS = env_int("REMOTE_CHECK_RECTIFY_WORKDAYS", 10)
+# What a remote check accepts (inspections.pdf_uploads, inspections.services.remote): files in all, PDF pages.
+REMOTE_EVIDENCE_MAX_FILES = env_int("REMOTE_EVIDENCE_MAX_FILES", 20)
+REMOTE_EVIDENCE_MAX_PAGES = env_int("REMOTE_EVIDENCE_MAX_PAGES", 50)
 INVITATION_REMIND_DAYS_BEFORE = env_int("INVITATION_REMIND_DAYS_BEFORE", 2)
 # A campaign files one plan per enterprise, all or none, in one transaction: at most this many enterprises.
 CAMPAIGN_MAX_ENTERPRISES = env_int("CAMPAIGN_MAX_ENTERPRISES", 500)

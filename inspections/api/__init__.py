@@ -7,6 +7,13 @@ from .objections import ObjectionDecideApi, ObjectionDetailApi, ObjectionListApi
 from .papers import PaperPdfApi, PaperVerifyApi, RecordPapersApi
 from .qr import EnterpriseQrApi, InspectionVerifyApi
 from .rectification import FindingListApi, FindingRecheckApi, RectificationDecisionApi, RectificationSubmitApi
+from .remote import (
+    RemoteCheckConcludeApi,
+    RemoteCheckDetailApi,
+    RemoteCheckListApi,
+    RemoteCheckSubmitApi,
+    RemoteEvidenceFileApi,
+)
 from .signatures import RecordRefuseApi, RecordSignApi
 from .site import (
     CheckInApi,
@@ -43,6 +50,11 @@ __all__ = [
     "RecordObjectionsApi",
     "RecordRefuseApi",
     "RecordSignApi",
+    "RemoteCheckConcludeApi",
+    "RemoteCheckDetailApi",
+    "RemoteCheckListApi",
+    "RemoteCheckSubmitApi",
+    "RemoteEvidenceFileApi",
     "RectificationDecisionApi",
     "RectificationSubmitApi",
     "TaskRecordApi",

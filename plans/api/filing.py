@@ -53,6 +53,15 @@ class PlanInputSerializer(serializers.Serializer):
     special_campaign = serializers.CharField(
         required=False, allow_blank=True, max_length=12,
         help_text=_("The code of the agency's approved special inspection campaign (专项检查) the plan is filed under"),
+    # 能非现场的不进企业 (plans.remote)
+    remote = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("A remote check: the enterprise is asked for documents or photos, nobody visits (every matter "
+                    "must be checkable remotely)"),
+    )
+    visit_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000,
+        help_text=_("Why a visit is needed: required when every matter is checkable remotely and remote is false"),
     )
 
 
@@ -155,6 +164,8 @@ class PlanListCreateApi(APIView):
                     "visit_date": serializers.DateField(allow_null=True),
                     "earlier_records": serializers.ListField(child=serializers.DictField()),
                     "plan": PlanSerializer(),
+                    "remote_check": serializers.IntegerField(allow_null=True),
+                    "visit_reason": serializers.CharField(),
                 },
             )
         },
@@ -174,6 +185,9 @@ class PlanListCreateApi(APIView):
                 "visit_date": plan.joint_task.visit_date if plan.joint_task_id else None,
                 "earlier_records": selectors.earlier_records(enterprise_id=plan.enterprise_id),
                 "plan": plan_data(plan),
+                # 能非现场的不进企业 (plans.remote): the request a remote check opened, the reason a plan visits.
+                "remote_check": plan.remote_check.pk if plan.status == Plan.Status.REMOTE else None,
+                "visit_reason": plan.visit_reason,
             },
             status=status.HTTP_201_CREATED,
         )

@@ -12,6 +12,7 @@ from yantai_inspect.inputs import query_date
 from yantai_inspect.replica import replica_reads
 
 from .. import selectors
+from ..remote import remote_check_figures
 from ..statistics import DIMENSIONS, plan_statistics
 
 
@@ -24,7 +25,8 @@ class StatisticsApi(APIView):
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
         ],
-        responses=inline_serializer("Statistics", {"figures": serializers.DictField()}),
+        responses=inline_serializer("Statistics", {"figures": serializers.DictField(),
+                                                   "remote_checks": serializers.DictField()}),
     )
     def get(self, request):
         require_portal(request.user, AGENCY, JUSTICE, ADMIN)
@@ -37,4 +39,7 @@ class StatisticsApi(APIView):
             figures = plan_statistics(
                 scope=selectors.plan_scope_q(user=request.user), by=by, date_from=date_from, date_to=date_to
             )
-        return Response({"figures": figures})
+            # 非现场检查, their own figure: never visits, so never in the figures above (plans.remote).
+            remote = remote_check_figures(scope=selectors.plan_scope_q(user=request.user), by=by, start=date_from,
+                                          end=date_to)
+        return Response({"figures": figures, "remote_checks": remote})

@@ -9,6 +9,7 @@ from ..certificates import expired_officers_off_visits
 from ..fixing import joint_tasks_fix_due
 from ..invitation_checks import invitations_expire_due, invitations_remind_due
 from ..missed import visits_missed_close
+from ..remote import remote_checks_overdue_close
 
 
 def plans_daily_checks(*, today: dt.date | None = None) -> dict:
@@ -28,5 +29,7 @@ head's approval (``plans.approval``). Every step is guarded so that running it t
     expired = invitations_expire_due(today=today)
     # 检查审批: green-channel inspections whose head's approval is missing after the set working days.
     approvals_missing = green_channel_approvals_flag_overdue(today=today)
+    # 非现场检查: requests the enterprise did not answer by their deadline (plans.remote).
+    remote_overdue = remote_checks_overdue_close(today=today)
     return {"officers_off": off, "fixed": fixed, "reminded": reminded, "expired": expired,
-            "approvals_missing": approvals_missing, **missed}
+            "approvals_missing": approvals_missing, "remote_overdue": remote_overdue, **missed}

@@ -28,6 +28,7 @@ from ..matching import enterprise_reschedule, load_states, lock_enterprise, lock
 from ..models import Invitation, JointTask, Plan
 from ..participation import participation_refresh
 from ..recusal import officers_recusal_check
+from ..remote import remote_check_open, remote_choice_check
 from ..selectors import task_certified_officers
 from ..special import special_filing_check, special_required_message
 from ..statistics import cells_refresh_for_visits
@@ -152,6 +153,8 @@ def plan_file(
     campaign: str = "",
     cap_exemption: str = "",
     special_campaign=None,
+    remote: bool = False,
+    visit_reason: str = "",
     today: dt.date | None = None,
 ) -> Plan:
     """File an inspection plan (检查计划报备).
@@ -160,7 +163,9 @@ def plan_file(
     visit day in their window. Green-channel plans need a category and a written reason, are accepted on any
     day and go to the justice bureau for review after the fact. A routine plan on a whitelisted enterprise
     waits for the same-level justice bureau's approval before it takes part in matching. A response to an
-    invitation takes the lead plan's window: the joint visit was filed ahead by the lead agency.
+    invitation takes the lead plan's window: the joint visit was filed ahead by the lead agency. A plan whose
+    matters can all be checked remotely is a remote check (``remote``: no visit, no cap, no review) or says
+    why a visit is needed (``visit_reason``): ``plans.remote``.
     """
     agency = require_inspecting_officer(actor)
     today = today or timezone.localdate()
@@ -182,6 +187,9 @@ def plan_file(
             raise DomainError(_("A green-channel inspection needs a written reason."), field="urgent_reason")
     _check_theme(agency=agency, theme=theme)
     matters = _check_matters(agency=agency, theme=theme, matters=matters, days=(window_start, window_end))
+    # 能非现场的不进企业: a remote check, or the reason for the visit (plans.remote; reads nothing).
+    visit_reason = remote_choice_check(matters=matters, remote=remote, visit_reason=visit_reason, urgent=urgent,
+                                       invitation=invitation, cap_exemption=cap_exemption)
     officers = _check_officers(agency=agency, actor=actor, officers=officers, days=(window_start, window_end),
                                enterprise=enterprise)
     # 专项检查: a special inspection ordered from above is a plan under an approved special campaign (plans.special)
@@ -202,7 +210,7 @@ def plan_file(
     # enterprise (its live plans, future visits, busy periods) is read here, once, under the lock, and serves
     # the window check as well as the matching.
     state = None
-    if not urgent and not whitelisted:
+    if not urgent and not whitelisted and not remote:
         state = load_states(enterprise_ids=[enterprise.pk], today=today)[enterprise.pk]
     _check_window(
         enterprise=enterprise,
@@ -214,8 +222,10 @@ def plan_file(
         busy_periods=state.busy if state is not None else None,
     )
 
-    head_approval = head_approval_needed(actor=actor, agency=agency, urgent=urgent)  # 检查审批: plans.approval
-    if urgent:
+    head_approval = "" if remote else head_approval_needed(actor=actor, agency=agency, urgent=urgent)  # 检查审批
+    if remote:  # never matched, never reviewed as a visit: the enterprise is asked for documents
+        status, post_review = Plan.Status.REMOTE, Plan.PostReview.NOT_NEEDED
+    elif urgent:
         status, post_review = Plan.Status.FILED, Plan.PostReview.PENDING
     elif head_approval:  # the head first, then (on its approval) the justice bureau's review if needed
         status, post_review = Plan.Status.PENDING_APPROVAL, Plan.PostReview.NOT_NEEDED
@@ -242,6 +252,7 @@ def plan_file(
         cap_exemption=cap_exemption,
         special_campaign=special_campaign,
         head_approval=head_approval,
+        visit_reason=visit_reason,
     )
     # The window's order (the table's check constraint) was checked by _check_window, which names the field;
     # the database still enforces it. Not checking it again here saves a query and its savepoint.
@@ -263,11 +274,16 @@ def plan_file(
             "matters": [m.code for m in matters],
             "officers": [o.username for o in officers],
             "invitation": invitation.pk if invitation else None,
+            **({"remote": True} if remote else {}),
+            **({"visit_reason": visit_reason} if visit_reason else {}),
         },
     )
     if invitation is not None:
         Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.RESPONDED)
         notifications_resolve(keys=Invitation.notification_keys([invitation.pk]))
+    if remote:
+        remote_check_open(actor=actor, plan=plan, today=today)
+        return plan  # never capped (plans.caps counts no remote check), never on a visit
     if urgent:
         _green_channel_visit(actor=actor, plan=plan)
     elif plan.is_live:

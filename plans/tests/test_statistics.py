@@ -167,10 +167,11 @@ def grow(city, n):
 PAGES = [
     # the city bureau reads once which districts have no active bureau of their own (divisions_supervised_by);
     # each figure set is three queries (the dirty division-days, the cells with the dirty days summed from the
-    # plans, the missed visits); every portal page reads the unread notifications for the navigation (one LIMIT)
+    # plans, the missed visits); every portal page reads the unread notifications for the navigation (one LIMIT);
+    # the statistics pages add the remote checks' own figure (plans.remote.remote_check_figures, one GROUP BY)
     ("justice", "/justice/", 13),
-    ("justice", "/justice/statistics/?by=agency", 9),
-    ("officer", "/agency/statistics/?by=month", 8),
+    ("justice", "/justice/statistics/?by=agency", 10),
+    ("officer", "/agency/statistics/?by=month", 9),
     # the dashboard's upcoming visits are one values() query (plans.listing), no longer four (issue 8's third pass)
     ("officer", "/agency/", 8),
 ]
@@ -197,7 +198,8 @@ def test_the_statistics_endpoint_takes_a_fixed_number_of_queries(api, city, froz
     # the districts the city bureau answers for (divisions_supervised_by), then the figures: the dirty
     # division-days, the sum of the cells (UNION ALL the dirty days from the plans) and the missed visits
     # (grouped: also overall); each request gets the user freshly loaded, as a real one does
-    queries = 5 if params else 4
+    # and the remote checks' own figure (plans.remote.remote_check_figures, one query)
+    queries = 6 if params else 5
     api.force_authenticate(type(user).objects.select_related("agency").get(pk=user.pk))
     with django_assert_num_queries(queries):
         assert api.get("/api/v1/statistics/", params).status_code == 200

@@ -14,6 +14,8 @@ from plans.special import special_campaign_decide, special_campaign_request
 from plans.yearly import yearly_plan_draft, yearly_plan_line_add, yearly_plan_publish
 from yantai_inspect.errors import DomainError
 
+from .remote import demo_remote_checks_seed
+
 
 def _officer(username):
     return User.objects.select_related("agency__department").get(username=username)
@@ -118,6 +120,7 @@ def demo_activity_seed(*, today: dt.date, seed: int = 2026) -> int:
                 continue  # a window the enterprise's busy period blocks: the platform refuses it, as it should
     filed.extend(_demo_random_check(today=today))
     filed.extend(_demo_yearly_and_special(today=today))
+    filed.extend(demo_remote_checks_seed(today=today))  # 非现场检查 (portals.demo.remote)
     return len(filed)
 
 

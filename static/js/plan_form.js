@@ -83,6 +83,10 @@
         preview.appendChild(box);
         if (data.cap_message) { const c = text(document.createElement("p"), data.cap_message); c.className = "cap-count"; preview.appendChild(c); }
         if (data.credit_message) { preview.appendChild(text(document.createElement("p"), data.credit_message)); }
+        if (data.remote_message) {
+          const rm = text(document.createElement("div"), data.remote_message);
+          rm.className = "card warn remote-message"; preview.insertBefore(rm, preview.firstChild);
+        }
         if (data.calendar_warning) { preview.appendChild(text(document.createElement("p"), data.calendar_warning)); }
         if (data.duplicate_warning) {
           const dup = text(document.createElement("div"), data.duplicate_warning);

@@ -1,0 +1,252 @@
+"""非现场检查 after the request (``inspections.services.remote``, ``inspections.views.remote``): the enterprise
+sends documents or photos by the deadline, the agency concludes, every side sees only its own, the files are
+cleaned and served through the access check, and nothing ever becomes a visit."""
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+from accounts.models import Agency
+from accounts.tests.factories import AgencyFactory, JusticeBureauFactory, JusticeUserFactory, OfficerFactory
+from audit.models import AuditEntry
+from catalogue.tests.factories import MatterFactory
+from enterprises.tests.factories import EnterpriseFactory, enterprise_user
+from inspections import uploads
+from inspections.services.remote import remote_check_conclude, remote_check_submit
+from notifications.models import Notification
+from plans.models import JointTask, Plan, RemoteCheck, RemoteEvidence
+from plans.services import plan_file
+from plans.tests.conftest import SHANGHAI, TODAY, days, freeze
+from yantai_inspect.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (60, 40), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def pdf_bytes(pages: int = 2, *, javascript: bool = False, author: str = "") -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if javascript:  # an action run when the document opens
+        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                                   NameObject("/JS"): TextStringObject("app.alert('x');")})
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    if author:
+        writer.add_metadata({"/Author": author})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "f.jpg", content_type: str = "image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def frozen():
+    with freeze(dt.datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)):
+        yield TODAY
+
+
+@pytest.fixture
+def remote(city, frozen):
+    licence = MatterFactory(code="market-licence", department=city.market_dept, remote_checkable=True)
+    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[licence], remote=True,
+                     window_start=days(10), window_end=days(20), today=TODAY)
+    city.account = enterprise_user(city.enterprise)
+    city.licence = licence
+    return plan.remote_check
+
+
+def test_the_enterprise_sends_a_pdf_and_a_photo_cleaned_and_the_agency_is_told(city, remote):
+    check = remote_check_submit(actor=city.account, remote_check=remote, note="许可证正副本",
+                                files=[upload(pdf_bytes(2, javascript=True, author="张三"), "licence.pdf",
+                                              "application/pdf"), upload(jpeg_with_exif())], today=TODAY)
+
+    assert check.status == RemoteCheck.Status.SUBMITTED and check.enterprise_note == "许可证正副本"
+    document, photo = RemoteEvidence.objects.filter(remote_check=check).order_by("id")
+    assert (document.kind, document.pages, document.content_type) == ("document", 2, "application/pdf")
+    stored = uploads.private_file(document.path).read_bytes()
+    reader = PdfReader(io.BytesIO(stored))
+    assert len(reader.pages) == 2
+    assert b"app.alert" not in stored and b"/JavaScript" not in stored and "张三".encode() not in stored
+    assert not (reader.metadata or {}).get("/Author")
+    assert photo.kind == "photo" and b"SecretCam" not in uploads.private_file(photo.path).read_bytes()
+    assert len(document.path.rsplit("/", 1)[-1]) > 30  # an unguessable name
+    assert Notification.objects.filter(agency=city.market, dedupe_key__startswith=f"remote-check-submitted:{check.pk}")
+    assert AuditEntry.objects.filter(action="remote_check.submit", object_id=str(check.pk)).exists()
+
+
+@pytest.mark.parametrize("data,name", [
+    (b"%PDF-1.7 this is not really a pdf", "x.pdf"),
+    (b"MZ\x90\x00 an executable", "x.pdf"),
+    (b"", "empty.pdf"),
+])
+def test_a_bad_file_is_refused_and_leaves_nothing(city, remote, settings, data, name):
+    with pytest.raises(DomainError):
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(data, name, "application/pdf")],
+                            today=TODAY)
+
+    remote.refresh_from_db()
+    assert remote.status == RemoteCheck.Status.REQUESTED and not RemoteEvidence.objects.exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_a_pdf_over_the_page_limit_or_encrypted_is_refused(city, remote, settings):
+    settings.REMOTE_EVIDENCE_MAX_PAGES = 3
+    with pytest.raises(DomainError) as exc:
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(pdf_bytes(4), "a.pdf")],
+                            today=TODAY)
+    assert "4" in exc.value.message
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DomainError):
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(out.getvalue(), "e.pdf")],
+                            today=TODAY)
+    assert not RemoteEvidence.objects.exists()
+
+
+def test_nothing_is_taken_after_the_deadline_nor_from_another_enterprise(city, remote):
+    with pytest.raises(DomainError):
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())],
+                            today=remote.deadline + dt.timedelta(days=1))
+    other = enterprise_user(EnterpriseFactory())
+    with pytest.raises(DomainError):
+        remote_check_submit(actor=other, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    with pytest.raises(DomainError):
+        remote_check_submit(actor=city.account, remote_check=remote, files=[], today=TODAY)
+    assert not RemoteEvidence.objects.exists()
+    # The deadline day itself is in time.
+    remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())],
+                        today=remote.deadline)
+
+
+def test_the_agency_concludes_compliant_or_with_problems_and_it_never_becomes_a_visit(city, remote):
+    with pytest.raises(DomainError):  # nothing sent yet
+        remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="compliant")
+    remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    with pytest.raises(DomainError):  # another agency
+        remote_check_conclude(actor=city.ecology_officer, remote_check=remote, outcome="compliant")
+    with pytest.raises(DomainError):  # problems need words
+        remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="problems")
+
+    check = remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="problems",
+                                  conclusion="许可证已过期，需重新办理", today=TODAY)
+
+    assert check.status == RemoteCheck.Status.PROBLEMS and check.concluded_by == city.market_officer
+    assert check.rectify_by == dt.date(2026, 6, 15)  # 10 working days after Monday 2026-06-01
+    assert Notification.objects.filter(enterprise=city.enterprise, dedupe_key=f"remote-check-concluded:{check.pk}")
+    entry = AuditEntry.objects.get(action="remote_check.conclude", object_id=str(check.pk))
+    assert entry.details["outcome"] == "problems"
+    with pytest.raises(DomainError):  # concluded once
+        remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="compliant")
+    with pytest.raises(DomainError):  # closed to new documents
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    plan = Plan.objects.get(pk=check.plan_id)
+    assert plan.status == Plan.Status.REMOTE and plan.joint_task_id is None and not JointTask.objects.exists()
+
+
+# -- the pages ------------------------------------------------------------------------------------------------
+
+
+def test_the_pages_of_each_side(client, city, remote):
+    client.force_login(city.account)
+    page = client.get(f"/enterprise/remote-checks/{remote.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200 and "提交材料或照片" in page.content.decode()
+    assert client.get("/enterprise/remote-checks/").status_code == 200
+    sent = client.post(f"/enterprise/remote-checks/{remote.pk}/submit/",
+                       {"files": [upload(pdf_bytes(1), "licence.pdf", "application/pdf")], "note": "许可证"})
+    assert sent.status_code == 302
+    evidence = RemoteEvidence.objects.get()
+    assert client.get(f"/remote-checks/evidence/{evidence.pk}/").status_code == 200
+
+    client.force_login(city.market_officer)
+    assert client.get("/agency/remote-checks/").status_code == 200
+    assert "许可证" in client.get(f"/agency/remote-checks/{remote.pk}/",
+                                 HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    bad = client.post(f"/agency/remote-checks/{remote.pk}/conclude/", {"outcome": "problems", "conclusion": ""})
+    assert bad.status_code == 400
+    done = client.post(f"/agency/remote-checks/{remote.pk}/conclude/", {"outcome": "compliant"})
+    assert done.status_code == 302
+    remote.refresh_from_db()
+    assert remote.status == RemoteCheck.Status.COMPLIANT
+    csv = client.get("/remote-checks/export.csv")
+    assert csv.status_code == 200 and city.enterprise.name in b"".join(csv.streaming_content).decode("utf-8-sig")
+
+    justice = JusticeUserFactory(agency=city.justice_bureau)
+    client.force_login(justice)
+    assert client.get(f"/justice/remote-checks/{remote.pk}/").status_code == 200
+    assert client.get("/justice/remote-checks/").status_code == 200
+    assert client.get(f"/remote-checks/evidence/{evidence.pk}/").status_code == 200
+
+
+def test_a_bad_upload_on_the_page_is_answered_not_a_server_error(client, city, remote):
+    client.force_login(city.account)
+    response = client.post(f"/enterprise/remote-checks/{remote.pk}/submit/",
+                           {"files": [upload(b"%PDF-\x00\x00 junk", "x.pdf", "application/pdf")]},
+                           HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "不是平台可接受的 PDF" in response.content.decode()
+
+
+@pytest.fixture
+def strangers(city):
+    laizhou = AgencyFactory(code="laizhou-market", level=Agency.Level.DISTRICT, division="370683")
+    return {
+        "other agency": OfficerFactory(agency=laizhou),
+        "other enterprise": enterprise_user(EnterpriseFactory(division="370683")),
+        "other district's justice bureau": JusticeUserFactory(agency=JusticeBureauFactory(
+            code="laizhou-justice", name="莱州市司法局", level=Agency.Level.DISTRICT, division="370683")),
+    }
+
+
+@pytest.mark.parametrize("who", ["other agency", "other enterprise", "other district's justice bureau", "anonymous"])
+def test_every_page_refuses_a_stranger(client, city, remote, strangers, who):
+    remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    evidence = RemoteEvidence.objects.get()
+    if who != "anonymous":
+        client.force_login(strangers[who])
+    for url in (f"/agency/remote-checks/{remote.pk}/", f"/justice/remote-checks/{remote.pk}/",
+                f"/enterprise/remote-checks/{remote.pk}/", f"/remote-checks/evidence/{evidence.pk}/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), (url, response.status_code)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"]
+    for url, data in ((f"/agency/remote-checks/{remote.pk}/conclude/", {"outcome": "compliant"}),
+                      (f"/enterprise/remote-checks/{remote.pk}/submit/", {"files": [upload(jpeg_with_exif())]})):
+        assert client.post(url, data).status_code in (302, 403, 404)
+    remote.refresh_from_db()
+    assert remote.status == RemoteCheck.Status.SUBMITTED and RemoteEvidence.objects.count() == 1
+    if who != "anonymous":
+        lists = {"other agency": "/agency/remote-checks/", "other enterprise": "/enterprise/remote-checks/",
+                 "other district's justice bureau": "/justice/remote-checks/"}
+        assert city.enterprise.name not in client.get(lists[who]).content.decode()
+
+
+def test_the_lists_take_a_fixed_number_of_queries(client, city, remote, django_assert_num_queries):
+    client.force_login(city.market_officer)
+    client.get("/agency/remote-checks/")
+    # five, whatever the rows: the page of checks is one query, its plan, agency and enterprise joined
+    with django_assert_num_queries(5) as small:
+        client.get("/agency/remote-checks/")
+    for _ in range(4):
+        plan_file(actor=city.market_officer, enterprise=EnterpriseFactory(), matters=[city.licence], remote=True,
+                  window_start=days(10), window_end=days(20), today=TODAY)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/agency/remote-checks/")
