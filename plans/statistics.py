@@ -91,10 +91,19 @@ _PLAN_GROUP = {
     "district": F("joint_task__division"),
     "month": TruncMonth("joint_task__visit_date"),
 }
+# The same groups by id (``keys="ids"``: the oversight dashboard names them itself and drills down by id).
+_CELL_GROUP_IDS = {**_CELL_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
+_MONTH_GROUP_IDS = {**_MONTH_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
+_PLAN_GROUP_IDS = {**_PLAN_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
 
 
 def plan_statistics(
-    *, scope: Q | None, by: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    scope: Q | None,
+    by: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    keys: str = "labels",
 ) -> dict:
     """Figures over the plans of ``scope`` (``plans.selectors.plan_scope_q`` of the reader: a filter on the
     plans' agency; None sees nothing), overall or grouped ``by`` one of agency, theme, district (of the
@@ -103,9 +112,15 @@ def plan_statistics(
     the day cells of the edge months' days and of the months holding a dirty day, UNION ALL the dirty pairs'
     cells from the plans), and the missed visits. Grouped, also the ``overall`` figures: the cells'
     groups add up to them, only the missed visits are counted once more (a visit is missed once however many
-    groups it has plans in), so a page showing both scans the cells once."""
+    groups it has plans in), so a page showing both scans the cells once. ``keys="ids"``: the groups' keys are
+    the agency's and the theme's ids (None: no theme), the division's code and the month's first day,
+    unlabelled (the oversight dashboard names them and drills down by them)."""
     if by is not None and by not in DIMENSIONS:
         raise ValueError(by)
+    by_ids = keys == "ids"
+    cell_group, month_group, plan_group = (
+        (_CELL_GROUP_IDS, _MONTH_GROUP_IDS, _PLAN_GROUP_IDS) if by_ids else (_CELL_GROUP, _MONTH_GROUP, _PLAN_GROUP)
+    )
     cells, missed = StatisticsCell.objects.order_by(), Plan.objects.order_by().filter(joint_task__status=MISSED)
     months = StatisticsMonthCell.objects.order_by()
     if scope is None:
@@ -149,7 +164,7 @@ def plan_statistics(
         if date_to:
             live = live.filter(joint_task__visit_date__lte=date_to)
     key_cells, key_months, key_plans = (
-        (Value(0), Value(0), Value(0)) if by is None else (_CELL_GROUP[by], _MONTH_GROUP[by], _PLAN_GROUP[by])
+        (Value(0), Value(0), Value(0)) if by is None else (cell_group[by], month_group[by], plan_group[by])
     )
     qs = cells.annotate(key=key_cells).values("key").annotate(**sums)
     parts = [months.annotate(key=key_months).values("key").annotate(**sums)]
@@ -165,10 +180,10 @@ def plan_statistics(
     if by is None:
         return _figures({**rows.get(0, {}), "missed": missed.aggregate(n=n_missed)["n"]})
     total = {name: sum(row[name] for row in rows.values()) for name in COUNTS}
-    for key, n in missed.annotate(key=_PLAN_GROUP[by]).values("key").annotate(n=n_missed).values_list("key", "n"):
+    for key, n in missed.annotate(key=plan_group[by]).values("key").annotate(n=n_missed).values_list("key", "n"):
         rows.setdefault(key, {})["missed"] = n
     total["missed"] = missed.aggregate(n=n_missed)["n"]
-    groups = [{"key": _label(by, key), **_figures(row)} for key, row in rows.items()]
+    groups = [{"key": _month_key(key) if by_ids else _label(by, key), **_figures(row)} for key, row in rows.items()]
     groups = [g for g in groups if g["plans"] or g["missed"]]
     return {"by": by, "groups": sorted(groups, key=lambda g: str(g["key"])), "overall": _figures(total)}
 
@@ -229,6 +244,11 @@ def _days_of_months_q(months: dict | None) -> Q:
         for month in ms:
             q |= Q(division=division, day__gte=month, day__lt=_next_month(month))
     return q
+
+
+def _month_key(key):
+    """A month's key as a date (SQLite's TruncMonth over a date column answers a datetime)."""
+    return key.date() if isinstance(key, dt.datetime) else key
 
 
 def _label(by: str, key):

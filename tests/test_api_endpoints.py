@@ -673,6 +673,15 @@ CASES = [
         absent=lambda w, r: r.json()["figures"]["plans"] == 0,
     ),
     Case(
+        "api-oversight",
+        "get",
+        "market",
+        lambda w: ({}, None),
+        kind="scoped",
+        happy=lambda w, r: r.json()["overall"]["plans"] == 1,
+        absent=lambda w, r: r.json()["overall"]["plans"] == 0,
+    ),
+    Case(
         "api-busy-periods",
         "get",
         "account",

@@ -21,6 +21,8 @@ GROUND = ("audit", "outbox", "notifications")
 REGISTER = ("accounts", "enterprises", "catalogue")
 WORKFLOW = ("credit", "plans", "inspections", "complaints", "supervision")
 COMPOSITION = ("portals", "yantai_inspect")
+WORKFLOW = ("credit", "plans", "inspections", "complaints")
+COMPOSITION = ("portals", "oversight", "yantai_inspect")
 
 RANK = dict.fromkeys(GROUND, 0)
 RANK.update(dict.fromkeys(REGISTER, 1))

@@ -251,6 +251,17 @@ OPERATIONS = {
         "The figures of the caller's plans and their visits, and remote checks as their own figure "
         "(remote_checks: requested, compliant, problems, overdue, open; never counted as visits)."
     )),
+    "v1_statistics_retrieve": (_("Statistics"), None),
+    "v1_oversight_retrieve": (
+        _("The oversight dashboard's figures"),
+        _(
+            "Joint-inspection share, visits avoided, 7-day filing rate, green channel and its review, inspections "
+            "against the same period last year, the share that found a problem, whitelist size and complaints "
+            "against their deadlines, for the caller's slice (an agency its own plans, a justice bureau the "
+            "divisions it supervises), overall and by month, agency, theme or district (by). Percentages are "
+            "percent; a group's value is null where the figure is not broken down that way."
+        ),
+    ),
     "v1_audit_verification_retrieve": (_("The audit chain's last verification"), None),
     "v1_audit_verification_create": (_("Verify the audit chain"), None),
 }

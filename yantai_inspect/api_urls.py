@@ -14,6 +14,7 @@ from credit import whitelist_api
 from enterprises import api as enterprises_api
 from inspections import api as inspections_api
 from notifications import api as notifications_api
+from oversight import api as oversight_api
 from plans import api as plans_api
 from supervision import api as supervision_api
 
@@ -65,6 +66,7 @@ urlpatterns = [
     path("invitations/", plans_api.InvitationListApi.as_view(), name="api-invitation-list"),
     path("invitations/<int:pk>/decline/", plans_api.InvitationDeclineApi.as_view(), name="api-invitation-decline"),
     path("statistics/", plans_api.StatisticsApi.as_view(), name="api-statistics"),
+    path("oversight/", oversight_api.OversightApi.as_view(), name="api-oversight"),
     path("cap-policy/", credit_api.CapPolicyApi.as_view(), name="api-cap-policy"),
     path("my-enterprise/caps/", plans_api.EnterpriseCapsApi.as_view(), name="api-enterprise-caps"),
     path("my-enterprise/busy-periods/", plans_api.BusyPeriodListApi.as_view(), name="api-busy-periods"),

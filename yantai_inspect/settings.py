@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "complaints",
     "supervision",
     "portals",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # the audit chain verified and its head anchored in a signed file and a message to the city bureau
     "audit-anchor": {"task": "accounts.tasks.audit_anchor", "schedule": crontab(hour=0, minute=30)},
+    # the city's monthly oversight report of the month that ended, stored once (after that night's anchor)
+    "oversight-monthly-report": {
+        "task": "oversight.tasks.monthly_report",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
 }
 # The key of the audit chain's anchors (audit.anchoring); empty: derived from SECRET_KEY.
 AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("credit.import_views")),
     path("", include("complaints.views")),
     path("", include("supervision.views")),
+    path("", include("oversight.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("portals.audit_urls")),
     path("notifications/", include("notifications.urls")),
