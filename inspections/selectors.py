@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from plans.selectors import joint_tasks_for_user, visits_in_date_order
@@ -83,6 +83,19 @@ def findings_for_enterprise(*, enterprise):
         .select_related("agency", "item__matter", "record__task")
         .prefetch_related(Prefetch("rectifications", queryset=Rectification.objects.prefetch_related("photos")))
     )
+
+
+FINAL_STATUSES = (InspectionRecord.Status.FINAL, InspectionRecord.Status.SIGNED, InspectionRecord.Status.REFUSED)
+
+
+def plan_inspected_q() -> Q:
+    """Over plans: the plan's visit has a finalised record (final, signed or refused: immutable from then)."""
+    return Q(Exists(InspectionRecord.objects.filter(task_id=OuterRef("joint_task_id"), status__in=FINAL_STATUSES)))
+
+
+def plan_found_problem_q() -> Q:
+    """Over plans: the plan's agency recorded a finding on its visit's record."""
+    return Q(Exists(Finding.objects.filter(record__task_id=OuterRef("joint_task_id"), agency_id=OuterRef("agency_id"))))
 
 
 def findings_by_task(*, task_ids) -> dict[int, list[dict]]:

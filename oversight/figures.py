@@ -4,10 +4,9 @@ A *source* computes columns in the database for a reader, overall and grouped by
 theme, district of the enterprise, month of the visit), in a fixed number of queries whatever the rows:
 
 - ``plans``: the statistics' rollup (``plans.statistics.plan_statistics``: plans served, visit shares, joint
-  plans, filed 7 days ahead, green channel and its review after the fact), kept exact by the writers;
+  plans, filed 7 days ahead, green channel and its review after the fact, plans inspected and those that
+  found a problem), kept exact by the writers;
 - ``last_year``: the same rollup over the same period a year earlier (inspection volume year on year);
-- ``records``: the served plans whose visit has a finalised record, and those of them on which the plan's
-  agency recorded a finding (the share of inspections that found a problem);
 - ``whitelist``: the enterprises on the whitelist now, by district;
 - ``complaints``: complaints received, decided, decided within the reply deadline, still open past it,
   by month and district, and by kind in ``complaints_by_kind``.
@@ -29,13 +28,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from credit.models import CreditProfile
-from inspections.models import Finding, InspectionRecord
+from inspections.selectors import plan_found_problem_q, plan_inspected_q
 from plans.models import Plan
 from plans.statistics import plan_statistics
 
@@ -48,7 +47,6 @@ DIMENSION_LABELS = {
     "theme": _("theme"),
     "district": _("district"),
 }
-FINAL_RECORD = (InspectionRecord.Status.FINAL, InspectionRecord.Status.SIGNED, InspectionRecord.Status.REFUSED)
 
 
 # -- sources -------------------------------------------------------------------------------------------------
@@ -97,23 +95,13 @@ def _last_year_source(reader: Reader, by, date_from, date_to) -> dict:
 def records_rows(reader: Reader, date_from, date_to):
     """The served plans of ``reader`` whose visit (from ``date_from`` to ``date_to``) has a finalised record."""
     qs = Plan.objects.order_by().filter(
-        reader.plans,
-        status__in=Plan.SERVED,
-        joint_task__isnull=False,
-        joint_task__record__status__in=FINAL_RECORD,
+        reader.plans, plan_inspected_q(), status__in=Plan.SERVED, joint_task__isnull=False
     )
     if date_from:
         qs = qs.filter(joint_task__visit_date__gte=date_from)
     if date_to:
         qs = qs.filter(joint_task__visit_date__lte=date_to)
     return qs
-
-
-def found_problem_q() -> Q:
-    """The plan's agency recorded a finding on the visit's record."""
-    return Q(
-        Exists(Finding.objects.filter(record__task_id=OuterRef("joint_task_id"), agency_id=OuterRef("agency_id")))
-    )
 
 
 PLAN_GROUP = {
@@ -135,18 +123,6 @@ def plan_group_q(by: str, key) -> Q:
 
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _records_source(reader: Reader, by, date_from, date_to) -> dict:
-    qs = records_rows(reader, date_from, date_to).annotate(found=found_problem_q())
-    counts = {"inspected": Count("pk"), "found_problem": Count("pk", filter=Q(found=True))}
-    overall = qs.aggregate(**counts)
-    groups = {}
-    if by is not None:
-        key = TruncMonth("joint_task__visit_date") if by == "month" else F(PLAN_GROUP[by])
-        rows = qs.annotate(key=key).values("key").annotate(**counts)
-        groups = {_month_key(r.pop("key")): r for r in rows}
-    return {"overall": overall, "groups": groups}
 
 
 def whitelist_rows(reader: Reader):
@@ -235,7 +211,6 @@ class Source:
 SOURCES = {
     "plans": Source(_plans_source, DIMENSIONS),
     "last_year": Source(_last_year_source, DIMENSIONS),
-    "records": Source(_records_source, DIMENSIONS),
     "whitelist": Source(_whitelist_source, ("district",)),
     "complaints": Source(_complaints_source, ("month", "district"), readers=lambda reader: reader.complaints),
 }
@@ -343,16 +318,16 @@ FIGURES = [
         drill_q=lambda: Q(urgent=True, post_review=Plan.PostReview.UNJUSTIFIED),
     ),
     Figure("missed", _("Visits missed"), ("plans",), _column("missed"), chart=False),
-    Figure("inspected", _("Inspections with a finalised record"), ("records",), _column("inspected"),
+    Figure("inspected", _("Inspections with a finalised record"), ("plans",), _column("inspected"),
            drill="records", chart=False),
     Figure(
         "problem_share",
         _("Inspections that found a problem"),
-        ("records",),
+        ("plans",),
         _ratio("found_problem", "inspected"),
         unit="percent",
         drill="records",
-        drill_q=found_problem_q,
+        drill_q=plan_found_problem_q,
     ),
     Figure("whitelist", _("Whitelist size"), ("whitelist",), _column("whitelist")),
     Figure("complaints", _("Complaints"), ("complaints",), _column("complaints"), drill="complaints",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import agency_required, justice_required
 from inspections import uploads
+from inspections.selectors import FINAL_STATUSES
 from plans.campaigns import public_campaigns
 from yantai_inspect.csv_export import csv_response
 from yantai_inspect.errors import DomainError
@@ -25,7 +26,7 @@ from yantai_inspect.replica import replica_reads
 from .access import PUBLIC, reader_for
 from .charts import bar_chart
 from .exports import cell, csv_export, xlsx_response
-from .figures import DIMENSION_LABELS, DIMENSIONS, FIGURE_OF, FINAL_RECORD
+from .figures import DIMENSION_LABELS, DIMENSIONS, FIGURE_OF
 from .models import MonthlyReport
 from .report import render_report_pdf
 from .selectors import dashboard, default_period, drill_page, drill_rows, key_param, parse_key
@@ -230,7 +231,7 @@ def open_data(*, date_from, date_to) -> dict:
             public_campaigns()
             .filter(status="drawn")
             .annotate(
-                inspected=Count("draws", filter=Q(draws__plan__joint_task__record__status__in=FINAL_RECORD)),
+                inspected=Count("draws", filter=Q(draws__plan__joint_task__record__status__in=FINAL_STATUSES)),
                 found=Count(
                     "draws",
                     filter=Q(draws__plan__joint_task__record__findings__agency=F("agency")),

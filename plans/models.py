@@ -429,6 +429,10 @@ class StatisticsFigures(models.Model):
     green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
     green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
     green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
+    # The plans whose visit has a finalised record, and of them those whose agency recorded a finding there
+    # (the share of inspections that found a problem; what inspections hands in: plans.statistics).
+    inspected = models.PositiveIntegerField(_("plans inspected (record finalised)"), default=0)
+    found_problem = models.PositiveIntegerField(_("plans inspected that found a problem"), default=0)
 
     class Meta:
         abstract = True

@@ -11,6 +11,8 @@
 - green channel: urgent plans, and how many were found justified after the fact
 - missed: visits that did not take place (the enterprise was closed, nobody came ...), counted whole in each
   group that has a plan on them
+- problem share: of the plans whose visit has a finalised record (inspected), those on whose record the plan's
+  agency recorded a finding (found_problem), handed in by ``inspections`` (``record_filters_register``)
 
 A plan is *served* when it is on a visit and live or carried out (``Plan.SERVED``). The additive figures are
 summed per (visit day, enterprise's division, agency, theme) in ``StatisticsCell``; a reader sums the cells
@@ -70,8 +72,20 @@ COUNTS = (
     "green_channel_justified",
     "green_channel_unjustified",
     "green_channel_pending",
+    "inspected",
+    "found_problem",
 )
 KEY = ("agency_id", "theme_id", "day", "division")
+
+# What the inspections app hands in when it loads (``inspections.apps``): filters over plans for "the plan's
+# visit has a finalised record" and "the plan's agency recorded a finding on it" (plans cannot name the
+# records). Until then both count nothing. A writer that finalises a record logs its visit's day dirty.
+_record_filters: dict = {}
+
+
+def record_filters_register(*, inspected, found_problem) -> None:
+    """Hand in ``inspected()`` and ``found_problem()``, each returning a Q over plans."""
+    _record_filters.update(inspected=inspected, found_problem=found_problem)
 
 _CELL_GROUP = {
     "agency": F("agency__name"),
@@ -278,6 +292,9 @@ def _figures(row: dict) -> dict:
         "green_channel_unjustified": row.get("green_channel_unjustified") or 0,
         "green_channel_pending": row.get("green_channel_pending") or 0,
         "missed": row.get("missed") or 0,
+        "inspected": row.get("inspected") or 0,
+        "found_problem": row.get("found_problem") or 0,
+        "problem_share": round(row["found_problem"] / row["inspected"], 4) if row.get("inspected") else None,
     }
 
 
@@ -323,7 +340,14 @@ def _source_counts() -> dict:
         "green_channel_justified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.JUSTIFIED)),
         "green_channel_unjustified": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.UNJUSTIFIED)),
         "green_channel_pending": Count("pk", filter=urgent & Q(post_review=Plan.PostReview.PENDING)),
+        "inspected": Count("pk", filter=_record_filter("inspected")),
+        "found_problem": Count("pk", filter=_record_filter("inspected") & _record_filter("found_problem")),
     }
+
+
+def _record_filter(name: str) -> Q:
+    make = _record_filters.get(name)
+    return make() if make else Q(pk__in=[])
 
 
 def _pairs_q(pairs) -> dict | None:

@@ -29,8 +29,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import JusticeUserFactory, OfficerFactory
 from enterprises.tests.factories import EnterpriseFactory
 from inspections import qrtokens
-from inspections.models import InspectionRecord
-from inspections.services import check_in, record_finalise, record_item_set
+from inspections.models import Finding, InspectionRecord
+from inspections.services import check_in, finding_add, record_finalise, record_item_set
 from plans.models import Invitation, JointTask, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
 from plans.refile import plan_refile
 from plans.rematch import rematch_all
@@ -67,6 +67,7 @@ def recount_cells() -> dict:
     for p in Plan.objects.filter(joint_task__isnull=False, status__in=Plan.SERVED):
         per_task[p.joint_task_id].append(p.agency_id)
     cells = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    final, findings = finalised_and_findings()
     for p in Plan.objects.filter(joint_task__isnull=False, status__in=Plan.SERVED).select_related(
         "enterprise", "joint_task"
     ):
@@ -78,7 +79,17 @@ def recount_cells() -> dict:
         if p.urgent:
             cell["green_channel"] += 1
             cell[f"green_channel_{p.post_review}"] += 1
+        if p.joint_task_id in final:
+            cell["inspected"] += 1
+            cell["found_problem"] += (p.joint_task_id, p.agency_id) in findings
     return {key: {**c, "visit_share": round(c["visit_share"], 9)} for key, c in cells.items()}
+
+
+def finalised_and_findings():
+    """The visits with a finalised record, and the (visit, agency) pairs with a finding on it."""
+    final = set(InspectionRecord.objects.filter(status__in=("final", "signed", "refused")).values_list("task_id",
+                                                                                                       flat=True))
+    return final, set(Finding.objects.values_list("record__task_id", "agency_id"))
 
 
 def stored_cells() -> dict:
@@ -167,6 +178,8 @@ def recount_statistics(by=None, date_from=None, date_to=None, scope=None):
     for p in rows:
         groups[key(p)].append(p)
 
+    final, findings = finalised_and_findings()
+
     def figures(all_plans):
         missed = len({p.joint_task_id for p in all_plans if p.joint_task.status == JointTask.Status.MISSED})
         plans = [p for p in all_plans if p.status in Plan.SERVED]
@@ -187,6 +200,10 @@ def recount_statistics(by=None, date_from=None, date_to=None, scope=None):
             "green_channel_unjustified": urgent["unjustified"],
             "green_channel_pending": urgent["pending"],
             "missed": missed,
+            "inspected": (inspected := sum(1 for p in plans if p.joint_task_id in final)),
+            "found_problem": (found := sum(1 for p in plans if p.joint_task_id in final
+                                           and (p.joint_task_id, p.agency_id) in findings)),
+            "problem_share": round(found / inspected, 4) if inspected else None,
         }
 
     if by is None:
@@ -233,6 +250,7 @@ def assert_statistics_equal_a_recount(day, sim):
 class Simulation:
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        self.findings = random.Random(seed + 1000)
         self.city = City()
         c = self.city
         self.officers = {
@@ -372,7 +390,14 @@ class Simulation:
             assert_cells_equal_a_recount("check-in")
             record = InspectionRecord.objects.get(task=task)
             for item in record.items.all():
-                record_item_set(actor=officers[0], item=item, result="compliant")
+                # a share of the matters not compliant, with a minor finding (the problem share's input), drawn
+                # apart from the mix's generator so that the mix of writes stays what it was
+                if self.findings.random() < 0.3:
+                    record_item_set(actor=officers[0], item=item, result="non_compliant")
+                    finding_add(actor=officers[0], item=item, description="台账缺失", severity="minor",
+                                deadline=day + dt.timedelta(days=15))
+                else:
+                    record_item_set(actor=officers[0], item=item, result="compliant")
             record_finalise(actor=officers[0], record=record)
             assert_cells_equal_a_recount("record finalised")
             self.done["visit"] += 1

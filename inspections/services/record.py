@@ -14,6 +14,7 @@ from credit.models import CreditEvent
 from notifications.services import notification_send
 from outbox.services import outbox_enqueue
 from plans.models import JointTask, Plan
+from plans.statistics import cells_refresh_for_visits
 from yantai_inspect.errors import DomainError
 
 from .. import signing, uploads
@@ -171,6 +172,8 @@ def record_finalise(*, actor, record: InspectionRecord, summary: str = "") -> In
     task = record.task
     JointTask.objects.filter(pk=task.pk).update(status=JointTask.Status.DONE)
     Plan.objects.filter(joint_task=task, status__in=Plan.LIVE).update(status=Plan.Status.DONE)
+    # the statistics count the visit's plans as inspected now, with the findings recorded (plans.statistics)
+    cells_refresh_for_visits(JointTask.objects.filter(pk=task.pk))
     audit_record(actor=actor, action="record.finalise", obj=record, details={"content_hash": record.content_hash})
     papers_on_record_final(actor=actor, record=record)  # 检查结果告知书, 责令整改通知书, 整改复查意见
     outbox_enqueue(
