@@ -217,6 +217,7 @@ justice_stored_report = justice_required(_stored_report)
 # -- open data -----------------------------------------------------------------------------------------------
 
 OPEN_DATA_DIMENSIONS = ("district", "month")
+OPEN_DATA_CAMPAIGNS = 50
 
 
 def open_data(*, date_from, date_to) -> dict:
@@ -225,11 +226,14 @@ def open_data(*, date_from, date_to) -> dict:
     with replica_reads():
         tables = {
             by: dashboard(reader=PUBLIC, by=by, date_from=date_from, date_to=date_to, public=True)
-            for by in (None, *OPEN_DATA_DIMENSIONS)
+            for by in OPEN_DATA_DIMENSIONS
         }
+        tables[None] = tables[OPEN_DATA_DIMENSIONS[0]]  # a grouped dashboard carries the overall figures too
+        # the results of the newest drawn campaigns only: their draws, not every draw of the city, are grouped
+        newest = list(public_campaigns().filter(status="drawn").values_list("pk", flat=True)[:OPEN_DATA_CAMPAIGNS])
         campaigns = list(
             public_campaigns()
-            .filter(status="drawn")
+            .filter(pk__in=newest)
             .annotate(
                 inspected=Count("draws", filter=Q(draws__plan__joint_task__record__status__in=FINAL_STATUSES)),
                 found=Count(
@@ -241,7 +245,7 @@ def open_data(*, date_from, date_to) -> dict:
             .values(
                 "code", "name", "agency__name", "window_start", "window_end", "population_size", "drawn_count",
                 "inspected", "found",
-            )[:200]
+            )
         )
     figures = tables[None]["figures"]
 
