@@ -58,6 +58,7 @@ ACTIONS = {
     "plan.reject": gettext_lazy("rejected the plan"),
     "plan.withdraw": gettext_lazy("withdrew the plan"),
     "record.finalise": gettext_lazy("finalised the inspection record"),
+    "oversight.monthly_report": gettext_lazy("stored the monthly oversight report"),
     "record.item_set": gettext_lazy("filled in a checklist item of"),
     "record.open": gettext_lazy("opened the inspection record"),
     "record.refuse": gettext_lazy("refused to sign the inspection record"),
