@@ -1,8 +1,4 @@
-from .views import agency, enterprise, files, justice, objections, public
-
-urlpatterns = (agency.urlpatterns + enterprise.urlpatterns + justice.urlpatterns + public.urlpatterns
-               + files.urlpatterns + objections.urlpatterns)
-from .views import agency, enterprise, files, justice, public, remote
+from .views import agency, enterprise, files, justice, objections, public, remote
 
 urlpatterns = (
     agency.urlpatterns
@@ -10,5 +6,6 @@ urlpatterns = (
     + justice.urlpatterns
     + public.urlpatterns
     + files.urlpatterns
+    + objections.urlpatterns
     + remote.urlpatterns
 )

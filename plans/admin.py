@@ -150,5 +150,5 @@ class BusyPeriodAdmin(admin.ModelAdmin):
                 busy_period_delete(actor=request.user, period=period)
 
 from .admin_random import *  # noqa: E402, F401, F403 - recusal and random checks, read only
-from .admin_yearly import *  # noqa: E402, F401, F403 - yearly plans, special inspections, read only
 from .admin_remote import *  # noqa: E402, F401, F403 - remote checks (非现场检查), read only
+from .admin_yearly import *  # noqa: E402, F401, F403 - yearly plans, special inspections, read only

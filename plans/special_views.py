@@ -36,8 +36,10 @@ class SpecialCampaignForm(forms.Form):
                                  choices=[("", gettext_lazy("All of your area"))] + list(DIVISIONS))
     industry = forms.ChoiceField(label=gettext_lazy("Inspected population: industry"), required=False,
                                  choices=[("", gettext_lazy("All industries"))] + list(INDUSTRIES))
-    population_theme = forms.ModelChoiceField(label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(),
-                                              required=False, empty_label=gettext_lazy("Any"), to_field_name="code")
+    population_theme = forms.ModelChoiceField(
+        label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(), required=False,
+        empty_label=gettext_lazy("Any"), to_field_name="code",
+    )
     window_start = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
     window_end = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
 

@@ -37,8 +37,10 @@ class YearlyLineForm(forms.Form):
                                  choices=[("", gettext_lazy("All of your area"))] + list(DIVISIONS))
     industry = forms.ChoiceField(label=gettext_lazy("Inspected population: industry"), required=False,
                                  choices=[("", gettext_lazy("All industries"))] + list(INDUSTRIES))
-    population_theme = forms.ModelChoiceField(label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(),
-                                              required=False, empty_label=gettext_lazy("Any"), to_field_name="code")
+    population_theme = forms.ModelChoiceField(
+        label=gettext_lazy("Inspected population: theme"), queryset=Theme.objects.all(), required=False,
+        empty_label=gettext_lazy("Any"), to_field_name="code",
+    )
     visits = forms.IntegerField(label=gettext_lazy("Planned visits"), min_value=1, max_value=yearly.MAX_VISITS)
     deadline = forms.DateField(label=gettext_lazy("To be done by"), widget=DateInput())
 

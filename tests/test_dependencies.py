@@ -20,8 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GROUND = ("audit", "outbox", "notifications")
 REGISTER = ("accounts", "enterprises", "catalogue")
 WORKFLOW = ("credit", "plans", "inspections", "complaints", "supervision")
-COMPOSITION = ("portals", "yantai_inspect")
-WORKFLOW = ("credit", "plans", "inspections", "complaints")
 COMPOSITION = ("portals", "oversight", "yantai_inspect")
 
 RANK = dict.fromkeys(GROUND, 0)

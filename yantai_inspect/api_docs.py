@@ -251,7 +251,6 @@ OPERATIONS = {
         "The figures of the caller's plans and their visits, and remote checks as their own figure "
         "(remote_checks: requested, compliant, problems, overdue, open; never counted as visits)."
     )),
-    "v1_statistics_retrieve": (_("Statistics"), None),
     "v1_oversight_retrieve": (
         _("The oversight dashboard's figures"),
         _(

@@ -53,6 +53,7 @@ class PlanInputSerializer(serializers.Serializer):
     special_campaign = serializers.CharField(
         required=False, allow_blank=True, max_length=12,
         help_text=_("The code of the agency's approved special inspection campaign (专项检查) the plan is filed under"),
+    )
     # 能非现场的不进企业 (plans.remote)
     remote = serializers.BooleanField(
         required=False, default=False,
