@@ -94,8 +94,10 @@ def plan_inspected_q() -> Q:
 
 
 def plan_found_problem_q() -> Q:
-    """Over plans: the plan's agency recorded a finding on its visit's record."""
-    return Q(Exists(Finding.objects.filter(record__task_id=OuterRef("joint_task_id"), agency_id=OuterRef("agency_id"))))
+    """Over plans: the plan's agency recorded a finding on its visit's record (one withdrawn on the enterprise's
+    upheld objection does not count: inspections.services.objections)."""
+    return Q(Exists(Finding.objects.filter(record__task_id=OuterRef("joint_task_id"), agency_id=OuterRef("agency_id"))
+                    .exclude(status=Finding.Status.WITHDRAWN)))
 
 
 def findings_by_task(*, task_ids) -> dict[int, list[dict]]:

@@ -86,10 +86,12 @@ def recount_cells() -> dict:
 
 
 def finalised_and_findings():
-    """The visits with a finalised record, and the (visit, agency) pairs with a finding on it."""
+    """The visits with a finalised record, and the (visit, agency) pairs with a finding on it (a finding withdrawn
+    on an upheld objection is none)."""
     final = set(InspectionRecord.objects.filter(status__in=("final", "signed", "refused")).values_list("task_id",
                                                                                                        flat=True))
-    return final, set(Finding.objects.values_list("record__task_id", "agency_id"))
+    return final, set(Finding.objects.exclude(status=Finding.Status.WITHDRAWN).values_list("record__task_id",
+                                                                                          "agency_id"))
 
 
 def stored_cells() -> dict:

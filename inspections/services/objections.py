@@ -16,6 +16,8 @@ from audit.services import audit_record
 from enterprises.access import require_enterprise
 from notifications.services import notification_send, notifications_resolve
 from outbox.services import outbox_enqueue
+from plans.models import JointTask
+from plans.statistics import cells_refresh_for_visits
 from yantai_inspect.errors import DomainError
 
 from ..access import require_objection_decider
@@ -117,6 +119,8 @@ def objection_decide(*, actor, objection: Objection, upheld: bool, decision: str
         Finding.objects.filter(pk=objection.finding_id).update(status=Finding.Status.WITHDRAWN, closed_at=now)
         audit_record(actor=actor, action="finding.withdraw", obj=objection.finding,
                      details={"before": before, "objection": objection.pk})
+        # A withdrawn finding is no problem found (inspections.selectors.plan_found_problem_q): recount its day.
+        cells_refresh_for_visits(JointTask.objects.filter(pk=objection.record.task_id))
     notifications_resolve(keys=[f"objection:{objection.pk}:agency", f"objection:{objection.pk}:bureau"])
     notification_send(
         dedupe_key=f"objection:{objection.pk}:decided", enterprise=objection.record.task.enterprise,

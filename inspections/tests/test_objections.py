@@ -190,3 +190,19 @@ def test_the_pdf_prints_the_objection_and_its_decision(city, signed):
                      decision="检查时已整改到位")
     flat = compact(text_of(pdf.render_record_pdf(signed)))
     assert "企业异议及处理" in flat and "该问题检查时已当场整改" in flat and "异议成立" in flat
+
+
+def test_an_upheld_objection_takes_the_finding_out_of_the_problem_share(city, signed):
+    """The statistics' found_problem counts no withdrawn finding: the decision logs its visit's day for a recount,
+    and the rollup equals a recount from the rows before and after the compaction."""
+    from tests.test_statistics_recount import assert_cells_equal_a_recount, assert_compaction_makes_the_cells_exact
+
+    assert_compaction_makes_the_cells_exact()
+    objection = objected(city, signed)
+    justice = JusticeUserFactory(agency=city.justice_bureau)
+    objection_decide(actor=justice, objection=objection, upheld=True, decision="检查时已整改到位")
+    assert_cells_equal_a_recount("an upheld objection")
+    assert_compaction_makes_the_cells_exact()
+    from plans.models import StatisticsCell
+
+    assert sum(StatisticsCell.objects.values_list("found_problem", flat=True)) == 0
