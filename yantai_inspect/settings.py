@@ -329,6 +329,13 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+    # kombu's file-system transport does not create its folders: a fresh clone (no make run yet) would answer
+    # the first enqueue with a server error. A folder that cannot be made is left to say so at that enqueue.
+    for _folder in ("queue", "processed", "control"):
+        try:
+            (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
