@@ -1,13 +1,46 @@
 """Session lifetimes: ended after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after the
 login, whichever comes first. Timestamps live in the session itself; the last-seen one is rewritten at most once
-a minute, so an active user's requests do not each write the session row."""
+a minute, so an active user's requests do not each write the session row (nor, with Redis, the cache entry).
 
+The session store (``SESSION_ENGINE = "accounts.sessions"`` when Redis is configured): Django's cached_db,
+read from the cache and written through to the database, that serves a request from the database when the
+cache cannot be reached instead of failing it."""
+
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends import cached_db
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(cached_db.SessionStore):
+    """cached_db whose read tolerates a cache that is down (Django's own already treats a failed read as a
+    miss and a failed write as a warning, but not the write-back after a miss): the session is then read from
+    the database, the record, on every request until the cache is back. A logout or an expiry deletes the
+    row first, then the cache entry (Django's order): a cache that cannot be reached then fails the logout
+    loudly rather than leaving a copy that outlives it."""
+
+    def load(self):
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:  # the cache backend's own error types vary (redis, memcached); invalid keys too
+            data = None
+        if data is not None:
+            return data
+        row = self._get_session_from_db()
+        if not row:
+            return {}
+        data = self.decode(row.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+        except Exception:
+            logger.warning("Session read from the database: the cache is unavailable", exc_info=True)
+        return data
 
 AUTH_AT = "yantai_auth_at"
 SEEN_AT = "yantai_seen_at"

@@ -149,16 +149,22 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 def session_cookie(user) -> str:
     """A real session, as the login form would create (django.contrib.auth.login on a fresh session)."""
-    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+
+    # The configured store (the database, or the cache written through to it with Redis), as login() uses it.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    # The backend login() records: the first that can read a user back (as Django's test client picks it).
+    session[BACKEND_SESSION_KEY] = next(path for path in settings.AUTHENTICATION_BACKENDS
+                                        if hasattr(load_backend(path), "get_user"))
     session.create()
-    # The server runs with DJANGO_ENV=production (child_env), whose session cookie has the __Host- prefix.
-    return f"__Host-sessionid={session.session_key}"
+    # The server runs with DJANGO_ENV=production (child_env), whose session cookie has the __Host- prefix;
+    # bench/filing_profile.py runs in-process with the local settings' name.
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def token_header(user) -> str:

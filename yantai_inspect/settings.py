@@ -146,7 +146,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: a locked-out account or address is refused before the (deliberately slow) password hash.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, reading the user's agency with the user (one query a signed-in request).
+    "accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitors get nothing.
@@ -312,6 +313,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every signed-in request. With Redis (one cache shared by every process) they are read
+# from it and written through to the database (cached_db: the database stays the record, so a restart or an
+# eviction of the cache logs nobody out, and a logout deletes both). Without Redis the local-memory cache is
+# per process: a logout in one worker would leave the session alive in the others' caches, so the database
+# alone. Not signed cookies: a session must end on the server at logout and at its idle or absolute limit,
+# not live on in a copied cookie for 12 hours. accounts.sessions.SessionStore lets a request through when the
+# cache cannot be reached (the session is then read from the database), as the API throttles do.
+SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's file-system transport, so a real
 # worker and beat run on a laptop or an intranet box with nothing else installed.

@@ -14,3 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_IDLE_SECONDS = 0
 SESSION_ABSOLUTE_SECONDS = 0
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+
+# Sessions in the database on every run (the settings put them in the cache with Redis): the query-count pins
+# then count the same statements on SQLite and on PostgreSQL with Redis. accounts/tests/test_sessions.py tests
+# the cached store (accounts.sessions) on each run's cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
