@@ -8,8 +8,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery, sql
+from django.db import connection, connections, router, transaction
+from django.db.models import BigIntegerField, Count, OuterRef, Subquery, sql
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -443,11 +444,15 @@ def schedule_changes(*, enterprise_id: int, result: Schedule) -> Writes:
 
 def writes_flush(*, actor, writes: list[Writes]) -> None:
     """Write the changes of one or many enterprises: one INSERT for the new visits, one UPDATE per changed
-    field set, one for the plans' visits, one DELETE for the visits left empty; then one
+    field set, one for the plans' visits (on PostgreSQL part of the INSERT when one new visit takes them
+    all: a filing with no visit to join), one DELETE for the visits left empty; then one
     ``joint_task.reschedule`` audit entry per enterprise where an existing visit moved, changed its lead, lost
     its last plan or a plan changed visit. Nothing at all when nothing changed."""
     new = [task for w in writes for task, _members in w.create]
-    if new:
+    alone = _one_new_visit_alone(writes)
+    if alone is not None:  # a filing on an enterprise with no visit to join: the visit and its plans at once
+        _visit_insert_assigning(*alone)
+    elif new:
         JointTask.objects.bulk_create(new)
     assign = []
     for w in writes:
@@ -469,7 +474,9 @@ def writes_flush(*, actor, writes: list[Writes]) -> None:
             task.updated_at = now
         JointTask.objects.bulk_update(tasks, [*dirty, "updated_at"], batch_size=1000)
     targets = {plan.joint_task_id for plan in assign}
-    if len(targets) == 1:  # a filing: its plan (and those that join it) onto one visit, a plain UPDATE
+    if alone is not None:  # assigned by the visit's INSERT
+        pass
+    elif len(targets) == 1:  # a filing: its plan (and those that join it) onto one visit, a plain UPDATE
         Plan.objects.filter(pk__in=[plan.pk for plan in assign]).update(joint_task_id=targets.pop())
     elif assign:
         Plan.objects.bulk_update(assign, ["joint_task"], batch_size=1000)
@@ -497,6 +504,37 @@ def writes_flush(*, actor, writes: list[Writes]) -> None:
             obj=enterprises[w.enterprise_id],
             details={k: v for k, v in w.changes.items() if v},
         )
+
+
+def _one_new_visit_alone(writes: list[Writes]):
+    """``(visit, plans)`` when the only plans changing visit are the members of one new visit (a filing on an
+    enterprise with nothing to join), on PostgreSQL; else None."""
+    if connection.vendor != "postgresql" or len(writes) != 1:
+        return None
+    w = writes[0]
+    if len(w.create) != 1 or w.assign:
+        return None
+    return w.create[0]
+
+
+def _visit_insert_assigning(task: JointTask, members: list) -> None:
+    """The new visit's INSERT (as Django compiles it, RETURNING its id) and its plans' UPDATE onto it as one
+    statement of a data-modifying CTE (2 -> 1); the instance then holds its id as after ``bulk_create``."""
+    meta = JointTask._meta
+    using = router.db_for_write(JointTask)
+    query = sql.InsertQuery(JointTask)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [task])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(insert, params)] = compiler.as_sql()
+    update = Plan.objects.filter(pk__in=[plan.pk for plan in members]).query.chain(sql.UpdateQuery)
+    update.add_update_values({"joint_task": RawSQL("(SELECT id FROM t)", [], output_field=BigIntegerField())})
+    update_sql, update_params = update.get_compiler(using).as_sql()
+    with connections[using].cursor() as cursor:
+        statement = f"WITH t AS ({insert}), a AS ({update_sql}) SELECT id FROM t"  # noqa: S608 (compiled by Django)
+        cursor.execute(statement, [*params, *update_params])
+        task.pk = cursor.fetchone()[0]
+    task._state.adding, task._state.db = False, using
 
 
 def schedule_apply(*, actor, enterprise_id: int, result: Schedule, enterprise: Enterprise | None = None) -> dict:

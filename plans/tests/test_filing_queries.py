@@ -97,3 +97,30 @@ def test_filing_runs_a_fixed_number_of_statements_whatever_the_enterprise_has(ci
     small, large = filing_statements(city, 1), filing_statements(city, 5)
     assert len(small) == len(large), [q["sql"][:80] for q in large]
     assert len(small) <= FILING_STATEMENTS, [q["sql"][:80] for q in small]
+
+
+# A filing with no visit to join (the enterprise has no plan; most of the load test's): the statements above with
+# no earlier visit to read, the new visit's INSERT and, on PostgreSQL, the plan's assignment to it in the same
+# statement (plans.matching._visit_insert_assigning: 18 before issue 8's fourth pass), apart elsewhere.
+FRESH_FILING_STATEMENTS = 17 if connection.vendor == "postgresql" else 24
+
+
+def test_a_filing_on_a_fresh_enterprise_creates_its_visit_and_assigns_the_plan_in_one_statement(city, frozen):
+    """Fails on the old code on PostgreSQL: the visit's INSERT, then the plan's UPDATE."""
+    from credit.policy import cap_policy_set
+
+    rules = [{"scope": scope, "agency": None, "tier": "B", "limit": 50} for scope in ("agency", "combined")]
+    cap_policy_set(actor=None, effective_from=days(-1), rules=rules, today=days(-1))
+    enterprise = EnterpriseFactory()
+    api = APIClient()
+    api.force_authenticate(city.market_officer)
+    body = {"enterprise": enterprise.uscc, "matters": [city.market_matter.code],
+            "window_start": days(9).isoformat(), "window_end": days(15).isoformat()}
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post("/api/v1/plans/", body, format="json")
+    assert response.status_code == 201, response.json()
+    plan = Plan.objects.select_related("joint_task").get(pk=response.json()["id"])
+    assert plan.joint_task_id == response.json()["joint_task"] and plan.joint_task.enterprise_id == enterprise.pk
+    assert (plan.joint_task.n_plans, plan.joint_task.n_agencies) == (1, 1)  # the refresh saw the assignment
+    assert response.json()["visit_date"] == plan.joint_task.visit_date.isoformat()
+    assert len(queries) <= FRESH_FILING_STATEMENTS, [q["sql"][:80] for q in queries]
