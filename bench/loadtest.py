@@ -525,9 +525,13 @@ def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, st
     from inspections.services import findings_overdue_check
     from plans.services import plans_daily_checks
 
+    from audit.verification import verify_chain
+
     jobs = [("plans_daily_checks (missed visits, fixing, invitations)", lambda: plans_daily_checks(today=today)),
             ("licence_expiry_warnings_send", lambda: licence_expiry_warnings_send(today=today)),
-            ("findings_overdue_check", lambda: findings_overdue_check(today=today))]
+            ("findings_overdue_check", lambda: findings_overdue_check(today=today)),
+            # the daily anchor job's verification (its signed file and message are not written here)
+            ("audit chain verification (verify_chain)", lambda: verify_chain().as_dict()["ok"])]
     results = []
     for label, job in jobs:
         counter = Counter()
