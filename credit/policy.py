@@ -23,6 +23,7 @@ from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from yantai_inspect.errors import DomainError
 from yantai_inspect.inputs import date_in_range
+from yantai_inspect.prepared import SENTINEL_DAY, SENTINEL_ID, prepared_queryset
 
 WHITELIST = "whitelist"
 
@@ -133,16 +134,27 @@ def cap_rules(policy: CapPolicy | None) -> list[CapRule]:
                                         r.agency.code if r.agency_id else "", TIER_ORDER.get(r.tier, 9)))
 
 
-def cap_limits_for(*, on: dt.date, agency_id: int, tier: str) -> dict:
-    """The caps that apply to one agency and tier on a day, in one query: ``{"policy": id or None,
-    "agency": (limit, over_cap) or None, "combined": (limit, over_cap) or None}``. An agency's own row
-    overrides the default row for all agencies."""
+def _limits_queryset(*, on: dt.date, agency_id: int, tier: str):
     in_force = CapPolicy.objects.filter(effective_from__lte=on).order_by("-effective_from", "-id").values("pk")[:1]
-    rows = list(
+    return (
         CapRule.objects.filter(policy_id=models.Subquery(in_force), tier=tier)
         .filter(models.Q(agency_id=agency_id) | models.Q(agency__isnull=True))
         .values_list("policy_id", "scope", "agency_id", "limit", "over_cap")
     )
+
+
+SENTINEL_TIER = "\x01 prepared tier"  # no tier looks like this
+
+
+def cap_limits_for(*, on: dt.date, agency_id: int, tier: str) -> dict:
+    """The caps that apply to one agency and tier on a day, in one query: ``{"policy": id or None,
+    "agency": (limit, over_cap) or None, "combined": (limit, over_cap) or None}``. An agency's own row
+    overrides the default row for all agencies."""
+    bind = prepared_queryset(  # on every filing: compiled once per process
+        "credit.policy.cap_limits_for", CapRule, _limits_queryset,
+        on=SENTINEL_DAY, agency_id=SENTINEL_ID, tier=SENTINEL_TIER,
+    )
+    rows = list(bind(on=on, agency_id=agency_id, tier=tier))
     found = {"policy": rows[0][0] if rows else None, "agency": None, "combined": None}
     for _policy, scope, _agency, limit, over in sorted(rows, key=lambda r: r[2] is not None):
         found[scope] = (limit, over) if limit is not None else None  # own row (sorted last) wins

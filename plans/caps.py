@@ -17,13 +17,14 @@ where the rule says so, routed to the justice bureau's review with that message 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from credit.policy import WHITELIST, CapRule, OverCap, cap_limits_for, cap_policy_in_force, cap_rules, cap_tier
 from notifications.models import Notification
 from yantai_inspect.errors import DomainError
+from yantai_inspect.prepared import SENTINEL_DAY, SENTINEL_ID, prepared_queryset
 
 from .matching import enterprise_reschedule
 from .models import Invitation, Plan
@@ -63,10 +64,10 @@ def _unmatched(q: Q) -> Count:
     return Count("pk", filter=q & Q(joint_task__isnull=True))
 
 
-def cap_counts(*, enterprise_id: int, year: int, agency_id: int | None = None, plan: Plan | None = None) -> dict:
-    """The enterprise's visits of ``year``, in one statement: routine and exempt, of ``agency_id`` and of
-    all agencies. With ``plan`` (already on its visit): whether others share that visit."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+def _counts_queryset(*, enterprise_id: int, start: dt.date, end: dt.date, agency_id: int | None,
+                     plan_id: int | None = None, task_id: int | None = None):
+    """``cap_counts``' statement: one row of counts over the enterprise's counted plans of the year (the
+    aggregates grouped by nothing, i.e. over all rows, as ``aggregate`` would)."""
     routine, exempt = ~exempt_q(), exempt_q()
     mine = Q(agency_id=agency_id)
     aggregates = {
@@ -75,16 +76,50 @@ def cap_counts(*, enterprise_id: int, year: int, agency_id: int | None = None, p
         "agency_routine_v": _visits(mine & routine), "agency_routine_u": _unmatched(mine & routine),
         "agency_exempt_v": _visits(mine & exempt), "agency_exempt_u": _unmatched(mine & exempt),
     }
-    if plan is not None and plan.joint_task_id:
-        on_visit = Q(joint_task_id=plan.joint_task_id) & ~Q(pk=plan.pk)
+    if task_id is not None:
+        on_visit = Q(joint_task_id=task_id) & ~Q(pk=plan_id)
         aggregates["others_on_visit"] = Count("pk", filter=on_visit)
         aggregates["agency_routine_on_visit"] = Count("pk", filter=on_visit & mine & routine)
     in_year = Q(joint_task__visit_date__range=(start, end)) | Q(
         joint_task__isnull=True, window_start__range=(start, end)
     )
-    row = Plan.objects.filter(in_year, enterprise_id=enterprise_id, status__in=COUNTED_STATUSES).aggregate(
-        **aggregates
+    return (
+        Plan.objects.filter(in_year, enterprise_id=enterprise_id, status__in=COUNTED_STATUSES)
+        .order_by()
+        .annotate(one=Value(1))  # a constant groups nothing: the aggregates run over every row, one row out
+        .values("one")
+        .annotate(**aggregates)
     )
+
+
+# The filing's cap check (an agency, a plan on its visit or not): compiled once per process
+# (``yantai_inspect.prepared``), the values bound on each filing. Sentinel days: a year's first and last day.
+SENTINEL_YEAR = (SENTINEL_DAY, SENTINEL_DAY.replace(month=12, day=31))
+
+
+def _filing_counts(*, enterprise_id: int, start: dt.date, end: dt.date, agency_id: int, plan: Plan | None):
+    values = {"enterprise_id": enterprise_id, "start": start, "end": end, "agency_id": agency_id}
+    sentinels = {"enterprise_id": SENTINEL_ID, "start": SENTINEL_YEAR[0], "end": SENTINEL_YEAR[1],
+                 "agency_id": SENTINEL_ID - 10}
+    key = "plans.caps.cap_counts"
+    if plan is not None and plan.joint_task_id:
+        values |= {"plan_id": plan.pk, "task_id": plan.joint_task_id}
+        sentinels |= {"plan_id": SENTINEL_ID - 20, "task_id": SENTINEL_ID - 30}
+        key += ".on_visit"
+    return prepared_queryset(key, Plan, _counts_queryset, **sentinels)(**values)
+
+
+def cap_counts(*, enterprise_id: int, year: int, agency_id: int | None = None, plan: Plan | None = None) -> dict:
+    """The enterprise's visits of ``year``, in one statement: routine and exempt, of ``agency_id`` and of
+    all agencies. With ``plan`` (already on its visit): whether others share that visit."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if agency_id is not None:
+        rows = _filing_counts(enterprise_id=enterprise_id, start=start, end=end, agency_id=agency_id, plan=plan)
+    else:
+        task_id = plan.joint_task_id if plan is not None else None
+        rows = _counts_queryset(enterprise_id=enterprise_id, start=start, end=end, agency_id=None,
+                                plan_id=plan.pk if task_id else None, task_id=task_id)
+    row = next(iter(rows))
     return {
         "year": year,
         "all_routine": row["all_routine_v"] + row["all_routine_u"],

@@ -19,6 +19,7 @@ from enterprises.access import require_enterprise
 from enterprises.selectors import enterprise_of_user
 from notifications.services import notification_send
 from yantai_inspect.errors import DomainError
+from yantai_inspect.prepared import SENTINEL_ID, prepared_queryset
 
 from .matching import lock_enterprise
 from .models import JointTask, OfficerConflict, Plan, RecusalRequest
@@ -38,13 +39,27 @@ def _reason(text: str, *, field: str = "reason") -> str:
 # -- the rule --------------------------------------------------------------------------------------------
 
 
+def _conflicts(*, enterprise_id: int, officer_ids: list[int]):
+    return OfficerConflict.objects.filter(enterprise_id=enterprise_id, officer_id__in=officer_ids).values_list(
+        "officer_id", flat=True
+    )
+
+
+PREPARED_OFFICERS = 4  # a plan names one to a few officers: their statements are compiled once per process
+
+
 def conflicted_officer_ids(*, enterprise_id: int, officer_ids) -> set[int]:
     """The officers among ``officer_ids`` who have a conflict with the enterprise (one query)."""
-    return set(
-        OfficerConflict.objects.filter(enterprise_id=enterprise_id, officer_id__in=list(officer_ids)).values_list(
-            "officer_id", flat=True
-        )
+    officer_ids = list(dict.fromkeys(officer_ids))
+    if not 0 < len(officer_ids) <= PREPARED_OFFICERS:
+        return set(_conflicts(enterprise_id=enterprise_id, officer_ids=officer_ids))
+    names = [f"officer_{i}" for i in range(len(officer_ids))]
+    bind = prepared_queryset(  # on every filing and change of a plan's officers
+        f"plans.recusal.conflicts.{len(names)}", OfficerConflict,
+        lambda enterprise_id, **officers: _conflicts(enterprise_id=enterprise_id, officer_ids=list(officers.values())),
+        enterprise_id=SENTINEL_ID, **{name: SENTINEL_ID - 10 * (i + 1) for i, name in enumerate(names)},
     )
+    return set(bind(enterprise_id=enterprise_id, **dict(zip(names, officer_ids, strict=True))))
 
 
 def recusal_refusal(*, officer, enterprise) -> str | None:

@@ -152,3 +152,34 @@ def test_a_thematic_plan_routed_to_review_takes_back_its_invitations_and_approva
     plan_review(actor=JusticeUserFactory(agency=city.justice_bureau), plan=routed, approve=True)
     assert set(Invitation.objects.filter(lead_plan=routed).values_list("agency", flat=True)) == {
         city.ecology.pk, city.emergency.pk}
+
+
+def test_the_filings_cap_counts_are_compiled_once_and_equal_the_counts_compiled_each_time(city, frozen):
+    """``cap_counts`` with an agency (the filing's check) binds its values into a statement compiled once per
+    process (``yantai_inspect.prepared``); for any enterprise, year, agency and plan it counts what the
+    queryset compiled with those values counts."""
+    import datetime as dt
+
+    from plans.caps import _counts_queryset
+    from yantai_inspect import prepared
+
+    prepared.forget()
+    policy(agency=10, combined=10)
+    plans = [file(city, city.market_officer, 10), file(city, city.ecology_officer, 12),
+             file(city, city.market_officer, 40), file(city, city.market_officer, 215)]  # 215: 2027
+    for year in (2026, 2027):
+        for agency in (city.market, city.ecology, city.emergency):
+            for plan in (None, *plans):
+                counts = cap_counts(enterprise_id=city.enterprise.pk, year=year, agency_id=agency.pk, plan=plan)
+                task_id = plan.joint_task_id if plan is not None else None
+                [row] = _counts_queryset(enterprise_id=city.enterprise.pk, start=dt.date(year, 1, 1),
+                                         end=dt.date(year, 12, 31), agency_id=agency.pk,
+                                         plan_id=plan.pk if plan is not None else None, task_id=task_id)
+                assert counts["agency_routine"] == row["agency_routine_v"] + row["agency_routine_u"]
+                assert counts["all_routine"] == row["all_routine_v"] + row["all_routine_u"]
+                assert counts["others_on_visit"] == row.get("others_on_visit", 0)
+                assert counts["agency_routine_on_visit"] == row.get("agency_routine_on_visit", 0)
+    assert cap_counts(enterprise_id=city.enterprise.pk, year=2026, agency_id=city.market.pk)["agency_routine"] == 2
+    # the caps in force (credit.policy.cap_limits_for) and the officers' conflicts (plans.recusal) likewise
+    assert {key[0] for key in prepared._querysets} >= {"plans.caps.cap_counts", "plans.caps.cap_counts.on_visit",
+                                                        "credit.policy.cap_limits_for", "plans.recusal.conflicts.1"}

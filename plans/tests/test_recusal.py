@@ -206,3 +206,25 @@ def test_the_recusal_lists_answer_in_a_fixed_number_of_queries(client, city, fro
     small = counts()
     add(4)
     assert counts() == small
+
+
+def test_the_conflicts_of_any_officers_are_found_whether_their_statement_is_prepared_or_not(city, frozen):
+    """``conflicted_officer_ids`` binds up to PREPARED_OFFICERS officers into a statement compiled once per
+    process for their number, and builds the statement for more: the same answer either way."""
+    from plans.recusal import PREPARED_OFFICERS, conflicted_officer_ids
+    from yantai_inspect import prepared
+
+    prepared.forget()
+    officers = [OfficerFactory(agency=city.market) for _ in range(PREPARED_OFFICERS + 2)]
+    enterprises = [city.enterprise, EnterpriseFactory()]
+    for i, officer in enumerate(officers):
+        if i % 2:
+            conflict_declare(actor=officer, enterprise=enterprises[i % 4 // 2], reason="亲属在该企业任职")
+    for enterprise in enterprises:
+        expected = set(OfficerConflict.objects.filter(enterprise=enterprise).values_list("officer_id", flat=True))
+        for n in range(1, len(officers) + 1):
+            ids = [o.pk for o in officers[:n]]
+            assert conflicted_officer_ids(enterprise_id=enterprise.pk, officer_ids=ids) == expected & set(ids), n
+    keys = {key[0] for key in prepared._querysets}
+    assert {f"plans.recusal.conflicts.{n}" for n in range(1, PREPARED_OFFICERS + 1)} <= keys
+    assert conflicted_officer_ids(enterprise_id=city.enterprise.pk, officer_ids=[]) == set()
