@@ -521,11 +521,10 @@ def _out_of_time(*_args):
 def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, str]]:
     from django.db import connection, transaction
 
+    from audit.verification import verify_chain
     from enterprises.licences import licence_expiry_warnings_send
     from inspections.services import findings_overdue_check
     from plans.services import plans_daily_checks
-
-    from audit.verification import verify_chain
 
     jobs = [("plans_daily_checks (missed visits, fixing, invitations)", lambda: plans_daily_checks(today=today)),
             ("licence_expiry_warnings_send", lambda: licence_expiry_warnings_send(today=today)),
