@@ -6,6 +6,7 @@ the benches name ``DJANGO_ENV=local`` (SQLite, an embedded file-system Celery br
 ``test`` (yantai_inspect.settings_test).
 """
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -341,10 +342,8 @@ else:
     # kombu's file-system transport does not create its folders: a fresh clone (no make run yet) would answer
     # the first enqueue with a server error. A folder that cannot be made is left to say so at that enqueue.
     for _folder in ("queue", "processed", "control"):
-        try:
+        with contextlib.suppress(OSError):
             (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
