@@ -213,9 +213,10 @@ class Day:
         self.signable = self._signable(sign_pool)
         log(f"   {len(self.signable)} records awaiting a signature, with tokens of their enterprises")
 
-        # Filing: for each officer, enterprises of its area with no plan at all (fresh), matters of its department.
+        # Filing: for each officer, enterprises of its area with no plan at all (fresh), matters of its department
+        # that need a visit (an all-remote plan would have to say why it visits: plans.remote).
         matters = {}
-        for matter in Matter.objects.filter(active=True).order_by("code"):
+        for matter in Matter.objects.filter(active=True, remote_checkable=False).order_by("code"):
             matters.setdefault(matter.department_id, []).append(matter.code)
         self.filings = []
         per_officer = max(1, filings // max(1, len(self.officers)))

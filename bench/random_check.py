@@ -44,7 +44,8 @@ def main():
 
     agency = Agency.objects.get(code=args.agency)
     actor = User.objects.filter(certified_officers_q(on=timezone.localdate()), agency=agency).order_by("pk").first()
-    matter = Matter.objects.filter(department_id=agency.department_id, active=True).first()
+    matter = Matter.objects.filter(department_id=agency.department_id, active=True,
+                                  remote_checkable=False).first()  # a visit, not a remote check
     today = timezone.localdate()
     print(f"database {connection.settings_dict['NAME']}, agency {agency.code} ({agency.division}), today {today}")
 
