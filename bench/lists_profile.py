@@ -3,7 +3,8 @@
 For each list: the median wall time of a few requests through Django's test client (in this process, no
 gunicorn), the CPU time per request of this Python process (``time.process_time``) and of its PostgreSQL
 backend (from /proc, when the server runs on this machine; over all the repeats, divided), the number of SQL
-statements and the time spent in them, and, with ``--explain``, every SELECT of one request run again under
+statements and the time spent in them, the Python calls of one request (``sys.setprofile``: the same on a
+loaded machine and a quiet one) and, with ``--explain``, every SELECT of one request run again under
 ``EXPLAIN (ANALYZE, BUFFERS)`` (its execution time and the top of its plan).
 
 The floor rows are what no list can go below: ``healthz`` (the load test's bare view), ``floor-page`` (a
@@ -155,14 +156,24 @@ def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
         cpus.append((time.process_time() - cpu) * 1000)
     pg_after = backend_cpu_ms()
     pg = f"{(pg_after - pg_before) / repeat:5.1f}" if pg_before is not None else "    -"
+    connection.queries_log.clear()  # each request empties it (request_started): the context would count none
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
+    calls = [0]
+
+    def count(_frame, event, _arg):
+        if event == "call":
+            calls[0] += 1
+
+    sys.setprofile(count)  # Python calls of one request: what the machine's load does not change
+    client.get(path)
+    sys.setprofile(None)
     db_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
     who = user.username if user is not None else "-"
     print(
         f"{name:24} {who:20} wall p50 {statistics.median(walls):7.1f} ms  python cpu p50 "
         f"{statistics.median(cpus):6.1f} min {min(cpus):5.1f} ms  pg cpu {pg} ms  {len(queries):3d} queries  "
-        f"db {db_ms:6.1f} ms  "
+        f"db {db_ms:6.1f} ms  {calls[0]:6d} calls  "
         f"{len(response.content) // 1024:4d} kB",
         flush=True,
     )

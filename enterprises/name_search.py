@@ -139,6 +139,63 @@ class Match(NamedTuple):
     in_code_order: bool  # read along the code order (an index walk); False: a few candidates in no order
 
 
+class TextArray(Func):
+    """``ARRAY[text]``: a one-element array built in SQL from a text parameter, so that the statement's
+    parameters stay plain values (``yantai_inspect.prepared`` binds them into a statement compiled once)."""
+
+    template = "ARRAY[%(expressions)s]::text[]"
+    arity = 1
+    output_field = ArrayField(TextField())
+
+
+def _contains(query: str, via: str) -> Q:
+    # strpos(name, q) > 0 is LIKE '%q%' on PostgreSQL, but the planner estimates a third of the rows for it
+    # instead of guessing from the name histogram: a middling fragment estimated at 90 names (1,036 in
+    # fact) sent the code-order walk to a parallel scan and sort of all 930,000 names (320 ms).
+    return Q(GreaterThan(StrIndex(F(f"{via}name"), Value(query)), 0))
+
+
+def _has_bigram(bigram: str, via: str) -> Q:
+    """The bigram pre-filter: names whose bigrams include ``bigram`` (the GIN index of migration 0005)."""
+    return Q(DataContains(NameBigrams(F(f"{via}name")), TextArray(Value(bigram))))
+
+
+WALK, BIGRAM = "walk", "bigram"  # how PostgreSQL is sent for a name fragment alone (``name_strategy``)
+
+
+def name_strategy(query: str, *, ordered: bool = True, division: str = "") -> tuple[str, str] | None:
+    """For a name fragment that is not also a code prefix, on PostgreSQL: ``(WALK, "")`` (along the code
+    order) or ``(BIGRAM, its rarest bigram)`` (the index's few candidates), as ``enterprise_match`` chooses;
+    None for any other query (a code, a code prefix, too short, SQLite): ``enterprise_match`` builds it."""
+    if (len(query) == USCC_LENGTH or len(query) < SEARCH_MIN_CHARS or _CODE_PREFIX.fullmatch(query)
+            or connection.vendor != "postgresql"):
+        return None
+    bigram = _index_bigram(query, ordered=ordered, division=division)
+    return (WALK, "") if bigram is None else (BIGRAM, bigram)
+
+
+def _most_candidates(ordered: bool) -> int:
+    return ORDERED_INDEX_MAX_CANDIDATES if ordered else INDEX_MAX_CANDIDATES
+
+
+def _index_bigram(query: str, *, ordered: bool, division: str) -> str | None:
+    """The fragment's rarest bigram when the bigram index pays for it (few enough candidates for the
+    caller, see the module's notes), else None (walk the code order)."""
+    bigram, names = rarest_bigram(query)
+    if names is not None and ordered and division:
+        names *= bigram_statistics().divisions.get(division, 1)
+    return None if names is not None and names > _most_candidates(ordered) else bigram
+
+
+def name_match_q(query: str, strategy: str, bigram: str = "", *, via: str = "") -> Q:
+    """The ``Q`` of ``name_strategy``'s answer: a name containing ``query``, with the bigram pre-filter
+    for ``BIGRAM``. ``enterprise_match`` returns it; a hot caller may compile it once with
+    ``yantai_inspect.prepared`` and bind ``query`` and ``bigram``."""
+    if strategy == BIGRAM:
+        return _has_bigram(bigram, via) & _contains(query, via)
+    return _contains(query, via)
+
+
 def _code_range(prefix: str, via: str) -> Q:
     """``uscc`` starting with ``prefix``, as the range of the code index it lies in. Codes are digits and
     capital letters, which every collation orders as ASCII does, so the range is exact; unlike LIKE it lets
@@ -163,24 +220,17 @@ def enterprise_match(query: str, *, via: str = "", ordered: bool = True, divisio
     if connection.vendor != "postgresql":
         by_name = Q(**{f"{via}name__contains": query})
         return Match(by_name | by_code if by_code else by_name, True)
-    # strpos(name, q) > 0 is LIKE '%q%' on PostgreSQL, but the planner estimates a third of the rows for it
-    # instead of guessing from the name histogram: a middling fragment estimated at 90 names (1,036 in
-    # fact) sent the code-order walk to a parallel scan and sort of all 930,000 names (320 ms).
-    by_name = Q(GreaterThan(StrIndex(F(f"{via}name"), Value(query)), 0))
-    walk = Match(by_name | by_code if by_code else by_name, True)
-    bigram, names = rarest_bigram(query)
-    most = ORDERED_INDEX_MAX_CANDIDATES if ordered else INDEX_MAX_CANDIDATES
-    if names is not None and ordered and division:
-        names *= bigram_statistics().divisions.get(division, 1)
-    if names is not None and names > most:
-        return walk
-    bigrams = Value([bigram], output_field=ArrayField(TextField()))
     if by_code is None:
-        return Match(Q(DataContains(NameBigrams(F(f"{via}name")), bigrams)) & by_name, ordered)
+        strategy, bigram = name_strategy(query, ordered=ordered, division=division)
+        return Match(name_match_q(query, strategy, bigram, via=via), strategy == WALK or ordered)
+    walk = Match(_contains(query, via) | by_code, True)
+    bigram, most = _index_bigram(query, ordered=ordered, division=division), _most_candidates(ordered)
+    if bigram is None:
+        return walk
     # A code prefix's rows lie in one range of the code order, a rare fragment's names anywhere: in one
     # statement PostgreSQL would walk the code order computing every name's bigrams up to the range (30 s
     # for a district's prefix). So the few names come first, by the index, and the range is read after.
-    ids = list(Enterprise.objects.filter(DataContains(NameBigrams(F("name")), bigrams), name__contains=query)
+    ids = list(Enterprise.objects.filter(_has_bigram(bigram, ""), name__contains=query)
                .values_list("pk", flat=True)[: most + 1])
     if len(ids) > most:  # the statistics were wrong: the plain rule along the code order
         return walk

@@ -1,7 +1,8 @@
 from accounts.divisions import CITY_CODE
+from yantai_inspect.prepared import prepared_queryset
 
 from .models import Enterprise, EnterpriseAccount, Licence
-from .name_search import SEARCH_MIN_CHARS, clean_query, enterprise_match
+from .name_search import SEARCH_MIN_CHARS, WALK, clean_query, enterprise_match, name_match_q, name_strategy
 
 
 def enterprise_of_user(*, user) -> Enterprise | None:
@@ -57,8 +58,9 @@ def enterprises_for_user(*, user):
 
 
 SUGGESTIONS = 20
-# What a suggestion shows (``enterprises.api.suggestion``): the rest of the row is not read on a keystroke.
-SUGGESTION_FIELDS = ("uscc", "name", "division", "credit__whitelisted")
+# What a suggestion shows (``enterprises.api``'s ``EnterpriseSuggestionSerializer``): the rest of the row is not
+# read on a keystroke.
+_SUGGESTION_COLUMNS = ("uscc", "name", "division", "credit__whitelisted")
 
 
 def _matching(*, user, query: str, division="", theme="", whitelisted=None, ordered: bool = True):
@@ -90,19 +92,55 @@ def enterprise_search(*, user, query: str = "", division: str = "", theme: str =
     return _matching(user=user, query=query, division=division, theme=theme, whitelisted=whitelisted)
 
 
-def enterprise_suggestions(*, user, query: str, limit: int = SUGGESTIONS) -> tuple[list[Enterprise], bool]:
+# A prepared statement's placeholders (``yantai_inspect.prepared``): no fragment, bigram or division code
+# looks like these.
+_SENTINEL_QUERY, _SENTINEL_BIGRAM, _SENTINEL_DIVISION = "\x01q", "\x01b", "\x01d"
+
+
+def _suggestion_rows(*, scope: tuple, query: str, strategy: str, bigram: str, limit: int):
+    """The typeahead's rows for a name fragment in an agency's scope (the whole city or one division), as
+    ``_matching`` reads them, from a statement compiled once per process for each scope kind, strategy and
+    limit: a keystroke then costs binding three values instead of building and compiling the queryset."""
+    kind = scope[0]
+
+    def build(*, query: str, bigram: str = "", division: str = ""):
+        qs = enterprises_in_scope(("division", division) if kind == "division" else scope)
+        # As ``_matching``: the walk along the code order, the bigram's candidates in the index's order.
+        qs = qs.filter(name_match_q(query, strategy, bigram)).order_by(*(["uscc"] if strategy == WALK else []))
+        return qs.values_list(*_SUGGESTION_COLUMNS)[: limit + 1]
+
+    sentinels, values = {"query": _SENTINEL_QUERY}, {"query": query}
+    if strategy != WALK:  # the walk's statement has no bigram
+        sentinels["bigram"], values["bigram"] = _SENTINEL_BIGRAM, bigram
+    if kind == "division":
+        sentinels["division"], values["division"] = _SENTINEL_DIVISION, scope[1]
+    bind = prepared_queryset(f"enterprises.suggestions.{kind}.{strategy}.{limit}", Enterprise, build, **sentinels)
+    return list(bind(**values))
+
+
+def enterprise_suggestions(*, user, query: str, limit: int = SUGGESTIONS) -> tuple[list[dict], bool]:
     """The filing form's typeahead: up to ``limit`` enterprises of ``enterprise_search``, sorted by code, and
-    whether there are more; never a count. One query on an index whatever the fragment, which stops after
-    ``limit + 1`` rows: a common fragment's first ones in code order, a rare fragment's first ones the
-    bigram index finds (all of them when there are no more than ``limit``), never a sort of all matches.
-    A user who wants fewer types more."""
+    whether there are more; never a count. Each row a dict, as the API answers it (the fields of
+    ``EnterpriseSuggestionSerializer``).
+    One query on an index whatever the fragment, which stops after ``limit + 1`` rows: a common fragment's
+    first ones in code order, a rare fragment's first ones the bigram index finds (all of them when there
+    are no more than ``limit``), never a sort of all matches. A user who wants fewer types more. A name
+    fragment in an agency's scope on PostgreSQL (the filing form's case) runs a statement compiled once per
+    process (``_suggestion_rows``); anything else is built as ``enterprise_search`` builds it."""
     query = clean_query(query)
     if len(query) < SEARCH_MIN_CHARS:
         return [], False
-    rows = list(
-        _matching(user=user, query=query, ordered=False).select_related("credit").only(*SUGGESTION_FIELDS)[: limit + 1]
-    )
-    return sorted(rows[:limit], key=lambda e: e.uscc), len(rows) > limit
+    scope = enterprises_scope(user=user)
+    strategy = name_strategy(query, ordered=False) if scope[0] in ("all", "division") else None
+    if strategy is not None:
+        rows = _suggestion_rows(scope=scope, query=query, strategy=strategy[0], bigram=strategy[1], limit=limit)
+    else:
+        rows = list(_matching(user=user, query=query, ordered=False).values_list(*_SUGGESTION_COLUMNS)[: limit + 1])
+    found = [
+        {"uscc": uscc, "name": name, "division": division, "whitelisted": bool(whitelisted)}  # no profile: False
+        for uscc, name, division, whitelisted in sorted(rows[:limit], key=lambda row: row[0])
+    ]
+    return found, len(rows) > limit
 
 
 def licences_of_enterprise(*, enterprise: Enterprise):
