@@ -1,4 +1,4 @@
-"""The rows of the visit and plan lists (portal pages and API lists), read as dicts.
+"""The rows of the visit, plan and invitation lists (portal pages and API lists), read as dicts.
 
 A list page is a page of rows and a few relations per row (a visit's plans, agencies, officers and matters; a
 plan's matters). Read as model instances through ``prefetch_related`` and serialised field by field, a page
@@ -21,7 +21,7 @@ from rest_framework import serializers
 from catalogue.models import Matter
 from yantai_inspect.pagination import LimitOffsetWithoutCount, page_without_count
 
-from .models import JointTask, Plan
+from .models import Invitation, JointTask, Plan
 
 LIST_PAGE_SIZE = 20  # the visit and plan list pages; their API lists default to the same (``ListPage``)
 
@@ -274,3 +274,34 @@ def plan_page(qs, page_number, *, per_page: int = LIST_PAGE_SIZE, **details):
     page = page_without_count(plan_values(qs), page_number, per_page)
     page.object_list = plan_details(page.object_list, **details)
     return page
+
+
+# -- invitations ---------------------------------------------------------------------------------------------
+
+
+def invitation_values(qs):
+    """A queryset of invitations (in its order, with its filters) as row dicts: the invitation's own columns,
+    in one query; ``invitation_details`` adds the lead plans."""
+    return qs.prefetch_related(None).values("id", "status", "deadline", "lead_plan_id")
+
+
+def invitation_details(rows: list[dict], *, matters: bool = True) -> list[dict]:
+    """Add to each invitation row its ``status_label`` and its ``lead_plan`` as a plan row (``plan_values`` and
+    ``plan_details``, with its matters unless ``matters`` is false): one query for the page's lead plans and
+    one for their matters, whatever the rows. Returns ``rows``."""
+    for row in rows:
+        row["status_label"] = Invitation.Status(row["status"]).label
+    if not rows:
+        return rows
+    plans = plan_details(list(plan_values(Plan.objects.filter(pk__in={row["lead_plan_id"] for row in rows}))),
+                         matters=matters)
+    by_id = {plan["id"]: plan for plan in plans}
+    for row in rows:
+        row["lead_plan"] = by_id[row["lead_plan_id"]]
+    return rows
+
+
+def invitation_api(row: dict) -> dict:
+    """An invitation row as ``InvitationSerializer`` answers it (``invitation_details`` with matters)."""
+    return {"id": row["id"], "status": row["status"], "deadline": row["deadline"].isoformat(),
+            "lead_plan": plan_api(row["lead_plan"])}

@@ -289,13 +289,15 @@ def task_calendar(request):
     )
 
 
-INVITATION_PAGE_SIZE = 30  # a theme's lead department invites a big agency ~2,000 times a year at city size
+INVITATION_PAGE_SIZE = listing.LIST_PAGE_SIZE  # a theme's lead department invites a big agency ~2,000 times a year
 
 
 @agency_required
 def invitation_list(request):
     invitations = selectors.invitations_for_user(user=request.user).order_by("-created_at", "-id")
-    page = page_without_count(invitations, request.GET.get("page"), INVITATION_PAGE_SIZE)
+    page = page_without_count(listing.invitation_values(invitations), request.GET.get("page"), INVITATION_PAGE_SIZE)
+    page.object_list = listing.invitation_details(page.object_list, matters=False)  # the page does not show them
+    listing.add_links(page.object_list, decline_url="agency-invitation-decline")
     return render(request, "plans/invitation_list.html", {"invitations": page, "page": page})
 
 

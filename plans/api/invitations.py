@@ -7,16 +7,24 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOfficer
 
-from .. import selectors, services
+from .. import listing, selectors, services
 from ..access import invitation_for_user
 from .serializers import InvitationSerializer, NoteSerializer
 
 
 class InvitationListApi(generics.ListAPIView):
-    serializer_class = InvitationSerializer
+    """The agency's invitations, by deadline, 20 a page (``?limit=`` up to 200, as the plan lists): rows read as
+    dicts (``plans.listing``), the shape of ``InvitationSerializer``."""
+
+    serializer_class = InvitationSerializer  # the shape (schema); the rows are ``plans.listing``'s dicts
+    pagination_class = listing.ListPage
 
     def get_queryset(self):
-        return selectors.invitations_for_user(user=self.request.user).prefetch_related("lead_plan__matters")
+        return selectors.invitations_for_user(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        rows = listing.invitation_details(self.paginate_queryset(listing.invitation_values(self.get_queryset())))
+        return self.get_paginated_response([listing.invitation_api(row) for row in rows])
 
 
 class InvitationDeclineApi(APIView):

@@ -155,3 +155,35 @@ def test_the_lists_page_by_twenty(city, frozen):
         data = api.get(path).json()
         assert len(data["results"]) == listing.LIST_PAGE_SIZE and "offset=20" in data["next"], path
         assert len(api.get(path, {"limit": 50}).json()["results"]) == listing.LIST_PAGE_SIZE + 1, path
+
+
+def test_the_invitation_list_rows_equal_the_serializer(city, frozen):
+    """``GET /api/v1/invitations/`` answers from dicts what ``InvitationSerializer`` answers from the
+    invitation: open, declined and responded, by deadline, 20 a page; the page shows the same rows."""
+    from plans.api.serializers import InvitationSerializer
+    from plans.models import Invitation
+    from plans.services import invitation_decline
+
+    c = city
+    for k in range(3):
+        plan_file(actor=c.market_officer, enterprise=EnterpriseFactory(name=f"邀请企业{k}"), matters=[c.market_matter],
+                  theme=c.theme, window_start=days(9 + k), window_end=days(14 + k))
+    invitations = list(Invitation.objects.filter(agency=c.ecology).order_by("deadline", "id"))
+    assert len(invitations) == 3
+    invitation_decline(actor=c.ecology_officer, invitation=invitations[0], reason="人手不足")
+    api = APIClient()
+    api.force_authenticate(c.ecology_officer)
+    body = api.get("/api/v1/invitations/").json()
+    expected = [InvitationSerializer(Invitation.objects.get(pk=inv.pk)).data for inv in invitations]
+    assert body["results"] == expected
+    assert {row["status"] for row in body["results"]} == {"open", "declined"}
+    assert api.get("/api/v1/invitations/", {"limit": 2}).json()["results"] == expected[:2]
+    from django.test import Client
+
+    page = Client()
+    page.force_login(c.ecology_officer)
+    html = page.get("/agency/invitations/").content.decode()
+    for k in range(3):
+        assert f"邀请企业{k}" in html
+    assert html.count("?invitation=") == 2  # the open ones: respond or decline
+    assert f"/agency/invitations/{invitations[1].pk}/decline/" in html
