@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from catalogue.models import Matter, Theme
-from yantai_inspect.widgets import DateInput
+from yantai_inspect.widgets import DateInput, Select
 
 from .models import Plan, SpecialCampaign
 from .special import open_campaigns_for_filing
@@ -139,10 +139,13 @@ class WithdrawForm(forms.Form):
 
 
 class PlanFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Plan.Status.choices))
+    # Rendered on every page of the plan list: selects rendered in Python (``yantai_inspect.widgets.Select``).
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Plan.Status.choices),
+                               widget=Select)
     enterprise = forms.CharField(label=_("Enterprise"), required=False, max_length=100)
     urgent = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("All")), ("0", _("Routine")), ("1", _("Green channel"))]
+        label=_("Channel"), required=False, choices=[("", _("All")), ("0", _("Routine")), ("1", _("Green channel"))],
+        widget=Select,
     )
 
 
