@@ -295,7 +295,8 @@ INVITATION_PAGE_SIZE = listing.LIST_PAGE_SIZE  # a theme's lead department invit
 @agency_required
 def invitation_list(request):
     invitations = selectors.invitations_for_user(user=request.user).order_by("-created_at", "-id")
-    page = page_without_count(listing.invitation_values(invitations), request.GET.get("page"), INVITATION_PAGE_SIZE)
+    page = page_without_count(listing.late_rows(invitations, listing.invitation_values), request.GET.get("page"),
+                              INVITATION_PAGE_SIZE)
     page.object_list = listing.invitation_details(page.object_list, matters=False)  # the page does not show them
     listing.add_links(page.object_list, decline_url="agency-invitation-decline")
     return render(request, "plans/invitation_list.html", {"invitations": page, "page": page})

@@ -150,7 +150,8 @@ class PlanListCreateApi(APIView):
             enterprise=request.query_params.get("enterprise", ""),
         )
         page = self.pagination_class()  # rows as dicts, in PlanSerializer's shape (plans.listing)
-        rows = listing.plan_details(page.paginate_queryset(listing.plan_values(qs), request, view=self))
+        rows = page.paginate_queryset(listing.late_rows(qs, listing.plan_values), request, view=self)
+        rows = listing.plan_details(rows)
         return page.get_paginated_response([listing.plan_api(row) for row in rows])
 
     @extend_schema(

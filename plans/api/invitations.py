@@ -23,7 +23,8 @@ class InvitationListApi(generics.ListAPIView):
         return selectors.invitations_for_user(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        rows = listing.invitation_details(self.paginate_queryset(listing.invitation_values(self.get_queryset())))
+        rows = self.paginate_queryset(listing.late_rows(self.get_queryset(), listing.invitation_values))
+        rows = listing.invitation_details(rows)
         return self.get_paginated_response([listing.invitation_api(row) for row in rows])
 
 

@@ -78,5 +78,5 @@ class ReviewQueueApi(generics.ListAPIView):
         return selectors.review_queue(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        rows = listing.plan_details(self.paginate_queryset(listing.plan_values(self.get_queryset())))
+        rows = listing.plan_details(self.paginate_queryset(listing.late_rows(self.get_queryset(), listing.plan_values)))
         return self.get_paginated_response([listing.plan_api(row) for row in rows])

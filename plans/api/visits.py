@@ -31,7 +31,7 @@ class JointTaskListApi(generics.ListAPIView):
         return qs.exclude(status=JointTask.Status.CANCELLED)
 
     def list(self, request, *args, **kwargs):
-        rows = self.paginate_queryset(listing.visit_values(self.get_queryset()))
+        rows = self.paginate_queryset(listing.late_rows(self.get_queryset(), listing.visit_values))
         rows = listing.visit_details(rows, officers=True, checklist=True)
         return self.get_paginated_response([listing.visit_api(row) for row in rows])
 

@@ -187,3 +187,34 @@ def test_the_invitation_list_rows_equal_the_serializer(city, frozen):
         assert f"邀请企业{k}" in html
     assert html.count("?invitation=") == 2  # the open ones: respond or decline
     assert f"/agency/invitations/{invitations[1].pk}/decline/" in html
+
+
+def test_a_later_page_is_the_same_rows_as_the_offset_of_the_whole_list(city, frozen):
+    """Pages after the first read their ids first and then only those rows (``listing.LateRows``): every page
+    of every offset and limit is the slice of the whole list, in its order, scoped, on the API and the pages."""
+    for k in range(13):
+        plan_file(
+            actor=city.market_officer if k % 3 else city.ecology_officer,
+            enterprise=EnterpriseFactory(),
+            matters=[city.market_matter if k % 3 else city.ecology_matter],
+            window_start=days(8 + k % 4),
+            window_end=days(12 + k % 4),
+        )
+    for user in (city.market_officer, city.ecology_officer):
+        api = api_as(user)
+        for path in ("/api/v1/plans/", "/api/v1/joint-tasks/"):
+            whole = api.get(path, {"limit": 200}).json()["results"]
+            assert len(whole) >= 4, (path, len(whole))
+            for limit in (1, 3, 4):
+                for offset in range(len(whole) + 2):
+                    got = api.get(path, {"limit": limit, "offset": offset}).json()["results"]
+                    assert got == whole[offset : offset + limit], (path, limit, offset)
+    qs = Plan.objects.filter(agency=city.market).order_by("-filed_at", "-id")
+    ids = list(qs.values_list("id", flat=True))
+    for number in (1, 2, 3, 4):
+        page = listing.plan_page(qs, number, per_page=3)
+        assert [row["id"] for row in page.object_list] == ids[(number - 1) * 3 : number * 3]
+        assert page.has_next() == (len(ids) > number * 3)
+    visits = JointTask.objects.filter(plans__agency=city.market).distinct().order_by("visit_date", "id")
+    visit_ids = list(visits.values_list("id", flat=True))
+    assert [row["id"] for row in listing.visit_page(visits, 2, per_page=2).object_list] == visit_ids[2:4]
