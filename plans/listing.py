@@ -58,13 +58,11 @@ class LateRows:
         start, stop = k.start or 0, k.stop
         if not start or self.qs.query.distinct:  # a DISTINCT list selects its order's columns with its ids
             return self.values(self.qs)[start:stop]
-        ids = self.qs.order_by(*self._ordering()).values("pk")[start:stop]
-        # The ids are the scoped list's: the outer query needs none of its filters, only its order.
-        rows = self.qs.model._default_manager.filter(pk__in=ids).order_by(*self._ordering())
-        return self.values(rows)[: stop - start]
-
-    def _ordering(self):
-        return self.qs.query.order_by or self.qs.model._meta.ordering
+        ids = self.qs.values("pk")[start:stop]
+        # The same queryset narrowed to those ids, so that its order keeps the joins its filters made (an
+        # officer's visits are ordered through the participation row of its own agency: a fresh join would
+        # give a joint visit once per agency).
+        return self.values(self.qs.filter(pk__in=ids))[: stop - start]
 
 
 def late_rows(qs, values) -> LateRows:

@@ -200,6 +200,12 @@ def test_a_later_page_is_the_same_rows_as_the_offset_of_the_whole_list(city, fro
             window_start=days(8 + k % 4),
             window_end=days(12 + k % 4),
         )
+    for k in range(4):  # joint visits: a participation row for each agency
+        enterprise = EnterpriseFactory()
+        for officer, matter in ((city.market_officer, city.market_matter), (city.ecology_officer, city.ecology_matter)):
+            plan_file(actor=officer, enterprise=enterprise, matters=[matter], window_start=days(9 + k),
+                      window_end=days(13 + k))
+    assert JointTask.objects.filter(participations__isnull=False).count() > JointTask.objects.count()
     for user in (city.market_officer, city.ecology_officer):
         api = api_as(user)
         for path in ("/api/v1/plans/", "/api/v1/joint-tasks/"):
