@@ -156,9 +156,10 @@ def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
         cpus.append((time.process_time() - cpu) * 1000)
     pg_after = backend_cpu_ms()
     pg = f"{(pg_after - pg_before) / repeat:5.1f}" if pg_before is not None else "    -"
-    connection.queries_log.clear()  # each request empties it (request_started): the context would count none
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as context:
         client.get(path)
+    # Read them now: ``captured_queries`` reads the connection's log, which the next request empties.
+    queries = list(context.captured_queries)
     calls = [0]
 
     def count(_frame, event, _arg):
@@ -168,7 +169,7 @@ def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
     sys.setprofile(count)  # Python calls of one request: what the machine's load does not change
     client.get(path)
     sys.setprofile(None)
-    db_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+    db_ms = sum(float(q["time"]) for q in queries) * 1000
     who = user.username if user is not None else "-"
     print(
         f"{name:24} {who:20} wall p50 {statistics.median(walls):7.1f} ms  python cpu p50 "
@@ -178,7 +179,7 @@ def profile(name, user, path, is_api, *, repeat: int, do_explain: bool):
         flush=True,
     )
     if do_explain:
-        sqls = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        sqls = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
         results = []
         for sql in sqls:
             # captured SQL has the parameters inlined (psycopg's mogrify): run it as is
