@@ -336,6 +336,8 @@ def actions(day: Day) -> list[tuple[str, str, str, list, bool]]:
         ("plans-page", "list", "officer: plan list page /agency/plans/", day.officer_pages("/agency/plans/"), False),
         ("plans-api", "list", "officer: GET /api/v1/plans/", day.officer_api("/api/v1/plans/"), False),
         ("visits-api", "list", "officer: GET /api/v1/joint-tasks/", day.officer_api("/api/v1/joint-tasks/"), False),
+        ("invitations-api", "list", "officer: GET /api/v1/invitations/", day.officer_api("/api/v1/invitations/"),
+         False),
         ("tasks-page", "list", "officer: visit list page /agency/tasks/", day.officer_pages("/agency/tasks/"), False),
         ("records-page", "list", "officer: record list page /agency/records/", day.officer_pages("/agency/records/"),
          False),
