@@ -1,8 +1,9 @@
 from django.contrib import admin
 
-from audit.admin_mixins import ReadOnlyModelAdmin
+from audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
+from plans.models import BurdenAlert
 
-from .models import Complaint, ComplaintPhoto, ComplaintStep, HotlineInbound
+from .models import Complaint, ComplaintPhoto, ComplaintStep, HotlineInbound, ServiceRequest, ServiceRoute, VisitRating
 
 
 class StepInline(admin.TabularInline):
@@ -49,3 +50,42 @@ class ComplaintPhotoAdmin(ReadOnlyModelAdmin):
     list_display = ["complaint", "content_type", "size", "created_at"]
     search_fields = ["=sha256"]
     readonly_fields = [f.name for f in ComplaintPhoto._meta.fields]
+
+
+@admin.register(ServiceRoute)
+class ServiceRouteAdmin(AuditedModelAdmin):
+    """Which department answers which kind of service request (for one division, or for all): data the
+    platform's administrator keeps; every change is audited."""
+
+    list_display = ["category", "division", "department"]
+    list_filter = ["category"]
+    list_select_related = ["department"]
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "enterprise", "category", "agency", "status", "filed_on"]
+    list_filter = ["status", "category"]
+    list_select_related = ["enterprise", "agency"]
+    search_fields = ["=enterprise__uscc"]
+    readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+
+
+@admin.register(VisitRating)
+class VisitRatingAdmin(ReadOnlyModelAdmin):
+    list_display = ["task", "enterprise", "score", "rated_on"]
+    list_filter = ["score"]
+    list_select_related = ["enterprise", "task"]
+    search_fields = ["=enterprise__uscc"]
+    readonly_fields = [f.name for f in VisitRating._meta.fields]
+
+
+@admin.register(BurdenAlert)
+class BurdenAlertAdmin(ReadOnlyModelAdmin):
+    """Visit-burden alerts (``plans.burden``), raised by the daily job; read here beside the enterprise's voice."""
+
+    list_display = ["created_at", "kind", "enterprise", "agency", "justice_bureau", "visits"]
+    list_filter = ["kind"]
+    list_select_related = ["enterprise", "agency", "justice_bureau"]
+    search_fields = ["=enterprise__uscc"]
+    readonly_fields = [f.name for f in BurdenAlert._meta.fields]

@@ -161,3 +161,123 @@ class HotlineInbound(models.Model):
 
     def __str__(self):
         return self.update_id
+
+
+class VisitRating(models.Model):
+    """满意度: the enterprise's rating of one of its visits after it, 1 to 5 with a comment. Who rated is seen by
+    the enterprise itself and the justice bureau only; an agency reads aggregates of at least
+    ``complaints.ratings.MIN_GROUP`` ratings (``complaints.selectors.rating_summary``)."""
+
+    task = models.OneToOneField(
+        "plans.JointTask", verbose_name=_("visit"), on_delete=models.PROTECT, related_name="rating"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="visit_ratings"
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score (1-5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    # The enterprise's division and the day, copied so the summaries group by district and month in one index
+    # range without joining the enterprises.
+    division = models.CharField(_("administrative division"), max_length=6, editable=False)
+    rated_on = models.DateField(_("rated on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit rating")
+        verbose_name_plural = _("visit ratings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="visitrating_score_1_5"),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "-rated_on", "-id"], name="visitrating_enterprise"),
+            models.Index(fields=["division", "-rated_on", "-id"], name="visitrating_division"),
+            models.Index(fields=["rated_on", "division"], name="visitrating_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.score}"
+
+
+class ServiceRequest(models.Model):
+    """入市第一课 / 服务诉求: the enterprise asks for help during or after a visit; routed by its category and
+    the enterprise's division (``ServiceRoute``) to one agency, answered there and closed."""
+
+    class Category(models.TextChoices):
+        BRAND = "brand", _("Brand building")
+        IP = "ip", _("Intellectual-property protection")
+        COMPLIANCE = "compliance", _("Compliance guidance")
+        FINANCING = "financing", _("Financing")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.ForeignKey(
+        "plans.JointTask", verbose_name=_("visit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="service_requests",
+    )
+    category = models.CharField(_("kind of help"), max_length=12, choices=Category.choices)
+    text = models.TextField(_("request"))
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    division = models.CharField(_("administrative division"), max_length=6, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    filed_on = models.DateField(_("asked on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [
+            models.Index(fields=["enterprise", "-created_at", "-id"], name="servicerequest_enterprise"),
+            models.Index(fields=["agency", "-created_at", "-id"], name="servicerequest_agency"),
+            models.Index(fields=["filed_on", "division"], name="servicerequest_month"),
+        ]
+
+    def __str__(self):
+        return f"{_('Service request')} #{self.pk}"
+
+
+class ServiceRoute(models.Model):
+    """Which department answers which kind of help (知识产权 at the market regulator, 创业担保贷款 at human
+    resources and social security ...), optionally for one division: data, edited in the admin. The request
+    goes to that department's agency in the enterprise's division, else to the city's
+    (``complaints.services.service_request_route``)."""
+
+    category = models.CharField(_("kind of help"), max_length=12, choices=ServiceRequest.Category.choices)
+    division = models.CharField(_("administrative division"), max_length=6, blank=True,
+                                help_text=_("Empty: every division without a route of its own."))
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("service request route")
+        verbose_name_plural = _("service request routes")
+        ordering = ["category", "division"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "division"], name="serviceroute_category_division"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.division or '*'} → {self.department}"

@@ -75,6 +75,9 @@ class JointTask(models.Model):
     MIN_CERTIFIED_OFFICERS = 2
     # Officers check in (扫码入企) on a fixed visit, and on one already under way.
     OPEN_FOR_CHECK_IN = (Status.FIXED, Status.IN_PROGRESS)
+    # Visit burden (``plans.burden``): every visit that came to the enterprise's door or was due at it counts,
+    # joint, green-channel, re-check, random or missed alike; scheduled, fixed and cancelled ones do not yet.
+    BURDEN = (Status.IN_PROGRESS, Status.DONE, Status.MISSED)
 
     class Meta:
         verbose_name = _("joint inspection task")
@@ -89,6 +92,10 @@ class JointTask(models.Model):
             models.Index(fields=["division", "visit_date"], name="jointtask_division_day"),
             # The statistics count the few missed visits directly (``plans.statistics``).
             models.Index(fields=["visit_date"], condition=models.Q(status="missed"), name="jointtask_missed_day"),
+            # Visit burden (``plans.burden``): the city's visits of a period counted per enterprise from the index
+            # alone (partial on the statuses that count, ``JointTask.BURDEN``).
+            models.Index(fields=["visit_date", "enterprise"],
+                         condition=models.Q(status__in=["in_progress", "done", "missed"]), name="jointtask_burden"),
         ]
 
     def __str__(self):
@@ -892,3 +899,41 @@ class SpecialQuota(models.Model):
     def __str__(self):
         return f"{self.year}:{self.agency_id}={self.quota}"
 from .models_remote import RemoteCheck, RemoteEvidence  # noqa: E402,F401  (非现场检查, plans.remote)
+class BurdenAlert(models.Model):
+    """检查负担预警: an enterprise visited more than ``BURDEN_ALERT_VISITS`` times in a period, or twice by the same
+    agency within ``BURDEN_REPEAT_DAYS`` days, told once to the justice bureau of its division
+    (``plans.burden.burden_alerts_raise``). The key makes the daily job's rerun a no-op."""
+
+    class Kind(models.TextChoices):
+        THRESHOLD = "threshold", _("Visits over the threshold in the period")
+        REPEAT = "repeat", _("Visited twice by the same agency")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # threshold: f"{period start}"; repeat: f"{earlier visit id}-{later visit id}"
+    key = models.CharField(_("key"), max_length=60)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    justice_bureau = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("justice bureau"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    division = models.CharField(_("administrative division"), max_length=6)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    visits = models.PositiveIntegerField(_("visits"))
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit burden alert")
+        verbose_name_plural = _("visit burden alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "enterprise", "key"], name="burdenalert_once"),
+        ]
+        indexes = [models.Index(fields=["division", "-created_at", "-id"], name="burdenalert_division")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.enterprise_id}:{self.key}"

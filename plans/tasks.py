@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services, statistics
+from . import burden, services, statistics
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -19,3 +19,9 @@ def statistics_cells_compact() -> int:
     """The statistics' dirty division-days recomputed into their cells (enqueued by the writers on commit, and
     every minute by the beat); rerunnable."""
     return statistics.cells_compact()
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def burden_alerts_check() -> int:
+    """Daily: the visit-burden alerts to the justice bureaus (``plans.burden``); rerunnable, each told once."""
+    return burden.burden_alerts_raise()

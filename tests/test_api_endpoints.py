@@ -215,6 +215,39 @@ class World:
         from supervision.services import opinion_answer
 
         return opinion_answer(actor=self.market, opinion=self.opinion, answer="已补充检查依据")
+    # -- ratings, visit burden, service requests --
+    @cached_property
+    def rating(self):
+        from complaints.services_ratings import visit_rate
+
+        self.final  # noqa: B018 - the visit is done once its record is final
+        return visit_rate(actor=self.account, task=self.visit, score=4, comment="检查规范")
+
+    @cached_property
+    def burden_alert(self):
+        from django.test import override_settings
+
+        from plans.burden import burden_alerts_raise
+
+        self.final  # noqa: B018
+        with override_settings(BURDEN_ALERT_VISITS=0):
+            burden_alerts_raise()
+        from plans.models import BurdenAlert
+
+        return BurdenAlert.objects.get()
+
+    @cached_property
+    def service_route(self):
+        from complaints.models import ServiceRoute
+
+        return ServiceRoute.objects.create(category="ip", division="", department=self.city.market_dept)
+
+    @cached_property
+    def service_request(self):
+        from complaints.services_requests import service_request_file
+
+        self.service_route  # noqa: B018
+        return service_request_file(actor=self.account, category="ip", text="商标被仿冒", task=self.visit)
 
     @cached_property
     def recusal_plan(self) -> Plan:
@@ -1218,6 +1251,96 @@ CASES = [
         happy=lambda w, r: [(c["agency_id"], c["status"], c["count"]) for c in r.json()]
         == [(w.city.market.pk, "issued", 1)],
         absent=lambda w, r: not r.json(),
+        "api-ratings",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.rating else None,
+        kind="scoped",
+        happy=lambda w, r: w.rating.pk in _ids(r),
+        absent=listed(lambda w: w.rating.pk),
+    ),
+    Case(
+        "api-ratings",
+        "post",
+        "account",
+        lambda w: ({}, {"task": w.final.task_id, "score": 5, "comment": "满意"}),
+        ok=201,
+        happy=lambda w, r: r.json()["score"] == 5 and r.json()["rated_by"] == w.account.username,
+    ),
+    Case(
+        "api-rating-summary",
+        "get",
+        "market",
+        lambda w: ({}, None) if w.rating else None,
+        kind="scoped",
+        # one rating: under 5, so the agency sees nothing of it
+        happy=lambda w, r: r.json()["months"] == [] and r.json()["total"] is None,
+        absent=lambda w, r: r.json()["months"] == [],
+    ),
+    Case(
+        "api-my-burden",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.final else None,
+        kind="scoped",
+        happy=lambda w, r: r.json()["visits"] >= 1,
+        absent=lambda w, r: r.json()["visits"] == 0,
+    ),
+    Case(
+        "api-most-visited",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.final else None,
+        kind="scoped",
+        happy=lambda w, r: [row["uscc"] for row in r.json()["results"]] == [w.city.enterprise.uscc],
+        absent=lambda w, r: w.city.enterprise.uscc not in {row["uscc"] for row in r.json()["results"]},
+    ),
+    Case(
+        "api-burden-alerts",
+        "get",
+        "justice",
+        lambda w: ({}, None) if w.burden_alert else None,
+        kind="scoped",
+        happy=lambda w, r: w.burden_alert.pk in _ids(r),
+        absent=listed(lambda w: w.burden_alert.pk),
+    ),
+    Case(
+        "api-service-requests",
+        "get",
+        "account",
+        lambda w: ({}, None) if w.service_request else None,
+        kind="scoped",
+        happy=lambda w, r: w.service_request.pk in _ids(r),
+        absent=listed(lambda w: w.service_request.pk),
+    ),
+    Case(
+        "api-service-requests",
+        "post",
+        "account",
+        lambda w: ({}, {"category": "ip", "text": "专利申请指导", "task": w.visit.pk}) if w.service_route else None,
+        ok=201,
+        happy=lambda w, r: r.json()["status"] == "open" and r.json()["agency"] == w.city.market.code,
+    ),
+    Case(
+        "api-service-request-detail",
+        "get",
+        "account",
+        lambda w: ({"pk": w.service_request.pk}, None),
+        happy=lambda w, r: r.json()["category"] == "ip",
+    ),
+    Case(
+        "api-service-request-answer",
+        "post",
+        "market",
+        lambda w: ({"pk": w.service_request.pk}, {"answer": "请到窗口办理"}),
+        happy=lambda w, r: r.json()["status"] == "answered",
+    ),
+    Case(
+        "api-service-request-close",
+        "post",
+        "account",
+        lambda w: ({"pk": w.service_request.pk}, {"note": "已解决"}),
+        happy=lambda w, r: r.json()["status"] == "closed",
     ),
     Case(
         "api-recusal-decide",

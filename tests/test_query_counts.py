@@ -158,6 +158,40 @@ class Rows:
             start = dt.date(2026, 9, 1) + dt.timedelta(days=7 * next(self.counter))
             busy_period_declare(actor=self.account, enterprise=self.city.enterprise, start=start, end=start)
 
+    def ratings(self, n):
+        """Done visits, each rated by the enterprise."""
+        from complaints.services_ratings import visit_rate
+        from plans.models import JointTask
+
+        self.done_visits(n)
+        for task in JointTask.objects.filter(enterprise=self.city.enterprise, status="done", rating__isnull=True):
+            visit_rate(actor=self.account, task=task, score=4, comment="规范")
+
+    def service_requests(self, n):
+        from complaints.models import ServiceRoute
+        from complaints.services_requests import service_request_file
+
+        ServiceRoute.objects.get_or_create(category="ip", division="", department=self.city.market_dept)
+        for _ in range(n):
+            service_request_file(actor=self.account, category="ip", text="商标保护")
+
+    def burden_alerts(self, n):
+        """Enterprises visited twice in May by the market regulator (each a repeat and, over a threshold of
+        1, a threshold alert), then the daily job."""
+        from django.test import override_settings
+
+        from plans.burden import burden_alerts_raise
+        from plans.models import JointTask, Participation
+
+        for _ in range(n):
+            enterprise = EnterpriseFactory()
+            for day in (dt.date(2026, 5, 11), dt.date(2026, 5, 18)):
+                task = JointTask.objects.create(enterprise=enterprise, visit_date=day, division=enterprise.division,
+                                                lead_agency=self.city.market, status="done", n_agencies=1, n_plans=1)
+                Participation.objects.create(agency=self.city.market, joint_task=task, visit_date=day)
+        with override_settings(BURDEN_ALERT_VISITS=1):
+            burden_alerts_raise(today=START.date())
+
     def notifications(self, n):
         for _ in range(n):
             k = next(self.counter)
@@ -237,6 +271,16 @@ LISTS = [
     ("agency supervision opinions page", "/agency/supervision/", "market", "opinions", False),
     ("API supervision opinions of a bureau", "/api/v1/supervision/opinions/", "justice", "opinions", True),
     ("API supervision opinions of an agency", "/api/v1/supervision/opinions/", "market", "opinions", True),
+    ("enterprise ratings page", "/enterprise/ratings/", "account", "ratings", False),
+    ("justice ratings page", "/justice/ratings/", "justice", "ratings", False),
+    ("API ratings of the enterprise", "/api/v1/ratings/", "account", "ratings", True),
+    ("API ratings of the justice bureau", "/api/v1/ratings/", "justice", "ratings", True),
+    ("enterprise service requests page", "/enterprise/service-requests/", "account", "service_requests", False),
+    ("agency service requests page", "/agency/service-requests/", "market", "service_requests", False),
+    ("API service requests", "/api/v1/service-requests/", "market", "service_requests", True),
+    ("justice burden page", "/justice/burden/", "justice", "burden_alerts", False),
+    ("API burden alerts", "/api/v1/burden/alerts/", "justice", "burden_alerts", True),
+    ("API most visited", "/api/v1/burden/most-visited/", "justice", "burden_alerts", True),
 ]
 
 

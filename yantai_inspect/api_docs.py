@@ -169,6 +169,36 @@ OPERATIONS = {
         "Accept, investigate, uphold or dismiss (the outcome in note), close, extend (workdays, and the "
         "reason in note) or return (to_bureau, and the reason)."
     )),
+    # ratings (满意度), visit burden (检查负担), service requests (入市第一课)
+    "v1_ratings_list": (_("List ratings of visits"), _(
+        "An enterprise's own ratings, or every rating of a justice bureau's area with who rated. Agencies are "
+        "refused: they read only the summary."
+    )),
+    "v1_ratings_create": (_("Enterprise: rate a visit"), _(
+        "After a visit is done (its record final) the enterprise rates it once, 1 to 5 with a comment."
+    )),
+    "v1_ratings_summary_retrieve": (_("Satisfaction in aggregate"), _(
+        "Satisfaction is the share of ratings of 4 or 5. An agency sees only months that are over with at least "
+        "5 ratings of its visits, never who rated; a justice bureau sees its area's months and the city's figure."
+    )),
+    "v1_my_enterprise_burden_retrieve": (_("Enterprise: how often it is visited"), _(
+        "The visits of the current period by kind (joint, green channel, re-check, random, missed), the alert "
+        "threshold and this year's total."
+    )),
+    "v1_burden_most_visited_retrieve": (_("Justice bureau: the most-visited enterprises"), None),
+    "v1_burden_alerts_list": (_("Justice bureau: visit-burden alerts"), _(
+        "Enterprises visited more than the threshold in the period, or twice by one agency within 30 days."
+    )),
+    "v1_service_requests_list": (_("List service requests"), _(
+        "An enterprise's requests for help, or those routed to the officer's agency, newest first."
+    )),
+    "v1_service_requests_create": (_("Enterprise: ask for help"), _(
+        "Brand building, IP protection, compliance guidance, financing or other: routed by its kind and the "
+        "enterprise's district to the agency that answers it."
+    )),
+    "v1_service_requests_retrieve": (_("Read a service request and its answer"), None),
+    "v1_service_requests_answer_create": (_("Agency: answer a service request"), None),
+    "v1_service_requests_close_create": (_("Close a service request"), None),
     # the enterprise's own
     "v1_my_enterprise_qr_retrieve": (_("Enterprise: its licence QR code"), None),
     "v1_my_enterprise_caps_retrieve": (_("Enterprise: this year's inspection caps"), None),

@@ -7,7 +7,7 @@ from accounts import register_api
 from audit import api as audit_api
 from catalogue import api as catalogue_api
 from complaints import api as complaints_api
-from complaints import hotline_views
+from complaints import api_voice, hotline_views
 from credit import api as credit_api
 from credit import import_api as credit_import_api
 from credit import whitelist_api
@@ -31,6 +31,18 @@ urlpatterns = [
     path("supervision/opinions/<int:pk>/review/", supervision_api.OpinionReviewApi.as_view(),
          name="api-opinion-review"),
     path("supervision/counts/", supervision_api.OpinionCountsApi.as_view(), name="api-opinion-counts"),
+    # ratings (满意度), visit burden (检查负担), service requests (入市第一课)
+    path("ratings/", api_voice.RatingListApi.as_view(), name="api-ratings"),
+    path("ratings/summary/", api_voice.RatingSummaryApi.as_view(), name="api-rating-summary"),
+    path("my-enterprise/burden/", api_voice.MyBurdenApi.as_view(), name="api-my-burden"),
+    path("burden/most-visited/", api_voice.MostVisitedApi.as_view(), name="api-most-visited"),
+    path("burden/alerts/", api_voice.BurdenAlertListApi.as_view(), name="api-burden-alerts"),
+    path("service-requests/", api_voice.ServiceRequestListApi.as_view(), name="api-service-requests"),
+    path("service-requests/<int:pk>/", api_voice.ServiceRequestDetailApi.as_view(), name="api-service-request-detail"),
+    path("service-requests/<int:pk>/answer/", api_voice.ServiceRequestAnswerApi.as_view(),
+         name="api-service-request-answer"),
+    path("service-requests/<int:pk>/close/", api_voice.ServiceRequestCloseApi.as_view(),
+         name="api-service-request-close"),
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
     path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),

@@ -204,6 +204,14 @@ SUPERVISION_MAX_WORKDAYS = env_int("SUPERVISION_MAX_WORKDAYS", 30)
 # The enterprise may object to a finding of its record within OBJECTION_WINDOW_DAYS calendar days of signing
 # or refusing it (inspections.objections.objection_window_closes).
 OBJECTION_WINDOW_DAYS = env_int("OBJECTION_WINDOW_DAYS", 15)
+# Visit burden (plans.burden): the justice bureau is alerted when an enterprise has more than BURDEN_ALERT_VISITS
+# visits in a calendar period of BURDEN_PERIOD_MONTHS months (1, 2, 3, 4, 6 or 12), or when one agency visits it
+# again within BURDEN_REPEAT_DAYS days. One city-wide rule read by the daily job and the pages alike.
+BURDEN_ALERT_VISITS = env_int("BURDEN_ALERT_VISITS", 4)
+BURDEN_PERIOD_MONTHS = env_int("BURDEN_PERIOD_MONTHS", 3)
+if BURDEN_PERIOD_MONTHS not in (1, 2, 3, 4, 6, 12):
+    raise ImproperlyConfigured("BURDEN_PERIOD_MONTHS must divide the year: 1, 2, 3, 4, 6 or 12")
+BURDEN_REPEAT_DAYS = env_int("BURDEN_REPEAT_DAYS", 30)
 # The 12345 enterprise hotline (政企通): complaints are posted to HOTLINE_URL from the outbox, signed with
 # HMAC-SHA256 under HOTLINE_SECRET; its status updates come back signed with the same secret. No URL: nothing
 # is sent (the delivery waits). No default secret in production (none: nothing is sent or accepted).
@@ -379,6 +387,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.opinions_overdue_check",
         "schedule": crontab(hour=8, minute=40),
     },
+    "burden-alerts": {"task": "plans.tasks.burden_alerts_check", "schedule": crontab(hour=6, minute=40)},
     # the audit chain verified and its head anchored in a signed file and a message to the city bureau
     "audit-anchor": {"task": "accounts.tasks.audit_anchor", "schedule": crontab(hour=0, minute=30)},
     # the city's monthly oversight report of the month that ended, stored once (after that night's anchor)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("complaints.views")),
     path("", include("supervision.views")),
     path("", include("oversight.urls")),
+    path("", include("complaints.views_voice")),
     path("enterprises/", include("enterprises.urls")),
     path("audit/", include("portals.audit_urls")),
     path("notifications/", include("notifications.urls")),
