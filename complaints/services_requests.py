@@ -62,7 +62,7 @@ def service_request_file(*, actor, category: str, text: str, task=None) -> Servi
         division=enterprise.division, filed_on=timezone.localdate(),
     )
     audit_record(actor=actor, action="service_request.file", obj=request,
-                 details={"category": category, "task": getattr(task, "pk", None), "routed_to": agency.code})
+                 details={"category": category, "task": getattr(task, "pk", None), "regulator": agency.code})
     notification_send(
         dedupe_key=f"service-request:{request.pk}:agency", agency=agency,
         title=_("%(enterprise)s asks for help: %(category)s")

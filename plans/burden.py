@@ -187,8 +187,8 @@ def _raise_batch(rows: list[dict], bureaus: dict) -> int:
             .select_related("enterprise", "agency", "justice_bureau")
             if (a.kind, a.enterprise_id, a.key) in keys]
         audit_record_many(actor=None, action="burden.alert", entries=[
-            (a, {"kind": a.kind, "visits": a.visits, "period": [a.period_start, a.period_end],
-                 "agency": a.agency_id, "bureau": getattr(a.justice_bureau, "code", None)}) for a in created])
+            (a, {"kind": a.kind, "visits": a.visits, "period_start": a.period_start, "period_end": a.period_end,
+                 "regulator": getattr(a.agency, "code", None)}) for a in created])
         notifications_send_many([_notification(a, a.justice_bureau) for a in created if a.justice_bureau])
         return len(created)
 

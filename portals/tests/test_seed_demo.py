@@ -82,6 +82,7 @@ def test_the_demo_activity_shows_a_joint_visit_a_review_and_a_green_channel_insp
     seed()
     jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
     # The article's visit; the demo's green-channel visit of today (its record with an objection) is another.
+    # the article's joint visit ahead (beside today's green-channel visit, carried out for the ratings)
     tasks = JointTask.objects.filter(enterprise=jinhai, urgent=False)
     assert tasks.count() == 1 and tasks.get().plans.values("agency").distinct().count() == 3
     assert Plan.objects.filter(status="pending_review").exists()
@@ -104,6 +105,16 @@ def test_the_demo_shows_an_objection_decided_replied_and_a_supervision_opinion()
     assert Opinion.objects.get().status == "issued"
     seed()  # idempotent
     assert (Objection.objects.count(), Opinion.objects.count()) == (1, 1)
+def test_the_demo_has_a_visit_to_rate_and_a_request_for_help_waiting():
+    seed()
+    jinhai = Enterprise.objects.get(name="烟台金海药业有限公司")
+    done = JointTask.objects.get(enterprise=jinhai, status="done")
+    assert done.urgent and done.visit_date == datetime.date(2026, 6, 1) and done.record.status == "final"
+    from complaints.models import ServiceRequest, ServiceRoute
+
+    assert ServiceRoute.objects.filter(division="").count() == 5
+    request = ServiceRequest.objects.get(enterprise=jinhai)
+    assert request.agency.code == "370611-market" and request.status == "open"
 
 
 def test_without_activity_there_are_no_plans():

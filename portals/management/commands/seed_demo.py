@@ -48,6 +48,7 @@ from portals.demo.agencies import (
 )
 from portals.demo.enterprises import JINHAI, LAIZHOU_STONE, SEED, person_name, plan_enterprises
 from portals.demo.supervision import demo_objection_seed, demo_opinion_seed
+from portals.demo.voice import demo_voice_seed
 from yantai_inspect.errors import DomainError, domain_error_from_validation
 
 DEMO_PASSWORD = "Yantai-Demo-2026!"
@@ -124,6 +125,9 @@ class Command(BaseCommand):
         filed += self.seed_head_approval(first_run=bool(filed))
         objections = demo_objection_seed(today=self.today)
         opinions = demo_opinion_seed(today=self.today)
+        voice = demo_voice_seed(today=self.today)
+        self.progress(f"the enterprise's voice: {voice['routes']} service-request routes, {voice['visits']} visit "
+                      f"carried out today to rate, {voice['requests']} request for help")
         warned = licence_expiry_warnings_send(today=self.today)
         checks = plans_daily_checks(today=self.today)
         self.progress(f"activity: {filed} plans filed, {warned} licence-expiry warnings, "
