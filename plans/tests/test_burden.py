@@ -82,14 +82,22 @@ def test_every_kind_of_visit_counts_and_upcoming_or_cancelled_ones_do_not(town):
 
 
 def test_the_enterprise_sees_its_own_count_on_its_page_and_in_the_api(town, client):
-    town.visit(town.enterprise, dt.date(2026, 6, 2), [town.market])
+    import re
+
+    import time_machine
+
+    for day in (2, 9):
+        town.visit(town.enterprise, dt.date(2026, 6, day), [town.market])
     town.visit(EnterpriseFactory(division="370611"), dt.date(2026, 6, 2), [town.market])
-    client.force_login(town.user)
-    page = client.get("/enterprise/burden/").content.decode()
-    assert 'id="burden-count"' in page and "1" in page
-    api = APIClient()
-    api.force_authenticate(town.user)
-    assert api.get("/api/v1/my-enterprise/burden/").json()["visits"] in (0, 1)  # today's period (the real date)
+    with time_machine.travel(dt.datetime(2026, 6, 20, 10, 0), tick=False):
+        client.force_login(town.user)
+        page = client.get("/enterprise/burden/").content.decode()
+        api = APIClient()
+        api.force_authenticate(town.user)
+        figures = api.get("/api/v1/my-enterprise/burden/").json()
+    count = re.search(r'id="burden-count"><strong>([^<]*)</strong>', page).group(1)
+    assert re.match(r"2\D", count), count
+    assert (figures["visits"], figures["period_start"], figures["over"]) == (2, "2026-04-01", False)
 
 
 def test_alerts_go_once_to_the_bureau_of_the_enterprises_division(town):
@@ -183,14 +191,17 @@ def test_the_justice_bureau_sees_the_most_visited_of_its_area_and_the_alerts(tow
 
 
 def test_burden_counts_for_the_dashboard_group_by_month_district_and_agency(town):
-    town.visit(town.enterprise, dt.date(2026, 5, 4), [town.market, town.ecology])
-    town.visit(town.enterprise, dt.date(2026, 6, 4), [town.market], urgent=True)
+    town.visit(town.enterprise, dt.date(2026, 5, 4), [town.market, town.ecology], recheck=True)
+    town.visit(town.enterprise, dt.date(2026, 6, 4), [town.market], urgent=True, campaign="RC-2")
     town.visit(town.laishan, dt.date(2026, 6, 8), [town.market], status=S.MISSED)
     town.visit(town.laishan, dt.date(2026, 6, 9), [town.market], status=S.CANCELLED)
     rows = burden.burden_counts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
-    got = {(r["month"], r["district"]): (r["visits"], r["joint"], r["urgent"], r["missed"]) for r in rows}
-    assert got == {(dt.date(2026, 5, 1), "370611"): (1, 1, 0, 0), (dt.date(2026, 6, 1), "370611"): (1, 0, 1, 0),
-                   (dt.date(2026, 6, 1), "370613"): (1, 0, 0, 1)}
+    got = {(r["month"], r["district"]): (r["visits"], r["joint"], r["urgent"], r["missed"], r["recheck"], r["random"])
+           for r in rows}
+    # the joint re-check has two re-check plans: one visit
+    assert got == {(dt.date(2026, 5, 1), "370611"): (1, 1, 0, 0, 1, 0),
+                   (dt.date(2026, 6, 1), "370611"): (1, 0, 1, 0, 0, 1),
+                   (dt.date(2026, 6, 1), "370613"): (1, 0, 0, 1, 0, 0)}
     by_agency = burden.burden_counts(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), by_agency=True)
     got = {(r["month"], r["district"], r["agency_id"]): r["visits"] for r in by_agency}
     may, june = dt.date(2026, 5, 1), dt.date(2026, 6, 1)
