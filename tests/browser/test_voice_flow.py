@@ -70,3 +70,16 @@ def test_an_enterprise_rates_a_visit_and_asks_for_help_the_agency_answers_the_ju
     table = page.locator("#ratings").inner_text()
     assert "检查人员出示证件,流程规范" in table and enterprise.name in table
     page.screenshot(path="/tmp/voice-justice-ratings.png", full_page=True)
+
+    # on a 390 px phone the new pages fit the screen (their tables become cards, static/js/tables.js)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/justice/ratings/", "/justice/burden/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.context.clear_cookies()
+    log_in(page, live_server.url, account(demo_city, "enterprise"))
+    for path in ("/enterprise/burden/", "/enterprise/ratings/", "/enterprise/service-requests/",
+                 f"/enterprise/service-requests/{request.pk}/", "/enterprise/service-requests/new/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.screenshot(path="/tmp/voice-phone-requests.png", full_page=True)
