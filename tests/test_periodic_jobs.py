@@ -167,7 +167,18 @@ def did_anchor_the_chain(world, result):
     assert Notification.objects.filter(dedupe_key=f"audit-anchor:{TODAY.isoformat()}").exists()
 
 
+def did_raise_the_burden_alert(world, result):
+    """The visit of 12 May is over a threshold of 0 visits in the quarter (the fixture's setting): one alert,
+    told to the justice bureau responsible for the enterprise's division."""
+    from plans.models import BurdenAlert
+
+    alert = BurdenAlert.objects.get()
+    assert result == 1 and alert.enterprise == world.city.enterprise and alert.kind == "threshold"
+    assert Notification.objects.filter(agency=world.city.justice_bureau, dedupe_key__startswith="burden:").count() == 1
+
+
 FIRST_RUN = {
+    "burden-alerts": did_raise_the_burden_alert,
     "audit-anchor": did_anchor_the_chain,
     "complaints-deadlines": did_flag_the_overdue_complaint,
     "outbox-drain": did_render_the_pdf,
@@ -187,6 +198,7 @@ def test_every_beat_job_has_its_due_data_and_first_run_check():
 @pytest.fixture
 def world(settings, tmp_path):
     settings.VAR_DIR = tmp_path  # the audit anchors' signed files
+    settings.BURDEN_ALERT_VISITS = 0  # the visit of 12 May passes it (plans.burden)
     with time_machine.travel(at(dt.date(2026, 4, 30)), tick=False) as clock:
         yield DueCity(clock)
 
