@@ -176,6 +176,19 @@ def justice_burden_export(request):
     ])
 
 
+@justice_required
+def justice_burden_alerts_export(request):
+    alerts = burden.burden_alerts_for(divisions=divisions_supervised_by(request.user.agency))
+
+    def row(a):
+        return [a.created_at.date().isoformat(), a.enterprise.name, a.enterprise.uscc, a.get_kind_display(),
+                a.agency.name if a.agency_id else "", f"{a.period_start.isoformat()} – {a.period_end.isoformat()}",
+                a.visits]
+
+    header = [_("Raised at"), _("Enterprise"), _("Credit code"), _("Kind"), _("Agency"), _("Period"), _("Visits")]
+    return csv_response("burden-alerts.csv", [str(h) for h in header], rows_of(alerts, row))
+
+
 # -- service requests ----------------------------------------------------------------------------------
 
 
@@ -292,6 +305,7 @@ urlpatterns = [
     path("enterprise/burden/", enterprise_burden, name="enterprise-burden"),
     path("justice/burden/", justice_burden, name="justice-burden"),
     path("justice/burden/export.csv", justice_burden_export, name="justice-burden-export"),
+    path("justice/burden/alerts.csv", justice_burden_alerts_export, name="justice-burden-alerts-export"),
     path("enterprise/service-requests/", enterprise_request_list, name="enterprise-service-requests"),
     path("enterprise/service-requests/export.csv", enterprise_request_export,
          name="enterprise-service-requests-export"),

@@ -176,11 +176,13 @@ def test_the_justice_bureau_sees_the_most_visited_of_its_area_and_the_alerts(tow
         client.force_login(town.fushan_justice)
         page = client.get("/justice/burden/").content.decode()
         csv = b"".join(client.get("/justice/burden/export.csv").streaming_content).decode("utf-8-sig")
+        alerts_csv = b"".join(client.get("/justice/burden/alerts.csv").streaming_content).decode("utf-8-sig")
         api = APIClient()
         api.force_authenticate(town.fushan_justice)
         listed = api.get("/api/v1/burden/most-visited/").json()["results"]
         alerts = api.get("/api/v1/burden/alerts/").json()["results"]
     assert town.enterprise.name in page and "莱山企业" not in page and town.enterprise.uscc in csv
+    assert town.enterprise.uscc in alerts_csv and town.laishan.uscc not in alerts_csv
     assert [r["visits"] for r in listed] == [4, 1]
     assert {a["kind"] for a in alerts} == {"threshold", "repeat"}
     assert all(a["enterprise"] == town.enterprise.uscc for a in alerts)
