@@ -6,7 +6,7 @@ from yantai_inspect.errors import DomainError
 
 from . import policy_admin  # noqa: F401  (the cap policy's read-only pages)
 from .grades import credit_grade_check, credit_grade_record
-from .models import CreditEvent, CreditGrade, CreditProfile, WhitelistEntry
+from .models import CreditEvent, CreditGrade, CreditGradeImport, CreditProfile, WhitelistEntry
 from .services import credit_profile_set, credit_whitelist_check
 
 
@@ -114,3 +114,12 @@ class CreditEventAdmin(ReadOnlyModelAdmin):
 
 
 from .sampling_admin import SamplingRateAdmin  # noqa: E402, F401 - the sampling rates' own admin
+
+
+@admin.register(CreditGradeImport)
+class CreditGradeImportAdmin(ReadOnlyModelAdmin):
+    """Grade imports: uploaded, run and rerun from the justice portal or the API (``credit.importing``)."""
+
+    list_display = ["id", "file_name", "status", "runs", "total_lines", "created", "updated", "bad", "uploaded_at"]
+    list_filter = ["status"]
+    search_fields = ["file_name"]

@@ -10,6 +10,7 @@ from .models import (
     CheckIn,
     Finding,
     InspectionRecord,
+    Objection,
     Paper,
     PaperCounter,
     Photo,
@@ -102,3 +103,13 @@ class AgencyPaperPrefixAdmin(AuditedModelAdmin):
     list_display = ["agency", "prefix"]
     search_fields = ["agency__name", "agency__code", "prefix"]
     autocomplete_fields = ["agency"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyModelAdmin):
+    """异议: filed by the enterprise, decided by someone not on the visit (``inspections.services.objections``)."""
+
+    list_display = ["id", "record", "finding", "agency", "status", "filed_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["agency"]
+    search_fields = ["record__task__enterprise__name", "text"]

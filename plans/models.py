@@ -899,6 +899,8 @@ class SpecialQuota(models.Model):
     def __str__(self):
         return f"{self.year}:{self.agency_id}={self.quota}"
 from .models_remote import RemoteCheck, RemoteEvidence  # noqa: E402,F401  (非现场检查, plans.remote)
+
+
 class BurdenAlert(models.Model):
     """检查负担预警: an enterprise visited more than ``BURDEN_ALERT_VISITS`` times in a period, or twice by the same
     agency within ``BURDEN_REPEAT_DAYS`` days, told once to the justice bureau of its division

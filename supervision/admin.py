@@ -26,3 +26,10 @@ class OpinionAdmin(ReadOnlyModelAdmin):
     list_select_related = ["agency", "justice_bureau"]
     readonly_fields = [f.name for f in Opinion._meta.fields]
     inlines = [StepInline]
+
+
+@admin.register(OpinionStep)
+class OpinionStepAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "opinion", "action", "status", "actor_repr", "at"]
+    list_filter = ["action", "status"]
+    search_fields = ["actor_repr", "note"]

@@ -9,7 +9,7 @@ from accounts.tests.factories import AdminUserFactory, JusticeUserFactory, Offic
 pytestmark = pytest.mark.django_db
 MODELS = sorted(f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry)
 OURS = {"accounts", "audit", "outbox", "notifications", "catalogue", "enterprises", "credit", "plans", "inspections",
-        "complaints"}
+        "complaints", "supervision", "oversight"}
 
 
 def test_every_model_of_ours_is_in_the_admin():

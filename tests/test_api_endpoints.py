@@ -1251,6 +1251,8 @@ CASES = [
         happy=lambda w, r: [(c["agency_id"], c["status"], c["count"]) for c in r.json()]
         == [(w.city.market.pk, "issued", 1)],
         absent=lambda w, r: not r.json(),
+    ),
+    Case(
         "api-ratings",
         "get",
         "account",
