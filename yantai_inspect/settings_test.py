@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_ENV", "test")
+# Always the test environment, whatever the shell exports (DJANGO_ENV=local from a make target or a habit made
+# tasks lazy and the hotline and audit-verification tests fail).
+os.environ["DJANGO_ENV"] = "test"
 
 from .settings import *  # noqa: E402,F403
 
