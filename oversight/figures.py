@@ -9,7 +9,12 @@ theme, district of the enterprise, month of the visit), in a fixed number of que
 - ``last_year``: the same rollup over the same period a year earlier (inspection volume year on year);
 - ``whitelist``: the enterprises on the whitelist now, by district;
 - ``complaints``: complaints received, decided, decided within the reply deadline, still open past it,
-  by month and district, and by kind in ``complaints_by_kind``.
+  by month and district, and by kind in ``complaints_by_kind``;
+- ``remote``: the remote checks (非现场检查) requested in the period, concluded compliant, with problems found,
+  closed overdue (``plans.remote.remote_check_figures``), by month of the request, agency and district;
+- ``opinions``: the supervision opinions issued in the period, answered, answered on time, overdue, and by kind
+  (``supervision.selectors.opinion_counts``), by agency, for the bureau that issued them and the agency
+  addressed.
 
 A *figure* names its source, its label, how its value is read from the source's columns, how it is shown
 (count, percent, decimal), and its drill-down: the plans (or complaints) behind the number, as a filter
@@ -32,11 +37,15 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
 from complaints.models import Complaint
 from credit.models import CreditProfile
 from inspections.selectors import plan_found_problem_q, plan_inspected_q
-from plans.models import Plan
+from plans.models import Plan, RemoteCheck
+from plans.remote import REMOTE_FIGURES, remote_check_figures
 from plans.statistics import plan_statistics
+from supervision.models import Opinion
+from supervision.selectors import opinion_counts
 
 from .access import Reader
 
@@ -201,6 +210,121 @@ def complaints_by_kind(reader: Reader, date_from, date_to) -> list[dict]:
     return [{"kind": kind, "label": label, **rows.get(kind, zero)} for kind, label in Complaint.Kind.choices]
 
 
+def remote_rows(reader: Reader, date_from, date_to):
+    """The remote checks ``reader`` counts: requested from ``date_from`` to ``date_to`` by the agencies of its
+    plans' scope (a remote check carries its plan's agency)."""
+    qs = RemoteCheck.objects.order_by().filter(reader.plans)
+    if date_from:
+        qs = qs.filter(requested_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(requested_on__lte=date_to)
+    return qs
+
+
+def _remote_filters() -> dict:
+    """The drill-down of each remote-check column: the checks ``remote_check_counts`` counts in it."""
+    status = RemoteCheck.Status
+    return {
+        "requested": Q(),
+        "compliant": Q(status=status.COMPLIANT),
+        "problems": Q(status=status.PROBLEMS),
+        "overdue": Q(status=status.OVERDUE),
+        "open": Q(status__in=RemoteCheck.OPEN_FOR_SUBMISSION),
+    }
+
+
+REMOTE_GROUP = {"agency": "agency_id", "district": "division", "month": "requested_on"}
+
+
+def remote_group_q(by: str, key) -> Q:
+    if by == "month":
+        return Q(requested_on__gte=key, requested_on__lt=_next_month(key))
+    return Q(**{REMOTE_GROUP[by]: key})
+
+
+def _remote_source(reader: Reader, by, date_from, date_to) -> dict:
+    """``plans.remote.remote_check_figures`` keyed like the other sources (the agency's id, the month's first
+    day): its one GROUP BY, and with ``by=agency`` one query for the agencies' ids of their codes."""
+    result = remote_check_figures(scope=reader.plans, by=by if by in REMOTE_GROUP else None, start=date_from,
+                                  end=date_to)
+    overall = {f"remote_{name}": result["overall"][name] or 0 for name in REMOTE_FIGURES}
+    rows = result["groups"] or []
+    ids = {}
+    if by == "agency" and rows:
+        ids = dict(Agency.objects.filter(code__in=[r["agency"]["code"] for r in rows]).values_list("code", "pk"))
+    groups = {}
+    for row in rows:
+        if by == "month":
+            key = dt.date.fromisoformat(row["month"] + "-01")
+        elif by == "agency":
+            key = ids[row["agency"]["code"]]
+        else:
+            key = row["district"]
+        groups[key] = {f"remote_{name}": row[name] for name in REMOTE_FIGURES}
+    return {"overall": overall, "groups": groups}
+
+
+OPINION_COLUMNS = ("opinions", "opinions_opinion", "opinions_correction", "opinions_answered", "opinions_on_time",
+                   "opinions_overdue")
+ANSWERED = (Opinion.Status.ANSWERED, Opinion.Status.ACCEPTED)
+
+
+def opinion_rows(reader: Reader, date_from, date_to):
+    """The supervision opinions ``reader`` counts (``Reader.opinions``), issued from ``date_from`` to
+    ``date_to``; none for the public."""
+    if reader.opinions is None:
+        return Opinion.objects.none()
+    qs = Opinion.objects.order_by().filter(**dict(reader.opinions))
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    return qs
+
+
+def _opinion_filters() -> dict:
+    """The drill-down of each opinion column: the opinions counted in it from ``opinion_counts``' cells (an
+    answer is on time when the opinion was never flagged overdue for its current deadline; overdue: flagged and
+    still awaited)."""
+    return {
+        "opinions": Q(),
+        "opinions_opinion": Q(kind=Opinion.Kind.OPINION),
+        "opinions_correction": Q(kind=Opinion.Kind.CORRECTION),
+        "opinions_answered": Q(status__in=ANSWERED),
+        "opinions_on_time": Q(status__in=ANSWERED, overdue_since__isnull=True),
+        "opinions_overdue": Q(status__in=Opinion.AWAITING_ANSWER, overdue_since__isnull=False),
+    }
+
+
+def _opinion_cell(cell: dict) -> dict:
+    answered = cell["status"] in ANSWERED
+    return {
+        "opinions": cell["count"],
+        "opinions_opinion": cell["count"] if cell["kind"] == Opinion.Kind.OPINION else 0,
+        "opinions_correction": cell["count"] if cell["kind"] == Opinion.Kind.CORRECTION else 0,
+        "opinions_answered": cell["count"] if answered else 0,
+        "opinions_on_time": cell["count"] - cell["late"] if answered else 0,
+        "opinions_overdue": cell["overdue"],
+    }
+
+
+def _opinions_source(reader: Reader, by, date_from, date_to) -> dict:
+    """``supervision.selectors.opinion_counts`` (one GROUP BY by agency, kind and status) summed into the
+    columns, overall and by agency."""
+    if reader.opinions is None:
+        return {"overall": {}, "groups": {}}
+    overall = dict.fromkeys(OPINION_COLUMNS, 0)
+    groups = {}
+    for cell in opinion_counts(**dict(reader.opinions), issued_from=date_from, issued_until=date_to):
+        values = _opinion_cell(cell)
+        group = groups.setdefault(cell["agency_id"], dict.fromkeys(OPINION_COLUMNS, 0)) if by == "agency" else None
+        for name, n in values.items():
+            overall[name] += n
+            if group is not None:
+                group[name] += n
+    return {"overall": overall, "groups": groups}
+
+
 @dataclass(frozen=True)
 class Source:
     compute: Callable
@@ -213,6 +337,8 @@ SOURCES = {
     "last_year": Source(_last_year_source, DIMENSIONS),
     "whitelist": Source(_whitelist_source, ("district",)),
     "complaints": Source(_complaints_source, ("month", "district"), readers=lambda reader: reader.complaints),
+    "remote": Source(_remote_source, ("month", "agency", "district")),
+    "opinions": Source(_opinions_source, ("agency",), readers=lambda reader: reader.opinions is not None),
 }
 
 
@@ -349,6 +475,73 @@ FIGURES = [
         _column("complaints_open_overdue"),
         drill="complaints",
         drill_q=lambda: _complaint_filters()["complaints_open_overdue"],
+        public=False,
+    ),
+    Figure("remote_requested", _("Remote checks requested"), ("remote",), _column("remote_requested"),
+           drill="remote_checks"),
+    Figure(
+        "remote_compliant",
+        _("Remote checks concluded compliant"),
+        ("remote",),
+        _column("remote_compliant"),
+        drill="remote_checks",
+        drill_q=lambda: _remote_filters()["compliant"],
+    ),
+    Figure(
+        "remote_problems",
+        _("Remote checks that found problems"),
+        ("remote",),
+        _column("remote_problems"),
+        drill="remote_checks",
+        drill_q=lambda: _remote_filters()["problems"],
+    ),
+    Figure(
+        "remote_overdue",
+        _("Remote checks overdue"),
+        ("remote",),
+        _column("remote_overdue"),
+        drill="remote_checks",
+        drill_q=lambda: _remote_filters()["overdue"],
+    ),
+    Figure("opinions", _("Opinions and correction notices issued"), ("opinions",), _column("opinions"),
+           drill="opinions", public=False),
+    Figure(
+        "opinions_opinion",
+        _("Supervision opinions issued"),
+        ("opinions",),
+        _column("opinions_opinion"),
+        drill="opinions",
+        drill_q=lambda: _opinion_filters()["opinions_opinion"],
+        public=False,
+        chart=False,
+    ),
+    Figure(
+        "opinions_correction",
+        _("Correction notices issued"),
+        ("opinions",),
+        _column("opinions_correction"),
+        drill="opinions",
+        drill_q=lambda: _opinion_filters()["opinions_correction"],
+        public=False,
+        chart=False,
+    ),
+    Figure(
+        "opinions_on_time",
+        _("Opinions answered on time"),
+        ("opinions",),
+        _ratio("opinions_on_time", "opinions_answered"),
+        unit="percent",
+        drill="opinions",
+        drill_q=lambda: _opinion_filters()["opinions_on_time"],
+        public=False,
+    ),
+    Figure(
+        "opinions_overdue",
+        _("Opinions overdue"),
+        ("opinions",),
+        _column("opinions_overdue"),
+        drill="opinions",
+        drill_q=lambda: _opinion_filters()["opinions_overdue"],
         public=False,
     ),
 ]

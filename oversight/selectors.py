@@ -19,8 +19,11 @@ from .figures import (
     complaint_group_q,
     complaint_rows,
     complaints_by_kind,
+    opinion_rows,
     plan_group_q,
     records_rows,
+    remote_group_q,
+    remote_rows,
     year_before,
 )
 
@@ -130,8 +133,9 @@ def parse_key(by: str, raw: str):
 
 
 def drill_rows(*, reader: Reader, figure: str, by: str | None, key, date_from, date_to):
-    """The rows behind ``figure`` (in the group ``key`` of ``by``): a queryset of plans or of complaints,
-    newest first (by primary key: an index whatever the filter). None when the figure has no drill-down."""
+    """The rows behind ``figure`` (in the group ``key`` of ``by``): a queryset of plans, complaints, remote
+    checks or supervision opinions, newest first (by primary key: an index whatever the filter). None when the
+    figure has no drill-down."""
     spec = FIGURE_OF[figure]
     if spec.drill is None:
         return None
@@ -140,6 +144,16 @@ def drill_rows(*, reader: Reader, figure: str, by: str | None, key, date_from, d
         if by is not None:
             qs = qs.filter(complaint_group_q(by, key)) if by in ("month", "district") else qs.none()
         return qs.select_related("enterprise").order_by("-pk")
+    if spec.drill == "remote_checks":
+        qs = remote_rows(reader, date_from, date_to).filter(spec.drill_q())
+        if by is not None:
+            qs = qs.filter(remote_group_q(by, key)) if by in ("month", "agency", "district") else qs.none()
+        return qs.select_related("enterprise", "agency").order_by("-pk")
+    if spec.drill == "opinions":
+        qs = opinion_rows(reader, date_from, date_to).filter(spec.drill_q())
+        if by is not None:
+            qs = qs.filter(agency_id=key) if by == "agency" else qs.none()
+        return qs.select_related("agency", "justice_bureau").order_by("-pk")
     if spec.drill == "records":
         qs = records_rows(reader, date_from, date_to)
     else:

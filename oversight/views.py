@@ -160,7 +160,7 @@ def _drill(request):
         "oversight/drill.html",
         {
             "figure": spec,
-            "kind": "complaints" if spec.drill == "complaints" else "plans",
+            "kind": spec.drill if spec.drill in ("complaints", "remote_checks", "opinions") else "plans",
             "rows": rows,
             "portal": portal,
             "group": key_param(by, key) if by else None,
@@ -171,6 +171,8 @@ def _drill(request):
             "previous": f"?{query}&offset={max(offset - DRILL_PAGE, 0)}" if offset else None,
             "plan_detail": f"{portal}-plan-detail",
             "task_detail": f"{portal}-task-detail",
+            "remote_check_detail": f"{portal}-remote-check",
+            "opinion_detail": f"{portal}-opinion-detail",
         },
     )
 

@@ -285,8 +285,10 @@ OPERATIONS = {
         _("The oversight dashboard's figures"),
         _(
             "Joint-inspection share, visits avoided, 7-day filing rate, green channel and its review, inspections "
-            "against the same period last year, the share that found a problem, whitelist size and complaints "
-            "against their deadlines, for the caller's slice (an agency its own plans, a justice bureau the "
+            "against the same period last year, the share that found a problem, whitelist size, complaints "
+            "against their deadlines, remote checks (requested, compliant, problems found, overdue) and "
+            "supervision opinions (issued, by kind, answered on time, overdue: a bureau those it issued, an "
+            "agency those addressed to it), for the caller's slice (an agency its own plans, a justice bureau the "
             "divisions it supervises), overall and by month, agency, theme or district (by). Percentages are "
             "percent; a group's value is null where the figure is not broken down that way."
         ),

@@ -4,7 +4,10 @@ The data set is the statistics' recount simulation (``tests/test_statistics_reco
 filings, thematic plans, invitation responses, green-channel plans, withdrawals, reviews, reviews after the
 fact, re-matches, visits carried out and missed, refiles, through the real services), then findings on a
 random share of the finalised records, complaints of every kind (decided on time, late, open past their
-deadline) about enterprises of two districts, and a whitelist. The recount loads the rows into Python and
+deadline) about enterprises of two districts, a whitelist, remote checks filed through ``plan_file`` by city and
+district agencies (then concluded compliant, with problems, closed overdue or left open, requested over several
+months), and supervision opinions and correction notices of the city's and a district's bureau (issued,
+answered on time or late, returned, accepted, overdue). The recount loads the rows into Python and
 counts them there, with no code of ``oversight`` or ``plans.statistics``: served plans, the visits' plans and
 agencies counted afresh, the reader's scope from the agencies' and enterprises' divisions. It is compared
 with the dashboard for five readers (an administrator, the city's justice bureau, a district bureau, two
@@ -20,18 +23,26 @@ import pytest
 
 from accounts.models import Agency
 from accounts.selectors import divisions_supervised_by
-from accounts.tests.factories import AdminUserFactory, JusticeBureauFactory, JusticeUserFactory
+from accounts.tests.factories import (
+    AdminUserFactory,
+    AgencyFactory,
+    JusticeBureauFactory,
+    JusticeUserFactory,
+    OfficerFactory,
+)
+from catalogue.tests.factories import MatterFactory
 from complaints.models import Complaint
 from credit.models import CreditProfile
 from enterprises.tests.factories import EnterpriseFactory
 from inspections.models import Finding, InspectionRecord, RecordItem
-from oversight.access import reader_for
+from oversight.access import PUBLIC, reader_for
 from oversight.figures import DIMENSIONS, FIGURE_OF
 from oversight.selectors import dashboard, drill_rows
-from plans.models import JointTask, Plan
-from plans.services import plans_daily_checks
+from plans.models import JointTask, Plan, RemoteCheck
+from plans.services import plan_file, plans_daily_checks
 from plans.statistics import cells_compact
 from plans.tests.conftest import SHANGHAI, TODAY, freeze
+from supervision.models import Opinion
 from tests.test_statistics_recount import Simulation
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +101,18 @@ class Recount:
         self.whitelist = list(
             CreditProfile.objects.filter(whitelisted=True).values_list("enterprise__division", flat=True)
         )
+        self.remote_checks = list(RemoteCheck.objects.values("agency_id", "division", "status", "requested_on"))
+        if user.is_platform_admin:
+            mine = {}
+        elif user.is_justice:
+            mine = {"justice_bureau_id": user.agency_id}
+        else:
+            mine = {"agency_id": user.agency_id}
+        self.opinions = [
+            o for o in Opinion.objects.values("agency_id", "justice_bureau_id", "kind", "status", "issued_on",
+                                             "overdue_since")
+            if all(o[k] == v for k, v in mine.items())
+        ]
         self.all_complaints = list(
             Complaint.objects.values("pk", "kind", "received_on", "decided_on", "reply_due", "overdue_since",
                                      "enterprise__division")
@@ -198,12 +221,46 @@ class Recount:
                 row["complaints"] = c["complaints"]
                 row["complaints_on_time"] = round(c["on_time"] / c["decided"], 4) if c["decided"] else None
                 row["complaints_open_overdue"] = c["open_overdue"]
+        # the remote checks by month of the request, agency and district
+        for check in self.remote_checks:
+            if check["agency_id"] not in self.agencies or not self.in_range(check["requested_on"], date_from, date_to):
+                continue
+            keys = [ALL]
+            if by in ("month", "agency", "district"):
+                keys.append({"month": _month(check["requested_on"]), "agency": check["agency_id"],
+                             "district": check["division"]}[by])
+            for key in keys:
+                row = result.setdefault(key, {})
+                row["remote_requested"] = row.get("remote_requested", 0) + 1
+                if check["status"] in ("compliant", "problems", "overdue"):
+                    name = f"remote_{check['status']}"
+                    row[name] = row.get(name, 0) + 1
+        # the opinions of the reader (issued by its bureau, addressed to its agency), by agency
+        counted = defaultdict(lambda: defaultdict(int))
+        for o in self.opinions:
+            if not self.in_range(o["issued_on"], date_from, date_to):
+                continue
+            for key in [ALL, o["agency_id"]] if by == "agency" else [ALL]:
+                c = counted[key]
+                c["opinions"] += 1
+                c[f"opinions_{o['kind']}"] += 1
+                if o["status"] in ("answered", "accepted"):
+                    c["answered"] += 1
+                    c["on_time"] += o["overdue_since"] is None
+                elif o["overdue_since"] is not None:
+                    c["opinions_overdue"] += 1
+        for key, c in counted.items():
+            row = result.setdefault(key, {})
+            row.update({name: c[name] for name in ("opinions", "opinions_opinion", "opinions_correction",
+                                                    "opinions_overdue")})
+            row["opinions_on_time"] = round(c["on_time"] / c["answered"], 4) if c["answered"] else None
         return result
 
 
 ZERO = {"plans": 0, "plans_last_year": 0, "visits_avoided": 0, "visits": 0, "green_channel_justified": 0,
         "green_channel_unjustified": 0, "missed": 0, "inspected": 0, "whitelist": 0, "complaints": 0,
-        "complaints_open_overdue": 0}
+        "complaints_open_overdue": 0, "remote_requested": 0, "remote_compliant": 0, "remote_problems": 0,
+        "remote_overdue": 0, "opinions": 0, "opinions_opinion": 0, "opinions_correction": 0, "opinions_overdue": 0}
 
 
 def assert_equal(shown: dict, recounted: dict, where):
@@ -258,6 +315,8 @@ def build(seed):
             overdue_since=None if decided or rng.random() < 0.5 else reply_due,
             hotline_key=f"k{seed}-{n}",
         )
+    _remote_checks(sim, rng)
+    _opinions(sim, rng, fushan_bureau)
     if rng.random() < 0.5:
         cells_compact()
     readers = [
@@ -268,6 +327,55 @@ def build(seed):
         sim.city.ecology_officer,
     ]
     return sim, readers
+
+
+def _remote_checks(sim, rng):
+    """Remote checks filed through ``plan_file`` by two city agencies and a Fushan agency, then concluded,
+    closed overdue or left open, their requests spread over several months."""
+    c = sim.city
+    fushan = AgencyFactory(code="fs-market", name="福山区市场监督管理局", department=c.market_dept, division="370611")
+    filers = [
+        (c.market_officer, MatterFactory(code="market-remote", department=c.market_dept, remote_checkable=True)),
+        (c.ecology_officer, MatterFactory(code="ecology-remote", department=c.ecology_dept, remote_checkable=True)),
+        (OfficerFactory(agency=fushan, username="fs-market1"),
+         MatterFactory(code="market-remote-2", department=c.market_dept, remote_checkable=True)),
+    ]
+    enterprises = [*sim.enterprises, EnterpriseFactory(division="370602")]
+    with freeze(dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=SHANGHAI)):
+        for n in range(18):
+            officer, matter = filers[n % len(filers)]
+            area = [e for e in enterprises if officer.agency.division == "370600" or e.division == "370611"]
+            plan_file(actor=officer, enterprise=rng.choice(area), matters=[matter], remote=True,
+                      window_start=TODAY + dt.timedelta(days=10), window_end=TODAY + dt.timedelta(days=20),
+                      today=TODAY)
+    for check in RemoteCheck.objects.order_by("pk"):
+        check.requested_on = TODAY + dt.timedelta(days=rng.randint(-45, 25))
+        check.status = rng.choice(RemoteCheck.Status.values)
+        check.save(update_fields=["requested_on", "status"])
+    assert RemoteCheck.objects.values("agency").distinct().count() == 3
+
+
+def _opinions(sim, rng, fushan_bureau):
+    """Opinions and correction notices of the city's bureau to the city agencies about their plans, and of the
+    Fushan bureau to the Fushan agency about complaints, in every state."""
+    c = sim.city
+    fushan = Agency.objects.get(code="fs-market")
+    plans = list(Plan.objects.filter(agency__in=[c.market, c.ecology]).order_by("pk"))
+    complaints = list(Complaint.objects.order_by("pk"))
+    for n in range(30):
+        issued = TODAY + dt.timedelta(days=rng.randint(-40, 20))
+        status = rng.choice(Opinion.Status.values)
+        flagged = issued + dt.timedelta(days=10) if rng.random() < 0.4 else None
+        subject = {"subject": "plan", "plan": rng.choice(plans)} if n % 3 else {
+            "subject": "complaint", "complaint": rng.choice(complaints)}
+        agency = subject["plan"].agency if n % 3 else fushan
+        Opinion.objects.create(
+            kind=rng.choice(Opinion.Kind.values), agency=agency, text="请说明",
+            justice_bureau=c.justice_bureau if n % 3 else fushan_bureau, issued_by=sim.justice, issued_on=issued,
+            due_workdays=5, due_on=issued + dt.timedelta(days=7), status=status,
+            answered_on=issued + dt.timedelta(days=3) if status != "issued" else None, overdue_since=flagged,
+            **subject,
+        )
 
 
 @pytest.mark.parametrize("seed", [5, 11])
@@ -293,7 +401,8 @@ def test_every_figure_equals_a_recount_and_every_drill_down_lists_its_rows(seed)
                     assert_equal(values, expected.get(key, {}), (user.username, by, key))
                 # every group with something to show is on the dashboard
                 for key, row in expected.items():
-                    if key is not ALL and (row.get("plans") or row.get("complaints") or row.get("whitelist")):
+                    if key is not ALL and any(row.get(name) for name in (
+                            "plans", "complaints", "whitelist", "remote_requested", "opinions")):
                         assert key in shown, (user.username, by, key)
                 for key, values in shown.items():
                     checked[by] += 1
@@ -318,6 +427,14 @@ def _assert_drill_downs(reader, by, key, values, date_from, date_to):
     assert rows("inspected") == values["inspected"]
     if values["inspected"]:
         assert rows("problem_share") == round(values["problem_share"] * values["inspected"])
+    for name in ("remote_requested", "remote_compliant", "remote_problems", "remote_overdue", "opinions",
+                 "opinions_opinion", "opinions_correction", "opinions_overdue"):
+        if values.get(name) is not None:
+            assert rows(name) == values[name], (by, key, name)
+    if values.get("opinions_on_time"):
+        answered = drill_rows(reader=reader, figure="opinions", by=by, key=key, date_from=date_from,
+                              date_to=date_to).filter(status__in=("answered", "accepted")).count()
+        assert rows("opinions_on_time") == round(values["opinions_on_time"] * answered)
     if reader.complaints and values.get("complaints") is not None:
         assert rows("complaints") == values["complaints"]
         assert rows("complaints_open_overdue") == values["complaints_open_overdue"]
@@ -329,3 +446,15 @@ def test_an_agency_never_sees_the_complaint_figures():
                      date_to=dt.date(2026, 12, 31))
     assert "complaints" not in data["overall"] and data["complaints_by_kind"] == []
     assert FIGURE_OF["complaints"] not in data["figures"]
+
+
+def test_an_agency_sees_the_opinions_addressed_to_it_and_a_bureau_those_it_issued():
+    sim, readers = build(7)
+    c = sim.city
+    span = {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 12, 31)}
+    for user, mine in ((c.market_officer, {"agency": c.market}), (sim.justice, {"justice_bureau": c.justice_bureau}),
+                       (readers[2], {"justice_bureau": readers[2].agency})):
+        data = dashboard(reader=reader_for(user), by=None, **span)
+        assert data["overall"]["opinions"] == Opinion.objects.filter(**mine).count() > 0, user.username
+    public = dashboard(reader=PUBLIC, by=None, public=True, **span)
+    assert "opinions" not in public["overall"] and public["overall"]["remote_requested"] == RemoteCheck.objects.count()

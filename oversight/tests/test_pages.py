@@ -13,12 +13,14 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import AdminUserFactory, JusticeBureauFactory, JusticeUserFactory
 from audit.models import AuditEntry
+from catalogue.tests.factories import MatterFactory
 from enterprises.tests.factories import EnterpriseFactory, enterprise_user
 from oversight.models import MonthlyReport
 from oversight.services import monthly_report_store
 from oversight.tasks import monthly_report
 from plans.services import plan_file
 from plans.tests.conftest import days
+from supervision.services import opinion_issue
 from yantai_inspect.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +196,34 @@ def test_the_api_answers_each_reader_its_slice(world):
     assert api.get("/api/v1/oversight/").status_code == 403
     api.force_authenticate(world.justice)
     assert api.get("/api/v1/oversight/", {"from": "2026-13-01"}).status_code == 400
+
+
+def test_the_remote_checks_and_the_opinions_drill_down_to_their_rows_for_the_bureau_and_the_agency(client, world):
+    matter = MatterFactory(code="market-licence", department=world.market_dept, remote_checkable=True)
+    plan = plan_file(
+        actor=world.market_officer, enterprise=world.enterprise, matters=[matter], remote=True,
+        window_start=days(8), window_end=days(12))
+    served = world.market_officer.agency.plans.exclude(pk=plan.pk).first()
+    opinion = opinion_issue(actor=world.justice, kind="correction", subject="plan", agency=world.market,
+                            text="请说明检查依据", plan=served)
+    check = plan.remote_check
+    client.force_login(world.justice)
+    html = client.get("/justice/oversight/", {"by": "agency"}).content.decode()
+    assert "/justice/oversight/drill/?figure=remote_requested" in html
+    assert "/justice/oversight/drill/?figure=opinions_correction" in html
+    drill = client.get("/justice/oversight/drill/", {"figure": "remote_requested", "by": "agency",
+                                                     "key": world.market.pk})
+    assert drill.status_code == 200 and [r.pk for r in drill.context["rows"]] == [check.pk]
+    assert f"/justice/remote-checks/{check.pk}/" in drill.content.decode()
+    drill = client.get("/justice/oversight/drill/", {"figure": "opinions_correction"})
+    assert [o.pk for o in drill.context["rows"]] == [opinion.pk]
+    assert f"/justice/supervision/{opinion.pk}/" in drill.content.decode()
+    assert client.get("/justice/oversight/drill/", {"figure": "opinions_opinion"}).context["rows"] == []
+    # the agency addressed sees it; another agency sees neither the check nor the opinion
+    client.force_login(world.market_officer)
+    drill = client.get("/agency/oversight/drill/", {"figure": "opinions"})
+    assert f"/agency/supervision/{opinion.pk}/" in drill.content.decode()
+    client.force_login(world.ecology_officer)
+    data = client.get("/agency/oversight/").context["data"]
+    assert data["overall"]["opinions"] == 0 and data["overall"]["remote_requested"] == 0
+    assert client.get("/agency/oversight/drill/", {"figure": "remote_requested"}).context["rows"] == []
