@@ -240,5 +240,5 @@ def test_the_imports_list_and_its_api_run_a_fixed_number_of_queries(client, city
             assert call().status_code == 200
         counts.append(len(queries))
     # the same at 1 and 6 imports: one query for the page of imports with their uploaders, the rest the
-    # session, the user, the importer check and the navigation
-    assert counts == [6, 2], [q["sql"][:90] for q in queries]
+    # session, the user with its agency (accounts.backends: one query), the importer check and the navigation
+    assert counts == [5, 2], [q["sql"][:90] for q in queries]
