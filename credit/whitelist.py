@@ -80,9 +80,11 @@ def _notify_sql(bureaus: dict[str, int], city_bureau: int | None) -> str:
     whens = " ".join(f"WHEN %s THEN {int(pk)}" for pk in bureaus.values())
     fallback = f"ELSE {int(city_bureau)}" if city_bureau is not None else ""
     only = "" if city_bureau is not None else "AND e.division IN (" + ", ".join("%s" for _d in bureaus) + ")"
+    # with no division of its own bureau, every candidate is the city's: a CASE needs one WHEN at least
+    addressee = f"CASE e.division {whens} {fallback} END" if bureaus else str(int(city_bureau))
     return f"""
         INSERT INTO {q(note)} (kind, agency_id, title, body, link, dedupe_key, created_at)
-        SELECT %s, CASE e.division {whens} {fallback} END, %s, e.name || %s || e.uscc, %s,
+        SELECT %s, {addressee}, %s, e.name || %s || e.uscc, %s,
                %s || CAST(w.id AS VARCHAR(20)), %s
         FROM {q(entry)} w JOIN {q(enterprise)} e ON e.id = w.enterprise_id
         WHERE w.status = %s AND w.proposed_on = %s AND w.enterprise_id >= %s AND w.enterprise_id < %s {only}

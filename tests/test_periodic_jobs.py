@@ -45,7 +45,9 @@ class DueCity:
     - a food licence expiring on 15 June (within the month's warning window);
     - an officer's enforcement certificate expiring on 20 June (within the month's warning window);
     - a grade-A enterprise with nothing against it in 12 months (a whitelist candidate);
-    - a complaint received on 25 May and never handled (overdue)."""
+    - a complaint received on 25 May and never handled (overdue);
+    - a supervision opinion issued on 25 May to be answered in 5 working days (by 1 June), never answered;
+    - May's monthly report not yet stored (the month has ended)."""
 
     def __init__(self, clock):
         city = self.city = City()
@@ -100,6 +102,13 @@ class DueCity:
         self.complaint = complaint_file(actor=enterprise_user(city.enterprise), kind="conduct", text="态度恶劣")
         OutboxMessage.objects.filter(handler="complaints.hotline_deliver").update(status=OutboxMessage.Status.DONE)
         Complaint.objects.filter(pk=self.complaint.pk).update(hotline_delivery=Complaint.Delivery.DELIVERED)
+        from accounts.tests.factories import JusticeUserFactory
+        from supervision.services import opinion_issue
+
+        self.opinion = opinion_issue(
+            actor=JusticeUserFactory(agency=city.justice_bureau), kind="opinion", subject="visit",
+            task=self.done_visit, agency=city.market, text="检查记录未载明依据", due_workdays=5,
+        )
         clock.move_to(NOW)
 
     def _lead_plan(self, day):
@@ -177,7 +186,23 @@ def did_raise_the_burden_alert(world, result):
     assert Notification.objects.filter(agency=world.city.justice_bureau, dedupe_key__startswith="burden:").count() == 1
 
 
+def did_flag_the_overdue_opinion(world, result):
+    world.opinion.refresh_from_db()
+    assert result == 1 and world.opinion.overdue_since == TODAY
+    assert Notification.objects.filter(dedupe_key__startswith=f"opinion:{world.opinion.pk}:overdue:").count() == 1
+
+
+def did_store_the_monthly_report(world, result):
+    """The report of May (the month that ended before 5 June), stored once with its file."""
+    from oversight.models import MonthlyReport
+
+    report = MonthlyReport.objects.get()
+    assert report.month == dt.date(2026, 5, 1) and report.size > 0 and result == "2026-05 stored"
+
+
 FIRST_RUN = {
+    "supervision-opinions-overdue": did_flag_the_overdue_opinion,
+    "oversight-monthly-report": did_store_the_monthly_report,
     "burden-alerts": did_raise_the_burden_alert,
     "audit-anchor": did_anchor_the_chain,
     "complaints-deadlines": did_flag_the_overdue_complaint,
