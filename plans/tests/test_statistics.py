@@ -168,14 +168,11 @@ PAGES = [
     # the city bureau reads once which districts have no active bureau of their own (divisions_supervised_by);
     # each figure set is three queries (the dirty division-days, the cells with the dirty days summed from the
     # plans, the missed visits); every portal page reads the unread notifications for the navigation (one LIMIT);
-    # the signed-in user comes with its agency in one query (accounts.backends, issue 8's fourth pass: one less)
-    ("justice", "/justice/", 12),
-    ("justice", "/justice/statistics/?by=agency", 8),
-    ("officer", "/agency/statistics/?by=month", 7),
+    # the signed-in user comes with its agency in one query (accounts.backends, issue 8's fourth pass: one less);
     # the statistics pages add the remote checks' own figure (plans.remote.remote_check_figures, one GROUP BY)
-    ("justice", "/justice/", 13),
-    ("justice", "/justice/statistics/?by=agency", 10),
-    ("officer", "/agency/statistics/?by=month", 9),
+    ("justice", "/justice/", 12),
+    ("justice", "/justice/statistics/?by=agency", 9),
+    ("officer", "/agency/statistics/?by=month", 8),
     # the dashboard's upcoming visits are one values() query (plans.listing), no longer four (issue 8's third pass)
     ("officer", "/agency/", 7),
 ]
