@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import AGENCY, JUSTICE, IsJustice, IsOfficer, portal_of
+from accounts.access import ADMIN, AGENCY, JUSTICE, IsJustice, IsOfficer, portal_of
 from accounts.models import Agency
 from complaints.selectors import complaint_for_user
 from plans.access import joint_task_for_user, plan_for_user
@@ -71,7 +71,7 @@ class OpinionListApi(generics.ListAPIView):
         return qs
 
     def list(self, request, *args, **kwargs):
-        if portal_of(request.user) not in (AGENCY, JUSTICE):
+        if portal_of(request.user) not in (AGENCY, JUSTICE, ADMIN):
             raise PermissionDenied(_("Only the justice bureau and the agencies see supervision opinions."))
         return super().list(request, *args, **kwargs)
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from accounts.access import AGENCY, JUSTICE, portal_of
+from accounts.access import ADMIN, AGENCY, JUSTICE, portal_of
 
 from .models import Opinion
 
@@ -22,9 +22,13 @@ def opinions_for_agency(*, agency):
 
 
 def opinions_for_user(*, user):
-    """A justice bureau's staff see the opinions it issued, an agency's officers those addressed to it;
-    nobody else any."""
+    """A justice bureau's staff see the opinions it issued, an agency's officers those addressed to it, a
+    platform administrator every opinion (as it reads every plan, visit and audit entry, and as the oversight
+    dashboard counts them for it: ``oversight.access.reader_for``); nobody else any. Reading only: issuing,
+    answering and reviewing stay the bureau's and the agency's (``supervision.access``)."""
     portal = portal_of(user)
+    if portal == ADMIN:
+        return Opinion.objects.select_related(*LIST_RELATED).order_by("-created_at", "-id")
     if portal == JUSTICE and user.agency_id:
         return opinions_for_bureau(bureau=user.agency)
     if portal == AGENCY and user.agency_id:

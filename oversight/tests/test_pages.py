@@ -227,3 +227,30 @@ def test_the_remote_checks_and_the_opinions_drill_down_to_their_rows_for_the_bur
     data = client.get("/agency/oversight/").context["data"]
     assert data["overall"]["opinions"] == 0 and data["overall"]["remote_requested"] == 0
     assert client.get("/agency/oversight/drill/", {"figure": "remote_requested"}).context["rows"] == []
+
+
+def test_an_administrator_opens_every_opinion_its_drill_down_counts(world):
+    """The administrator's dashboard counts every opinion (``Reader.opinions == ()``); each of the rows behind
+    that number opens for it, read only: issuing, answering and reviewing stay the bureau's and the agency's."""
+    from oversight.access import reader_for
+    from oversight.selectors import drill_rows
+
+    served = world.market_officer.agency.plans.first()
+    opinion = opinion_issue(actor=world.justice, kind="correction", subject="plan", agency=world.market,
+                            text="请说明检查依据", plan=served)
+    admin = AdminUserFactory()
+    api = APIClient()
+    api.force_authenticate(admin)
+    assert api.get("/api/v1/oversight/").json()["overall"]["opinions"] == 1
+    rows = drill_rows(reader=reader_for(admin), figure="opinions", by=None, key=None,
+                      date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
+    assert [o.pk for o in rows] == [opinion.pk]
+    detail = api.get(f"/api/v1/supervision/opinions/{opinion.pk}/")
+    assert detail.status_code == 200, detail.status_code
+    assert detail.json()["text"] == "请说明检查依据"
+    assert opinion.pk in [o["id"] for o in api.get("/api/v1/supervision/opinions/").json()["results"]]
+    assert api.post(f"/api/v1/supervision/opinions/{opinion.pk}/answer/", {"answer": "x"},
+                    format="json").status_code == 403
+    opinion.refresh_from_db()
+    assert opinion.status == "issued"
+
