@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import ENTERPRISE, IsJustice, portal_of
+from accounts.access import ADMIN, ENTERPRISE, JUSTICE, IsJustice, portal_of
 from accounts.models import Agency, User
 from plans.access import joint_task_for_user
 
@@ -63,7 +63,7 @@ class ComplaintListApi(generics.ListAPIView):
         return selectors.complaints_for_user(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        if portal_of(request.user) not in (ENTERPRISE, "justice"):
+        if portal_of(request.user) not in (ENTERPRISE, JUSTICE, ADMIN):
             raise PermissionDenied(_("Only the enterprise and the justice bureau see complaints."))
         return super().list(request, *args, **kwargs)
 

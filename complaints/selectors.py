@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, F, Q, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from accounts.access import AGENCY, ENTERPRISE, JUSTICE, portal_of
+from accounts.access import ADMIN, AGENCY, ENTERPRISE, JUSTICE, portal_of
 from accounts.selectors import divisions_supervised_by
 from enterprises.access import require_enterprise
 
@@ -28,9 +28,13 @@ def complaints_for_bureau(*, bureau):
 
 
 def complaints_for_user(*, user):
-    """A user's complaints: an enterprise its own, a justice bureau its own and those escalated to it;
-    nobody else (the agencies see a complaint only when the bureau forwards it: a later issue)."""
+    """A user's complaints: an enterprise its own, a justice bureau its own and those escalated to it, a
+    platform administrator every one (as it reads every plan, visit and audit entry, and as the oversight
+    dashboard counts them for it: ``oversight.access.reader_for``); nobody else (the agencies see a complaint
+    only when the bureau forwards it: a later issue). Reading only: the handling stays the bureau's."""
     portal = portal_of(user)
+    if portal == ADMIN:
+        return Complaint.objects.select_related(*LIST_RELATED).order_by("-created_at", "-id")
     if portal == ENTERPRISE:
         return complaints_for_enterprise(enterprise=require_enterprise(user))
     if portal == JUSTICE and user.agency_id:

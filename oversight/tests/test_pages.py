@@ -254,3 +254,24 @@ def test_an_administrator_opens_every_opinion_its_drill_down_counts(world):
     opinion.refresh_from_db()
     assert opinion.status == "issued"
 
+
+def test_an_administrator_opens_every_complaint_its_drill_down_counts(world):
+    from complaints.services import complaint_file
+    from oversight.access import reader_for
+    from oversight.selectors import drill_rows
+
+    complaint = complaint_file(actor=enterprise_user(world.enterprise), kind="conduct", text="索要财物")
+    admin = AdminUserFactory()
+    api = APIClient()
+    api.force_authenticate(admin)
+    assert api.get("/api/v1/oversight/").json()["overall"]["complaints"] == 1
+    rows = drill_rows(reader=reader_for(admin), figure="complaints", by=None, key=None,
+                      date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
+    assert [c.pk for c in rows] == [complaint.pk]
+    detail = api.get(f"/api/v1/complaints/{complaint.pk}/")
+    assert detail.status_code == 200 and detail.json()["text"] == "索要财物"
+    assert complaint.pk in [c["id"] for c in api.get("/api/v1/complaints/").json()["results"]]
+    assert api.post(f"/api/v1/complaints/{complaint.pk}/action/", {"action": "accept"},
+                    format="json").status_code == 403
+    complaint.refresh_from_db()
+    assert complaint.status == "received"
