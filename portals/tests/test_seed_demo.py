@@ -120,6 +120,33 @@ def test_the_demo_has_a_visit_to_rate_and_a_request_for_help_waiting():
     assert request.agency.code == "370611-market" and request.status == "open"
 
 
+def test_the_whitelist_job_proposes_the_demo_candidates_to_their_justice_bureaus_once():
+    """The seed runs the daily proposal job over its own data (credit.whitelist.whitelist_propose): every
+    grade-A enterprise not listed and without a credit event in 12 months is a candidate, on the justice
+    bureau's page of its division, the bureau told once; a second run proposes nobody again."""
+    from accounts.selectors import justice_bureau_for_division
+    from credit.models import CreditEvent, WhitelistEntry
+
+    seed()
+    candidates = WhitelistEntry.objects.filter(status="proposed").select_related("enterprise")
+    eligible = set(CreditProfile.objects.filter(grade="A", whitelisted=False)
+                   .exclude(enterprise__in=CreditEvent.objects.values("enterprise"))
+                   .values_list("enterprise_id", flat=True))
+    assert eligible and {c.enterprise_id for c in candidates} == eligible
+    for candidate in candidates:
+        bureau = justice_bureau_for_division(candidate.enterprise.division)
+        assert Notification.objects.filter(agency=bureau, dedupe_key=f"whitelist-candidate:{candidate.pk}").count() == 1
+    fushan = next(c for c in candidates if c.enterprise.division == "370611")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username="justice_fushan"))
+    page = client.get("/justice/whitelist/").content.decode()
+    assert fushan.enterprise.name in page
+    seed()
+    assert WhitelistEntry.objects.filter(status="proposed").count() == len(eligible)
+
+
 def test_without_activity_there_are_no_plans():
     seed(no_activity=True)
     assert not Plan.objects.exists()

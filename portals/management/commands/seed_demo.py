@@ -28,7 +28,7 @@ from catalogue.models import Theme
 from catalogue.services import catalogue_load
 from credit.models import CreditGrade, CreditProfile, WhitelistEntry
 from credit.policy import cap_policy_seed_defaults
-from credit.whitelist import WHITELIST_REASON
+from credit.whitelist import WHITELIST_REASON, whitelist_propose
 from enterprises.licences import licence_expiry_warnings_send
 from enterprises.models import Enterprise, EnterpriseAccount, Licence
 from enterprises.services import enterprise_account_link
@@ -130,8 +130,12 @@ class Command(BaseCommand):
                       f"carried out today to rate, {voice['requests']} request for help")
         warned = licence_expiry_warnings_send(today=self.today)
         checks = plans_daily_checks(today=self.today)
+        # The daily whitelist job, last: it reads the grades and the credit events the activity may have added
+        # (an upheld complaint, a serious finding), and tells each candidate's justice bureau once.
+        proposed = whitelist_propose(today=self.today)
         self.progress(f"activity: {filed} plans filed, {warned} licence-expiry warnings, "
-                      f"{checks['fixed']} visits fixed, {objections} objection, {opinions} supervision opinion")
+                      f"{checks['fixed']} visits fixed, {objections} objection, {opinions} supervision opinion, "
+                      f"{proposed} whitelist candidates proposed")
 
     def seed_head_approval(self, *, first_run: bool) -> int:
         """检查审批 in the demo: from now on the city market regulator's routine plans wait for its head
