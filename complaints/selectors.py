@@ -9,6 +9,7 @@ from django.http import Http404
 from accounts.access import ADMIN, AGENCY, ENTERPRISE, JUSTICE, portal_of
 from accounts.selectors import divisions_supervised_by
 from enterprises.access import require_enterprise
+from plans.models import Participation
 
 from .models import Complaint, ServiceRequest, VisitRating
 from .services_ratings import MIN_GROUP, SATISFIED_FROM
@@ -70,6 +71,18 @@ def ratings_for_bureau(*, bureau):
     all), newest first."""
     return (VisitRating.objects.filter(division__in=divisions_supervised_by(bureau))
             .select_related("enterprise", "task", "task__lead_agency", "rated_by").order_by("-rated_on", "-id"))
+
+
+def visit_agency_names(task_ids) -> dict[int, list[str]]:
+    """The agencies that took part in each of some visits (``Participation``, the agencies a rating counts for
+    in ``rating_summary``), by visit id, the lead first, then by code: one query whatever the visits."""
+    found: dict[int, list[tuple]] = {}
+    for task_id, agency_id, lead_id, code, name in (
+        Participation.objects.filter(joint_task_id__in=list(task_ids))
+        .values_list("joint_task_id", "agency_id", "joint_task__lead_agency_id", "agency__code", "agency__name")
+    ):
+        found.setdefault(task_id, []).append((agency_id != lead_id, code, name))
+    return {task_id: [name for _l, _c, name in sorted(rows)] for task_id, rows in found.items()}
 
 
 def _satisfaction(row: dict) -> dict:

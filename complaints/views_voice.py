@@ -20,7 +20,7 @@ from inspections.access import record_for_user
 from plans import burden
 from plans.access import joint_task_for_user
 from plans.models import JointTask
-from yantai_inspect.csv_export import csv_response, rows_of
+from yantai_inspect.csv_export import CHUNK, chunks_of, csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.inputs import INT_MAX, query_int
 from yantai_inspect.pagination import page_without_count
@@ -93,13 +93,19 @@ def enterprise_rating_new(request):
 
 
 def _ratings_csv(ratings):
-    def row(r):
-        return [r.rated_on.isoformat(), r.enterprise.name, r.enterprise.uscc, r.task.visit_date.isoformat(),
-                r.task.lead_agency.name if r.task.lead_agency_id else "", r.score, r.comment]
+    """Every rating of the page's list (``ratings_for_bureau``), streamed: read in chunks, each chunk's visits'
+    agencies in one query (``visit_agency_names``), so the export's queries do not grow with its rows."""
+    def rows():
+        for chunk in chunks_of(ratings.iterator(chunk_size=CHUNK)):
+            agencies = selectors.visit_agency_names({r.task_id for r in chunk})
+            for r in chunk:
+                yield [r.rated_on.isoformat(), r.enterprise.name, r.enterprise.uscc, r.task_id,
+                       r.task.visit_date.isoformat(), "、".join(agencies.get(r.task_id, [])), r.score, r.comment,
+                       str(r.rated_by)]
 
-    header = [_("Rated on"), _("Enterprise"), _("Credit code"), _("Visit date"), _("Lead agency"), _("Score"),
-              _("Comment")]
-    return csv_response("ratings.csv", [str(h) for h in header], rows_of(ratings, row))
+    header = [_("Rated on"), _("Enterprise"), _("Credit code"), _("Visit"), _("Visit date"), _("Agencies"),
+              _("Score"), _("Comment"), _("Rated by")]
+    return csv_response("ratings.csv", [str(h) for h in header], rows())
 
 
 def _year(request) -> int:
@@ -132,6 +138,22 @@ def agency_rating_summary(request):
     view = selectors.agency_rating_view(agency=request.user.agency, today=timezone.localdate())
     return render(request, "complaints/ratings_agency.html", {**view,
                                                               "satisfied_from": services_ratings.SATISFIED_FROM})
+
+
+@agency_required
+def agency_rating_export(request):
+    """The page's aggregates and nothing more (``agency_rating_view``: months that are over with at least
+    ``MIN_GROUP`` ratings, and their total): no rater, no enterprise, no comment, no visit."""
+    view = selectors.agency_rating_view(agency=request.user.agency, today=timezone.localdate())
+
+    def row(label, m):
+        return [label, m["ratings"], m["mean"], m["satisfied"], m["satisfaction"]]
+
+    rows = [row(m["month"].strftime("%Y-%m"), m) for m in view["months"]]
+    if view["total"]:
+        rows.append(row(str(_("Total")), view["total"]))
+    header = [_("Month"), _("Ratings"), _("Average"), _("Satisfied (4 or 5)"), _("Satisfaction (%)")]
+    return csv_response("satisfaction.csv", [str(h) for h in header], rows)
 
 
 # -- visit burden --------------------------------------------------------------------------------------
@@ -300,6 +322,7 @@ urlpatterns = [
     path("enterprise/ratings/", enterprise_rating_list, name="enterprise-ratings"),
     path("enterprise/ratings/new/", enterprise_rating_new, name="enterprise-rating-new"),
     path("agency/ratings/", agency_rating_summary, name="agency-ratings"),
+    path("agency/ratings/export.csv", agency_rating_export, name="agency-ratings-export"),
     path("justice/ratings/", justice_rating_list, name="justice-ratings"),
     path("justice/ratings/export.csv", justice_rating_export, name="justice-ratings-export"),
     path("enterprise/burden/", enterprise_burden, name="enterprise-burden"),

@@ -4,6 +4,8 @@ over, never who rated; the justice bureau sees every rating."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AgencyFactory, OfficerFactory
@@ -181,3 +183,84 @@ def test_other_roles_are_refused_the_rating_pages(scene, client):
     assert api.post("/api/v1/ratings/", {"task": scene.task.pk, "score": 5}, format="json").status_code == 403
     api.force_authenticate(scene.user)
     assert api.get("/api/v1/ratings/summary/").status_code == 403
+
+
+def csv_text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def pinned(client, path, grow):
+    """The export read twice, before and after ``grow`` adds rows: the same number of queries both times."""
+    with CaptureQueriesContext(connection) as before:
+        first = csv_text(client.get(path))
+    grow()
+    with CaptureQueriesContext(connection) as after:
+        more = csv_text(client.get(path))
+    assert len(before) == len(after), [q["sql"] for q in after.captured_queries]
+    return first, more
+
+
+def test_the_justice_bureau_exports_every_rating_of_its_area_in_a_fixed_number_of_queries(scene, client):
+    ecology = AgencyFactory(code="fs-ecology", division="370611", name="福山区生态环境分局")
+    with at(IN_JUNE):
+        visit_rate(actor=scene.user, task=done_visit(scene.enterprise, [scene.agency, ecology]), score=2,
+                   comment="等候太久")
+        laizhou = EnterpriseFactory(name="莱州石材有限公司", division="370683")
+        visit_rate(actor=enterprise_user(laizhou, username="lz-rater"), task=done_visit(laizhou, [scene.agency]),
+                   score=5, comment="莱州的评价")
+    client.force_login(scene.fushan_justice)
+    assert "/justice/ratings/export.csv" in client.get("/justice/ratings/").content.decode()
+
+    def grow():
+        with at(IN_JUNE):
+            rated_by_many(scene, 4, comment="后来的评价")
+
+    first, more = pinned(client, "/justice/ratings/export.csv", grow)
+    lines = first.strip().splitlines()
+    assert len(lines) == 2 and "莱州的评价" not in first  # the bureau's own divisions only
+    task = VisitRating.objects.get(comment="等候太久").task
+    assert lines[1].split(",") == ["2026-06-15", scene.enterprise.name, scene.enterprise.uscc, str(task.pk),
+                                   "2026-06-10", f"{scene.agency.name}、{ecology.name}", "2", "等候太久",
+                                   str(scene.user)]
+    assert more.count("后来的评价") == 4 and len(more.strip().splitlines()) == 6
+    # the city's bureau answers for the divisions without a bureau of their own, not for Fushan's or Laizhou's
+    client.force_login(scene.city_justice)
+    assert csv_text(client.get("/justice/ratings/export.csv")).strip().count("\n") == 0
+
+
+def test_an_agency_exports_only_its_aggregates_of_at_least_five_never_who_rated(scene, client):
+    with at(IN_JUNE):
+        users = rated_by_many(scene, MIN_GROUP - 1, score=5, comment="秘密意见")
+    client.force_login(scene.officer)
+    with at(IN_JULY):
+        assert "/agency/ratings/export.csv" in client.get("/agency/ratings/").content.decode()
+        assert csv_text(client.get("/agency/ratings/export.csv")).strip().count("\n") == 0  # the header only
+
+        def grow():
+            with at(IN_JUNE):
+                users.extend(rated_by_many(scene, 1, score=3, comment="秘密意见x", prefix="late"))
+
+        _first, text = pinned(client, "/agency/ratings/export.csv", grow)
+    rows = [line.split(",") for line in text.strip().splitlines()[1:]]
+    assert rows == [["2026-06", "5", "4.6", "4", "80.0"], [rows[1][0], "5", "4.6", "4", "80.0"]]
+    assert "秘密意见" not in text
+    for user in users:
+        assert user.username not in text and user.enterprise_account.enterprise.name not in text
+
+
+def test_the_rating_exports_are_refused_to_the_other_roles(scene, client):
+    with at(IN_JUNE):
+        visit_rate(actor=scene.user, task=scene.task, score=1, comment="索要好处")
+    for user, paths in ((scene.user, ["/justice/ratings/export.csv", "/agency/ratings/export.csv"]),
+                        (scene.officer, ["/justice/ratings/export.csv"]),
+                        (scene.fushan_justice, ["/agency/ratings/export.csv"])):
+        client.force_login(user)
+        for path in paths:
+            assert client.get(path).status_code == 403, (user, path)
+    client.force_login(scene.laizhou_justice)  # a bureau of another district: none of Fushan's ratings
+    assert "索要好处" not in csv_text(client.get("/justice/ratings/export.csv"))
+    client.logout()
+    for path in ("/justice/ratings/export.csv", "/agency/ratings/export.csv"):
+        assert client.get(path).status_code == 302
