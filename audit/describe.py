@@ -75,6 +75,7 @@ ACTIONS = {
     "service_request.answer": gettext_lazy("answered the service request"),
     "service_request.close": gettext_lazy("closed the service request"),
     "service_request.file": gettext_lazy("filed the service request"),
+    "service_request.reroute": gettext_lazy("re-routed to another agency the service request"),
     "service_route.create": gettext_lazy("added the service-request route"),
     "user.create": gettext_lazy("created the user account"),
     "whitelist.propose": gettext_lazy("proposed whitelist candidates, the first of them"),

@@ -3,7 +3,16 @@ from django.contrib import admin
 from audit.admin_mixins import AuditedModelAdmin, ReadOnlyModelAdmin
 from plans.models import BurdenAlert
 
-from .models import Complaint, ComplaintPhoto, ComplaintStep, HotlineInbound, ServiceRequest, ServiceRoute, VisitRating
+from .models import (
+    Complaint,
+    ComplaintPhoto,
+    ComplaintStep,
+    HotlineInbound,
+    ServiceRequest,
+    ServiceRequestReroute,
+    ServiceRoute,
+    VisitRating,
+)
 
 
 class StepInline(admin.TabularInline):
@@ -62,6 +71,17 @@ class ServiceRouteAdmin(AuditedModelAdmin):
     list_select_related = ["department"]
 
 
+class RerouteInline(admin.TabularInline):
+    model = ServiceRequestReroute
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "from_agency", "to_agency", "by_agency", "rerouted_by", "reason"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "enterprise", "category", "agency", "status", "filed_on"]
@@ -69,6 +89,17 @@ class ServiceRequestAdmin(ReadOnlyModelAdmin):
     list_select_related = ["enterprise", "agency"]
     search_fields = ["=enterprise__uscc"]
     readonly_fields = [f.name for f in ServiceRequest._meta.fields]
+    inlines = [RerouteInline]
+
+
+@admin.register(ServiceRequestReroute)
+class ServiceRequestRerouteAdmin(ReadOnlyModelAdmin):
+    """改派 steps (``services_requests.service_request_reroute``), read only."""
+
+    list_display = ["at", "request", "from_agency", "to_agency", "by_agency"]
+    list_select_related = ["request", "from_agency", "to_agency", "by_agency"]
+    search_fields = ["=request__enterprise__uscc", "to_agency__name"]
+    readonly_fields = [f.name for f in ServiceRequestReroute._meta.fields]
 
 
 @admin.register(VisitRating)

@@ -6,13 +6,14 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import AGENCY, ENTERPRISE, JUSTICE, IsEnterpriseAccount, IsJustice, IsOfficer, portal_of
+from accounts.models import Agency
 from accounts.selectors import divisions_supervised_by
 from enterprises.access import require_enterprise
 from enterprises.models import Enterprise
@@ -22,7 +23,7 @@ from plans.models import BurdenAlert
 from yantai_inspect.inputs import INT_MAX, query_int
 
 from . import selectors, services_ratings, services_requests
-from .models import ServiceRequest, VisitRating
+from .models import ServiceRequest, ServiceRequestReroute, VisitRating
 
 # -- ratings -------------------------------------------------------------------------------------------
 
@@ -189,6 +190,27 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
                   "answered_at", "closed_at", "filed_on", "created_at"]
 
 
+class RerouteSerializer(serializers.ModelSerializer):
+    from_agency = serializers.CharField(source="from_agency.code")
+    to_agency = serializers.CharField(source="to_agency.code")
+    by_agency = serializers.CharField(source="by_agency.code")
+
+    class Meta:
+        model = ServiceRequestReroute
+        fields = ["from_agency", "to_agency", "by_agency", "reason", "at"]
+
+
+class ServiceRequestDetailSerializer(ServiceRequestSerializer):
+    reroutes = serializers.SerializerMethodField()
+
+    class Meta(ServiceRequestSerializer.Meta):
+        fields = [*ServiceRequestSerializer.Meta.fields, "reroutes"]
+
+    @extend_schema_field(RerouteSerializer(many=True))
+    def get_reroutes(self, obj):
+        return RerouteSerializer(selectors.service_request_reroutes(obj), many=True).data
+
+
 class ServiceRequestInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=ServiceRequest.Category.choices)
     text = serializers.CharField(max_length=services_requests.TEXT_MAX)
@@ -218,9 +240,10 @@ class ServiceRequestListApi(generics.ListAPIView):
 
 
 class ServiceRequestDetailApi(generics.RetrieveAPIView):
-    """One request with its answer (the enterprise's own, the agency's routed)."""
+    """One request with its answer and its re-routes (the enterprise's own, the agency's routed, the justice
+    bureau's area)."""
 
-    serializer_class = ServiceRequestSerializer
+    serializer_class = ServiceRequestDetailSerializer
 
     def get_object(self):
         return selectors.service_request_for_user(user=self.request.user, request_id=self.kwargs["pk"])
@@ -260,3 +283,26 @@ class ServiceRequestCloseApi(APIView):
         found = services_requests.service_request_close(actor=request.user, request=found,
                                                         note=body.validated_data.get("note", ""))
         return Response(ServiceRequestSerializer(found).data)
+
+
+class RerouteInputSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.filter(active=True),
+                                          help_text=_("Code of the agency that should answer it"))
+    reason = serializers.CharField(max_length=services_requests.TEXT_MAX)
+
+
+class ServiceRequestRerouteApi(APIView):
+    """改派: the agency the request is routed to, or the justice bureau of the enterprise's division, sends a
+    request still waiting for an answer on to another agency of the enterprise's area, with the reason."""
+
+    @extend_schema(request=RerouteInputSerializer, responses={200: ServiceRequestDetailSerializer})
+    def post(self, request, pk):
+        if portal_of(request.user) not in (AGENCY, JUSTICE):
+            raise PermissionDenied(_("Only the agency handling the request or the justice bureau can re-route it."))
+        found = selectors.service_request_for_user(user=request.user, request_id=pk)
+        body = RerouteInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        found = services_requests.service_request_reroute(actor=request.user, request=found,
+                                                          agency=body.validated_data["agency"],
+                                                          reason=body.validated_data["reason"])
+        return Response(ServiceRequestDetailSerializer(found).data)

@@ -251,11 +251,40 @@ class ServiceRequest(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "-created_at", "-id"], name="servicerequest_enterprise"),
             models.Index(fields=["agency", "-created_at", "-id"], name="servicerequest_agency"),
+            # A justice bureau's list: its divisions' requests, newest first.
+            models.Index(fields=["division", "-created_at", "-id"], name="servicerequest_division"),
             models.Index(fields=["filed_on", "division"], name="servicerequest_month"),
         ]
 
     def __str__(self):
         return f"{_('Service request')} #{self.pk}"
+
+
+class ServiceRequestReroute(models.Model):
+    """改派: a request that reached the wrong agency sent on to another by the agency that had it or by the
+    justice bureau of the enterprise's division, with the reason; the enterprise sees each one on its request
+    (``complaints.services_requests.service_request_reroute``)."""
+
+    request = models.ForeignKey(ServiceRequest, verbose_name=_("service request"), on_delete=models.CASCADE,
+                                related_name="reroutes")
+    from_agency = models.ForeignKey("accounts.Agency", verbose_name=_("from"), on_delete=models.PROTECT,
+                                    related_name="+")
+    to_agency = models.ForeignKey("accounts.Agency", verbose_name=_("to"), on_delete=models.PROTECT,
+                                  related_name="+")
+    by_agency = models.ForeignKey("accounts.Agency", verbose_name=_("re-routed by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    rerouted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("re-routed by (person)"),
+                                    on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service request re-route")
+        verbose_name_plural = _("service request re-routes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_agency_id} → {self.to_agency_id}"
 
 
 class ServiceRoute(models.Model):

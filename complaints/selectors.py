@@ -164,21 +164,39 @@ def service_requests_for_agency(*, agency):
             .order_by("-created_at", "-id"))
 
 
+def service_requests_for_bureau(*, bureau):
+    """The requests of the enterprises of the divisions a justice bureau is responsible for (the bureau that
+    may re-route them: ``services_requests.require_rerouter``)."""
+    return (ServiceRequest.objects.filter(division__in=divisions_supervised_by(bureau))
+            .select_related(*REQUEST_RELATED).order_by("-created_at", "-id"))
+
+
 def service_requests_for_user(*, user):
+    """An enterprise's own requests, those routed to an officer's agency (not those it re-routed away), those
+    of a justice bureau's area; nobody else's."""
     portal = portal_of(user)
     if portal == ENTERPRISE:
         return service_requests_for_enterprise(enterprise=require_enterprise(user))
     if portal == AGENCY and user.agency_id:
         return service_requests_for_agency(agency=user.agency)
+    if portal == JUSTICE and user.agency_id:
+        return service_requests_for_bureau(bureau=user.agency)
     return ServiceRequest.objects.none()
 
 
 def service_request_for_user(*, user, request_id: int) -> ServiceRequest:
-    """The request if it is the user's enterprise's or routed to the user's agency; 404 otherwise."""
+    """The request if it is the user's enterprise's, routed to the user's agency or in the user's justice
+    bureau's area; 404 otherwise."""
     found = service_requests_for_user(user=user).filter(pk=request_id).first()
     if found is None:
         raise Http404
     return found
+
+
+def service_request_reroutes(request: ServiceRequest):
+    """The re-routes of one request, oldest first, with their agencies (one query): what the enterprise, the
+    agency and the bureau see on the request."""
+    return request.reroutes.select_related("from_agency", "to_agency", "by_agency").order_by("at", "id")
 
 
 def service_request_counts(*, start: dt.date, end: dt.date, by=("month",), divisions=None) -> list[dict]:

@@ -1,22 +1,24 @@
 """入市第一课 / 服务诉求: during or after a visit the enterprise asks for help (brand building, IP protection,
 compliance guidance, financing, other). The request is routed by its category and the enterprise's division
-(``ServiceRoute``, data edited in the admin) to one agency, which answers it; the enterprise (or the agency,
-once answered) closes it. Every step audited, each side told."""
+(``ServiceRoute``, data edited in the admin) to one agency, which answers it; a request that reached the wrong
+agency is re-routed (改派) to another by that agency or by the justice bureau of the enterprise's division; the
+enterprise (or the agency, once answered) closes it. Every step audited, each side told."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import ENTERPRISE, portal_of, require_officer
+from accounts.access import AGENCY, ENTERPRISE, JUSTICE, portal_of, require_justice, require_officer
 from accounts.divisions import CITY_CODE
 from accounts.models import Agency, Department
+from accounts.selectors import justice_bureau_for_division
 from audit.services import audit_record
 from enterprises.access import require_enterprise
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_resolve
 from yantai_inspect.errors import DomainError
 
-from .models import ServiceRequest, ServiceRoute
+from .models import ServiceRequest, ServiceRequestReroute, ServiceRoute
 
 TEXT_MAX = 4000
 
@@ -127,6 +129,69 @@ def service_request_close(*, actor, request: ServiceRequest, note: str = "") -> 
         notification_send(dedupe_key=f"service-request:{request.pk}:closed", enterprise=request.enterprise,
                           title=_("Your request #%(n)s was closed") % {"n": request.pk}, body=note,
                           link=f"/enterprise/service-requests/{request.pk}/")
+    return request
+
+
+def require_rerouter(actor, request: ServiceRequest) -> Agency:
+    """Who may re-route a request: an officer of the agency it is routed to, or the staff of the justice bureau
+    responsible for the enterprise's division (``justice_bureau_for_division``: the district's own, else the
+    city's). Returns the actor's agency or bureau; refused otherwise."""
+    if portal_of(actor) == JUSTICE:
+        bureau = require_justice(actor)
+        responsible = justice_bureau_for_division(request.division)
+        if responsible is None or responsible.pk != bureau.pk:
+            raise PermissionDenied(_("This request is in the area of another justice bureau."))
+        return bureau
+    if portal_of(actor) != AGENCY:
+        raise PermissionDenied(_("Only the agency handling the request or the justice bureau can re-route it."))
+    agency = require_officer(actor)
+    if agency.pk != request.agency_id:
+        raise PermissionDenied(_("This request is answered by another agency."))
+    return agency
+
+
+def reroute_targets(request: ServiceRequest):
+    """The agencies a request may be re-routed to: those that may answer for the enterprise's area, as the
+    routing does (an active agency of the enterprise's division or of the city, not a justice bureau), other
+    than the one it is routed to now."""
+    return (Agency.objects.filter(active=True, is_justice_bureau=False, division__in=[request.division, CITY_CODE])
+            .exclude(pk=request.agency_id).order_by("division", "code"))
+
+
+@transaction.atomic
+def service_request_reroute(*, actor, request: ServiceRequest, agency: Agency, reason: str) -> ServiceRequest:
+    """改派: a request still waiting for an answer that reached the wrong agency goes to another one
+    (``reroute_targets``), with a reason, by the agency it is routed to or the justice bureau of the
+    enterprise's division (``require_rerouter``). The step stays on the request for the enterprise to see; the
+    new agency is told, and the enterprise; the old agency's notice of it is no longer news."""
+    request = _lock(request)
+    by_agency = require_rerouter(actor, request)
+    reason = _text(reason, field="reason")
+    if request.status != ServiceRequest.Status.OPEN:
+        raise DomainError(_("Only a request still waiting for an answer can be re-routed."))
+    if agency is None or not reroute_targets(request).filter(pk=agency.pk).exists():
+        raise DomainError(_("Choose another active agency that serves the enterprise's area."), field="agency")
+    previous = request.agency
+    request.agency = agency
+    request.save(update_fields=["agency"])
+    reroute = ServiceRequestReroute.objects.create(request=request, from_agency=previous, to_agency=agency,
+                                                   by_agency=by_agency, rerouted_by=actor, reason=reason)
+    audit_record(actor=actor, action="service_request.reroute", obj=request,
+                 details={"from": previous.code, "to": agency.code, "reason": reason})
+    notifications_resolve(keys=[f"service-request:{request.pk}:agency",
+                                *(f"service-request:{request.pk}:agency:{pk}" for pk in
+                                  request.reroutes.exclude(pk=reroute.pk).values_list("pk", flat=True))])
+    notification_send(
+        dedupe_key=f"service-request:{request.pk}:agency:{reroute.pk}", agency=agency,
+        title=_("%(enterprise)s asks for help: %(category)s (re-routed by %(by)s)")
+        % {"enterprise": request.enterprise.name, "category": request.get_category_display(), "by": by_agency.name},
+        body=f"{reason[:200]}\n\n{request.text[:200]}", link=f"/agency/service-requests/{request.pk}/",
+    )
+    notification_send(
+        dedupe_key=f"service-request:{request.pk}:reroute:{reroute.pk}", enterprise=request.enterprise,
+        title=_("Your request #%(n)s now goes to %(agency)s") % {"n": request.pk, "agency": agency.name},
+        body=reason[:200], link=f"/enterprise/service-requests/{request.pk}/",
+    )
     return request
 
 

@@ -227,6 +227,18 @@ class AnswerForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class RerouteForm(forms.Form):
+    """改派: the agency the request should have gone to (``services_requests.reroute_targets``) and why."""
+
+    agency = forms.ModelChoiceField(label=gettext_lazy("Send it to"), queryset=None)
+    reason = forms.CharField(label=gettext_lazy("Why it goes there"), max_length=services_requests.TEXT_MAX,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = services_requests.reroute_targets(request)
+
+
 class CloseForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False,
                            max_length=services_requests.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
@@ -234,12 +246,14 @@ class CloseForm(forms.Form):
 
 def _requests_csv(rows, *, view_as: str):
     def row(r):
-        party = r.agency.name if view_as == "enterprise" else r.enterprise.name
-        return [r.pk, r.filed_on.isoformat(), party, r.get_category_display(), r.get_status_display(),
+        parties = {"enterprise": [r.agency.name], "agency": [r.enterprise.name],
+                   "justice": [r.enterprise.name, r.agency.name]}[view_as]
+        return [r.pk, r.filed_on.isoformat(), *parties, r.get_category_display(), r.get_status_display(),
                 r.answered_at.date().isoformat() if r.answered_at else ""]
 
-    party = _("Handled by") if view_as == "enterprise" else _("Enterprise")
-    header = ["#", _("Asked on"), party, _("Kind of help"), _("Status"), _("Answered on")]
+    parties = {"enterprise": [_("Handled by")], "agency": [_("Enterprise")],
+               "justice": [_("Enterprise"), _("Handled by")]}[view_as]
+    header = ["#", _("Asked on"), *parties, _("Kind of help"), _("Status"), _("Answered on")]
     return csv_response("service-requests.csv", [str(h) for h in header], rows_of(rows, row))
 
 
@@ -275,8 +289,25 @@ def enterprise_request_new(request):
 
 def _request_detail(request, pk, *, view_as: str):
     found = selectors.service_request_for_user(user=request.user, request_id=pk)
-    form = (AnswerForm if view_as == "agency" else CloseForm)(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    rerouting = posted is not None and posted.get("action") == "reroute"
+    form = {"agency": AnswerForm, "enterprise": CloseForm, "justice": None}[view_as]
+    form = form(None if rerouting else posted) if form else None
+    reroute_form = RerouteForm(posted if rerouting else None, request=found) if view_as != "enterprise" else None
+    if rerouting and reroute_form is not None and reroute_form.is_valid():
+        try:
+            services_requests.service_request_reroute(actor=request.user, request=found,
+                                                      agency=reroute_form.cleaned_data["agency"],
+                                                      reason=reroute_form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(reroute_form, exc)
+        else:
+            messages.success(request, _("Re-routed to %(agency)s; the agency and the enterprise are told.")
+                             % {"agency": reroute_form.cleaned_data["agency"].name})
+            if view_as == "agency":  # no longer this agency's: back to its list
+                return redirect("agency-service-requests")
+            return redirect("justice-service-request-detail", pk=pk)
+    elif posted is not None and form is not None and form.is_valid():
         try:
             if view_as == "agency" and form.cleaned_data["action"] == "answer":
                 services_requests.service_request_answer(actor=request.user, request=found,
@@ -291,7 +322,11 @@ def _request_detail(request, pk, *, view_as: str):
         else:
             messages.success(request, _("Recorded."))
             return redirect(f"{view_as}-service-request-detail", pk=pk)
-    return render(request, "complaints/request_detail.html", {"r": found, "form": form, "view_as": view_as})
+    errors = (form is not None and form.errors) or (reroute_form is not None and reroute_form.errors)
+    return render(request, "complaints/request_detail.html", {
+        "r": found, "form": form, "reroute_form": reroute_form, "view_as": view_as,
+        "reroutes": selectors.service_request_reroutes(found),
+    }, status=400 if errors else 200)
 
 
 @enterprise_required
@@ -318,6 +353,29 @@ def agency_request_detail(request, pk):
     return _request_detail(request, pk, view_as="agency")
 
 
+def _justice_requests(request):
+    qs = selectors.service_requests_for_bureau(bureau=request.user.agency)
+    if request.GET.get("status") in ServiceRequest.Status.values:
+        qs = qs.filter(status=request.GET["status"])
+    return qs
+
+
+@justice_required
+def justice_request_list(request):
+    page = page_without_count(_justice_requests(request), request.GET.get("page"), 30)
+    return render(request, "complaints/requests_list.html", {"page": page, "view_as": "justice"})
+
+
+@justice_required
+def justice_request_export(request):
+    return _requests_csv(_justice_requests(request), view_as="justice")
+
+
+@justice_required
+def justice_request_detail(request, pk):
+    return _request_detail(request, pk, view_as="justice")
+
+
 urlpatterns = [
     path("enterprise/ratings/", enterprise_rating_list, name="enterprise-ratings"),
     path("enterprise/ratings/new/", enterprise_rating_new, name="enterprise-rating-new"),
@@ -338,4 +396,7 @@ urlpatterns = [
     path("agency/service-requests/", agency_request_list, name="agency-service-requests"),
     path("agency/service-requests/export.csv", agency_request_export, name="agency-service-requests-export"),
     path("agency/service-requests/<int:pk>/", agency_request_detail, name="agency-service-request-detail"),
+    path("justice/service-requests/", justice_request_list, name="justice-service-requests"),
+    path("justice/service-requests/export.csv", justice_request_export, name="justice-service-requests-export"),
+    path("justice/service-requests/<int:pk>/", justice_request_detail, name="justice-service-request-detail"),
 ]

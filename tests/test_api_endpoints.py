@@ -1345,6 +1345,13 @@ CASES = [
         happy=lambda w, r: r.json()["status"] == "closed",
     ),
     Case(
+        "api-service-request-reroute",
+        "post",
+        "market",
+        lambda w: ({"pk": w.service_request.pk}, {"agency": w.city.ecology.code, "reason": "不属本部门职责"}),
+        happy=lambda w, r: r.json()["agency"] == w.city.ecology.code and len(r.json()["reroutes"]) == 1,
+    ),
+    Case(
         "api-recusal-decide",
         "post",
         "market",

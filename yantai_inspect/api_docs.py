@@ -190,15 +190,21 @@ OPERATIONS = {
         "Enterprises visited more than the threshold in the period, or twice by one agency within 30 days."
     )),
     "v1_service_requests_list": (_("List service requests"), _(
-        "An enterprise's requests for help, or those routed to the officer's agency, newest first."
+        "An enterprise's requests for help, those routed to the officer's agency, or those of the justice "
+        "bureau's area, newest first."
     )),
     "v1_service_requests_create": (_("Enterprise: ask for help"), _(
         "Brand building, IP protection, compliance guidance, financing or other: routed by its kind and the "
         "enterprise's district to the agency that answers it."
     )),
-    "v1_service_requests_retrieve": (_("Read a service request and its answer"), None),
+    "v1_service_requests_retrieve": (_("Read a service request, its answer and its re-routes"), None),
     "v1_service_requests_answer_create": (_("Agency: answer a service request"), None),
     "v1_service_requests_close_create": (_("Close a service request"), None),
+    "v1_service_requests_reroute_create": (_("Re-route a service request to another agency"), _(
+        "The agency it is routed to, or the justice bureau of the enterprise's district, sends a request still "
+        "waiting for an answer on to another agency of the enterprise's area, with the reason; the enterprise "
+        "sees the step and the new agency is told."
+    )),
     # the enterprise's own
     "v1_my_enterprise_qr_retrieve": (_("Enterprise: its licence QR code"), None),
     "v1_my_enterprise_caps_retrieve": (_("Enterprise: this year's inspection caps"), None),

@@ -43,6 +43,8 @@ urlpatterns = [
          name="api-service-request-answer"),
     path("service-requests/<int:pk>/close/", api_voice.ServiceRequestCloseApi.as_view(),
          name="api-service-request-close"),
+    path("service-requests/<int:pk>/reroute/", api_voice.ServiceRequestRerouteApi.as_view(),
+         name="api-service-request-reroute"),
     path("auth/token/", accounts_api.TokenObtainApi.as_view(), name="api-token"),
     path("auth/logout/", accounts_api.TokenLogoutApi.as_view(), name="api-logout"),
     path("auth/devices/", accounts_api.DeviceListApi.as_view(), name="api-devices"),

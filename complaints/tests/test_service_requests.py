@@ -4,16 +4,20 @@ answered there, closed, counted."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import AgencyFactory, DepartmentFactory, OfficerFactory
 from audit.models import AuditEntry
 from complaints import selectors
-from complaints.models import ServiceRequest, ServiceRoute
+from complaints.models import ServiceRequest, ServiceRequestReroute, ServiceRoute
 from complaints.services_requests import (
     service_request_answer,
     service_request_close,
     service_request_file,
+    service_request_reroute,
     service_request_route,
     service_routes_seed_defaults,
 )
@@ -143,3 +147,150 @@ def test_default_routes_are_seeded_for_the_departments_that_exist_and_left_alone
     assert service_routes_seed_defaults() == 5
     assert service_routes_seed_defaults() == 0
     assert service_request_route(category="financing", division="370611") == routed.city_hrss
+
+
+# -- re-routing (改派) ---------------------------------------------------------------------------------
+
+
+def test_the_agency_re_routes_a_request_that_reached_it_by_mistake_and_the_enterprise_sees_the_step(routed, client):
+    request = service_request_file(actor=routed.user, category="ip", text="申请创业担保贷款")  # filed under IP
+    client.force_login(routed.officer)
+    page = client.get(f"/agency/service-requests/{request.pk}/").content.decode()
+    assert 'id="request-reroute"' in page and routed.city_hrss.name in page
+    response = client.post(f"/agency/service-requests/{request.pk}/",
+                           {"action": "reroute", "agency": routed.city_hrss.pk,
+                            "reason": "属创业担保贷款,由人社局办理"})
+    assert response.status_code == 302 and response["Location"] == "/agency/service-requests/"
+    request.refresh_from_db()
+    assert (request.agency, request.status) == (routed.city_hrss, "open")
+    step = ServiceRequestReroute.objects.get()
+    assert (step.from_agency, step.to_agency, step.by_agency, step.rerouted_by) == (
+        routed.agency, routed.city_hrss, routed.agency, routed.officer)
+    entry = AuditEntry.objects.get(action="service_request.reroute", object_id=str(request.pk))
+    assert entry.details["from"] == routed.agency.code and entry.details["to"] == routed.city_hrss.code
+    told = Notification.objects.get(agency=routed.city_hrss,
+                                    dedupe_key=f"service-request:{request.pk}:agency:{step.pk}")
+    assert told.link == f"/agency/service-requests/{request.pk}/"
+    assert Notification.objects.get(dedupe_key=f"service-request:{request.pk}:agency").read_at is not None
+    assert Notification.objects.filter(enterprise=routed.enterprise, title__contains=routed.city_hrss.name).exists()
+    # no longer the first agency's; the new one answers it
+    assert client.get(f"/agency/service-requests/{request.pk}/").status_code == 404
+    client.force_login(routed.hrss_officer)
+    assert f"/agency/service-requests/{request.pk}/" in client.get("/agency/service-requests/").content.decode()
+    service_request_answer(actor=routed.hrss_officer, request=request, answer="可申请,额度30万")
+    client.force_login(routed.user)
+    page = client.get(f"/enterprise/service-requests/{request.pk}/").content.decode()
+    assert 'id="request-reroutes"' in page and "属创业担保贷款,由人社局办理" in page
+    assert routed.agency.name in page and routed.city_hrss.name in page and 'id="request-reroute"' not in page
+    api = APIClient()
+    api.force_authenticate(routed.user)
+    body = api.get(f"/api/v1/service-requests/{request.pk}/").json()
+    assert body["agency"] == routed.city_hrss.code
+    assert [(s["from_agency"], s["to_agency"], s["by_agency"]) for s in body["reroutes"]] == [
+        (routed.agency.code, routed.city_hrss.code, routed.agency.code)]
+
+
+def test_the_justice_bureau_of_the_enterprises_division_re_routes_from_its_page_and_the_api(routed, client):
+    first = service_request_file(actor=routed.user, category="ip", text="融资问题")
+    second = service_request_file(actor=routed.user, category="ip", text="另一个融资问题")
+    client.force_login(routed.fushan_justice)
+    listed = client.get("/justice/service-requests/").content.decode()
+    assert f"/justice/service-requests/{first.pk}/" in listed and routed.agency.name in listed
+    page = client.get(f"/justice/service-requests/{first.pk}/").content.decode()
+    assert 'id="request-reroute"' in page and 'id="request-action"' not in page
+    response = client.post(f"/justice/service-requests/{first.pk}/",
+                           {"action": "reroute", "agency": routed.city_hrss.pk, "reason": "融资事项归人社局"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.agency == routed.city_hrss
+    assert ServiceRequestReroute.objects.get(request=first).by_agency == routed.fushan_bureau
+    api = APIClient()
+    api.force_authenticate(routed.fushan_justice)
+    response = api.post(f"/api/v1/service-requests/{second.pk}/reroute/",
+                        {"agency": routed.city_hrss.code, "reason": "融资事项归人社局"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["agency"] == routed.city_hrss.code and len(response.json()["reroutes"]) == 1
+    # the bureau re-routes; it does not answer or close
+    assert api.post(f"/api/v1/service-requests/{second.pk}/answer/", {"answer": "x"},
+                    format="json").status_code == 403
+    with pytest.raises(PermissionDenied):
+        service_request_close(actor=routed.fushan_justice, request=second)
+    csv = b"".join(client.get("/justice/service-requests/export.csv").streaming_content).decode("utf-8-sig")
+    assert routed.enterprise.name in csv and routed.city_hrss.name in csv
+
+
+def test_re_routing_is_refused_to_other_agencies_other_bureaus_and_the_enterprise(routed, client):
+    request = service_request_file(actor=routed.user, category="ip", text="专利")
+    body = {"action": "reroute", "agency": routed.city_hrss.pk, "reason": "x"}
+    client.force_login(routed.hrss_officer)  # another agency
+    assert client.post(f"/agency/service-requests/{request.pk}/", body).status_code == 404
+    for bureau_user in (routed.laizhou_justice, routed.city_justice):  # Fushan has its own bureau
+        client.force_login(bureau_user)
+        assert client.get(f"/justice/service-requests/{request.pk}/").status_code == 404
+        assert client.post(f"/justice/service-requests/{request.pk}/", body).status_code == 404
+        assert f"#{request.pk}<" not in client.get("/justice/service-requests/").content.decode()
+        with pytest.raises(PermissionDenied):
+            service_request_reroute(actor=bureau_user, request=request, agency=routed.city_hrss, reason="x")
+    client.force_login(routed.user)
+    assert client.get("/justice/service-requests/").status_code == 403
+    assert client.post(f"/enterprise/service-requests/{request.pk}/", body).status_code in (200, 400)
+    with pytest.raises(PermissionDenied):
+        service_request_reroute(actor=routed.user, request=request, agency=routed.city_hrss, reason="x")
+    client.force_login(routed.officer)
+    assert client.get("/justice/service-requests/").status_code == 403
+    api = APIClient()
+    for user in (routed.hrss_officer, routed.laizhou_justice, routed.city_justice, routed.user, None):
+        api.force_authenticate(user)
+        response = api.post(f"/api/v1/service-requests/{request.pk}/reroute/",
+                            {"agency": routed.city_hrss.code, "reason": "x"}, format="json")
+        assert response.status_code in (401, 403, 404), (user, response.status_code)
+    client.logout()
+    for path in ("/justice/service-requests/", f"/justice/service-requests/{request.pk}/",
+                 "/justice/service-requests/export.csv"):
+        assert client.get(path).status_code == 302
+    request.refresh_from_db()
+    assert request.agency == routed.agency and not ServiceRequestReroute.objects.exists()
+    assert not AuditEntry.objects.filter(action="service_request.reroute").exists()
+
+
+def test_a_request_is_re_routed_while_it_waits_to_an_agency_of_the_enterprises_area_with_a_reason(routed):
+    request = service_request_file(actor=routed.user, category="ip", text="专利")
+    laizhou_market = AgencyFactory(code="lz-market", division="370683", department=routed.market_dept)
+    for agency, reason in ((routed.agency, "同一部门"), (laizhou_market, "外区"), (routed.fushan_bureau, "司法局"),
+                           (AgencyFactory(code="yt-closed", division="370600", active=False), "停用"),
+                           (routed.city_hrss, "  "), (None, "无")):
+        with pytest.raises(DomainError):
+            service_request_reroute(actor=routed.officer, request=request, agency=agency, reason=reason)
+    service_request_answer(actor=routed.officer, request=request, answer="已答复")
+    with pytest.raises(DomainError, match="waiting"):
+        service_request_reroute(actor=routed.officer, request=request, agency=routed.city_hrss, reason="晚了")
+    request.refresh_from_db()
+    assert request.agency == routed.agency and not ServiceRequestReroute.objects.exists()
+    # the city's agencies serve every division; re-routed twice, the step before is no longer news either
+    fresh = service_request_file(actor=routed.user, category="ip", text="商标")
+    service_request_reroute(actor=routed.officer, request=fresh, agency=routed.city_market, reason="市级办理")
+    city_officer = OfficerFactory(agency=routed.city_market, username="yt-market1")
+    service_request_reroute(actor=city_officer, request=fresh, agency=routed.city_hrss, reason="人社办理")
+    first_step = ServiceRequestReroute.objects.filter(request=fresh).first()
+    assert Notification.objects.get(dedupe_key=f"service-request:{fresh.pk}:agency:{first_step.pk}").read_at
+    assert list(ServiceRequestReroute.objects.filter(request=fresh).values_list("to_agency__code", flat=True)) == [
+        routed.city_market.code, routed.city_hrss.code]
+
+
+def test_the_justice_list_and_its_export_take_a_fixed_number_of_queries(routed, client):
+    client.force_login(routed.fushan_justice)
+
+    def read():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/justice/service-requests/").status_code == 200
+        with CaptureQueriesContext(connection) as export:
+            text = b"".join(client.get("/justice/service-requests/export.csv").streaming_content).decode("utf-8-sig")
+        return len(page), len(export), text
+
+    service_request_file(actor=routed.user, category="ip", text="一")
+    one = read()
+    for k in range(4):
+        service_request_file(actor=routed.user, category="financing", text=f"融资{k}")
+    five = read()
+    assert one[:2] == five[:2]
+    assert one[2].count("\n") == 2 and five[2].count("\n") == 6
