@@ -52,6 +52,8 @@ def stacked_cells(page):
 @pytest.mark.parametrize("username,path", [
     ("justice", "/justice/reviews/"), ("justice", "/audit/"), ("justice", "/justice/yearly-plans/"),
     ("justice", "/justice/special/"), ("officer_market", "/agency/yearly-plans/"),
+    ("justice_fushan", "/justice/service-requests/"),  # the demo's request for help, at the Fushan regulator
+    ("justice_fushan", "/justice/whitelist/"),  # the candidates the demo's whitelist job proposed
     ("officer_market", f"/public/yearly-plans/?year={dt.date.today().year + 1}"),  # the demo's plan: next year
 ])
 def test_a_list_is_stacked_cards_on_a_phone(phone, live_server, demo_with_activity, username, path):
@@ -63,6 +65,17 @@ def test_a_list_is_stacked_cards_on_a_phone(phone, live_server, demo_with_activi
     assert all(c["label"] for c in cells), cells
     # Stacked: every cell takes the card's width instead of a sliver of a column.
     assert min(c["width"] for c in cells) > PHONE["width"] * 0.7, cells
+    assert fits_the_phone(phone)
+
+
+def test_the_re_route_form_of_a_service_request_fits_a_phone(phone, live_server, demo_with_activity):
+    from complaints.models import ServiceRequest
+
+    request = ServiceRequest.objects.get(status="open")
+    log_in(phone, live_server.url, demo_with_activity["officer_fushan_market"])
+    phone.goto(live_server.url + f"/agency/service-requests/{request.pk}/")
+    assert phone.locator("#request-reroute select").is_visible()
+    phone.screenshot(path="/tmp/phone-service-request-reroute.png", full_page=True)
     assert fits_the_phone(phone)
 
 
