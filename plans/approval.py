@@ -72,7 +72,9 @@ def head_approval_requested(plan: Plan) -> None:
         agency=plan.agency,
         title=title,
         body=plan.enterprise.name,
-        link="/agency/approvals/",
+        # the plan's page: every officer of the agency reads the notice and may open it (the queue is the
+        # head's only), and the head approves there
+        link=f"/agency/plans/{plan.pk}/",
     )])
 
 

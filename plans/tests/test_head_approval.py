@@ -60,7 +60,8 @@ def test_a_plan_awaiting_its_head_takes_no_part_in_matching_and_the_approval_put
     assert plan.head_approval == Plan.HeadApproval.PENDING
     assert not plan.is_live
     assert list(approval_queue(user=head)) == [plan]
-    assert Notification.objects.filter(dedupe_key=f"plan-head-approval:{plan.pk}", agency=city.market).exists()
+    notice = Notification.objects.get(dedupe_key=f"plan-head-approval:{plan.pk}", agency=city.market)
+    assert notice.link == f"/agency/plans/{plan.pk}/"  # every officer of the agency may open it, not only the head
     # The daily job and any reschedule leave it out: the visit serves the ecology plan alone.
     plans_daily_checks(today=TODAY)
     visit.refresh_from_db()
