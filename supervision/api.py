@@ -19,7 +19,7 @@ from .access import opinion_for_user
 from .models import Opinion, OpinionStep
 
 
-class StepSerializer(serializers.ModelSerializer):
+class OpinionStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = OpinionStep
         fields = ["action", "status", "note", "actor_repr", "at"]
@@ -37,7 +37,7 @@ class OpinionSerializer(serializers.ModelSerializer):
 
 
 class OpinionDetailSerializer(OpinionSerializer):
-    steps = StepSerializer(many=True, read_only=True)
+    steps = OpinionStepSerializer(many=True, read_only=True)
 
     class Meta(OpinionSerializer.Meta):
         fields = [*OpinionSerializer.Meta.fields, "steps"]
@@ -110,7 +110,7 @@ class OpinionDetailApi(generics.RetrieveAPIView):
         return opinion_for_user(user=self.request.user, opinion_id=self.kwargs["pk"])
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class OpinionAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=services.TEXT_MAX)
 
 
@@ -119,9 +119,9 @@ class OpinionAnswerApi(APIView):
 
     permission_classes = [IsOfficer]
 
-    @extend_schema(request=AnswerInputSerializer, responses={200: OpinionDetailSerializer})
+    @extend_schema(request=OpinionAnswerInputSerializer, responses={200: OpinionDetailSerializer})
     def post(self, request, pk):
-        body = AnswerInputSerializer(data=request.data)
+        body = OpinionAnswerInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         opinion = opinion_for_user(user=request.user, opinion_id=pk)
         opinion = services.opinion_answer(actor=request.user, opinion=opinion, answer=body.validated_data["answer"])

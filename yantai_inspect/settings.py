@@ -466,6 +466,7 @@ SPECTACULAR_SETTINGS = {
         "OpinionKindEnum": "supervision.models.Opinion.Kind",
         "OpinionSubjectEnum": "supervision.models.Opinion.Subject",
         "OpinionStatusEnum": "supervision.models.Opinion.Status",
+        "ServiceRequestStatusEnum": "complaints.models.ServiceRequest.Status",
     },
 }
 

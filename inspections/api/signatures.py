@@ -44,17 +44,17 @@ class RecordSignApi(APIView):
         return Response(SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)
 
 
-class ObjectionSerializer(serializers.Serializer):
+class RefusalInputSerializer(serializers.Serializer):
     objection = serializers.CharField(max_length=4000)
 
 
 class RecordRefuseApi(APIView):
     permission_classes = [IsEnterpriseAccount]
 
-    @extend_schema(request=ObjectionSerializer, responses=SignatureSerializer)
+    @extend_schema(request=RefusalInputSerializer, responses=SignatureSerializer)
     def post(self, request, pk):
         record = record_for_user(user=request.user, record_id=pk)
-        body = ObjectionSerializer(data=request.data)
+        body = RefusalInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         signature = services.record_refuse(actor=request.user, record=record, **body.validated_data)
         return Response(SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)

@@ -69,7 +69,7 @@ class SpecialRequestInputSerializer(serializers.Serializer):
     theme = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class CampaignDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     opinion = serializers.CharField(max_length=2000)
 
@@ -113,11 +113,11 @@ class SpecialCampaignDetailApi(APIView):
 class SpecialCampaignDecisionApi(APIView):
     """The level above approves (the campaign is published) or does not, with its opinion."""
 
-    @extend_schema(request=DecisionInputSerializer, responses=SpecialCampaignDetailSerializer)
+    @extend_schema(request=CampaignDecisionInputSerializer, responses=SpecialCampaignDetailSerializer)
     def post(self, request, code):
         require_portal(request.user, "agency", "justice")
         campaign = special.campaign_for_user(user=request.user, code=code)
-        body = DecisionInputSerializer(data=request.data)
+        body = CampaignDecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         campaign = special.special_campaign_decide(actor=request.user, campaign=campaign,
                                                    approve=body.validated_data["decision"] == "approve",
