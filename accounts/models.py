@@ -230,6 +230,48 @@ class ApiToken(models.Model):
         return f"{self.device} ({self.key_prefix}…)"
 
 
+class BrowserSession(models.Model):
+    """浏览器会话: a browser signed in as the user, written at login (``accounts.browser_sessions``) so that the
+    user and the administrators can see and end each one (ASVS 5.0 7.4.5, 7.5.2).
+
+    The row points at Django's session row, whose primary key is the session key: the key is not stored a
+    second time in another form. A digest would protect nothing (the key is in ``django_session`` beside it, for
+    the same database role) and could not end the session (the store is found by its key). Through the foreign
+    key the database keeps the registry true: a logout, an expiry or a new key deletes the session row and this
+    one with it. The key is never shown: pages and the admin name a session by this row's id."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="browser_sessions")
+    session = models.OneToOneField("sessions.Session", verbose_name=_("session"), on_delete=models.CASCADE,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("signed in at"))
+    # Written at most every BROWSER_SESSION_SEEN_SECONDS (five minutes), on a request that already writes the
+    # session: never a write per request.
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("browser session")
+        verbose_name_plural = _("browser sessions")
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [
+            # one's sessions, the most recently seen first (/account/devices/)
+            models.Index(fields=["user", "-last_seen_at"], name="browser_session_user_seen"),
+            # the expiry job: idle (last seen) and absolute (signed in) limits
+            models.Index(fields=["last_seen_at"], name="browser_session_seen"),
+            models.Index(fields=["created_at"], name="browser_session_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.browser} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser(self) -> str:
+        from .user_agents import user_agent_label
+
+        return user_agent_label(self.user_agent)
+
+
 class RecoveryCodeDevice(ThrottlingMixin, Device):
     """The user's recovery codes (django-otp device): each logs in once when the authenticator app is not at
     hand. A code has 120 random bits, so its SHA-256 digest is stored, never the code (ASVS 5.0 6.5.2)."""

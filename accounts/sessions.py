@@ -1,6 +1,7 @@
 """Session lifetimes: ended after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after the
 login, whichever comes first. Timestamps live in the session itself; the last-seen one is rewritten at most once
-a minute, so an active user's requests do not each write the session row (nor, with Redis, the cache entry).
+a minute, so an active user's requests do not each write the session row (nor, with Redis, the cache entry). The
+registry of browser sessions (accounts.browser_sessions) rides on those writes: at most one every five minutes.
 
 The session store (``SESSION_ENGINE = "accounts.sessions"`` when Redis is configured): Django's cached_db,
 read from the cache and written through to the database, that serves a request from the database when the
@@ -14,6 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.backends import cached_db
 from django.utils.translation import gettext as _
+
+from .browser_sessions import browser_session_request
 
 logger = logging.getLogger(__name__)
 
@@ -65,25 +68,38 @@ def session_expired(session, now: int) -> bool:
 
 
 class SessionLifetimeMiddleware:
+    """The lifetimes above, then the session's row in the registry of browser sessions (accounts.browser_sessions:
+    written when the session is not in it under its key, its last-seen time refreshed every few minutes on a
+    request that writes the session anyway)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_IDLE_SECONDS or settings.SESSION_ABSOLUTE_SECONDS:
-            self._check(request)
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(time.time())
+            if settings.SESSION_IDLE_SECONDS or settings.SESSION_ABSOLUTE_SECONDS:
+                written = self._check(request, now)
+            else:
+                written = True  # no last-seen time of its own: the registry's is the only write, every few minutes
+            if written is not None:
+                browser_session_request(request, now, signed_in_at=session.get(AUTH_AT), session_written=written)
         return self.get_response(request)
 
     @staticmethod
-    def _check(request):
+    def _check(request, now: int) -> bool | None:
+        """None when the session ended here; else whether its last-seen time was written."""
         session = request.session
-        if SESSION_KEY not in session:
-            return
-        now = int(time.time())
         if session.get(AUTH_AT) is None:  # a session from before these clocks: they start now
             session[AUTH_AT] = session[SEEN_AT] = now
-        elif session_expired(session, now):
+            return True
+        if session_expired(session, now):
             logout(request)
             messages.info(request, _("Your session has ended (inactive for too long, or open for too long). "
                                      "Please log in again."))
-        elif now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
+            return None
+        if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
             session[SEEN_AT] = now
+            return True
+        return False
