@@ -10,5 +10,7 @@ urlpatterns = [
     path("account/devices/", views.devices, name="devices"),
     path("account/devices/<int:pk>/revoke/", views.device_revoke, name="device-revoke"),
     path("account/devices/revoke-all/", views.devices_revoke_all, name="devices-revoke-all"),
+    path("account/devices/sessions/<int:pk>/end/", views.browser_session_end_view, name="browser-session-end"),
+    path("account/devices/sessions/end-others/", views.browser_sessions_end_others, name="browser-sessions-end-others"),
     path("account/password/", views.password_change, name="password-change"),
 ]

@@ -1,7 +1,8 @@
-"""Account pages: log in, the second factor's set-up, one's devices (API tokens)."""
+"""Account pages: log in, the second factor's set-up, one's devices (browser sessions and API tokens)."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,6 +20,7 @@ from django_otp import login as otp_login
 from yantai_inspect.errors import DomainError
 
 from . import otp
+from .browser_sessions import browser_session_end, browser_sessions_end, browser_sessions_of
 from .forms import CodeForm, LoginForm
 from .services import user_password_change
 from .tokens import api_token_revoke, api_tokens_of, api_tokens_revoke_all
@@ -75,8 +78,39 @@ def two_factor(request):
 
 @login_required
 def devices(request):
-    """One's devices: the API tokens of the apps one has logged in with, each revocable."""
-    return render(request, "accounts/devices.html", {"tokens": api_tokens_of(request.user)})
+    """One's devices: the browsers signed in as oneself (this one marked), then the API tokens of the apps one has
+    logged in with; each can be ended."""
+    context = {
+        "browsers": browser_sessions_of(user=request.user, current_key=request.session.session_key),
+        "tokens": api_tokens_of(request.user),
+        "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
+    }
+    return render(request, "accounts/devices.html", context)
+
+
+@login_required
+@require_POST
+def browser_session_end_view(request, pk: int):
+    """End one of one's other browser sessions: that browser is signed out at its next request."""
+    try:
+        row = browser_session_end(actor=request.user, session_id=pk, current_key=request.session.session_key)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The session in %(browser)s (signed in %(when)s) is ended.")
+                         % {"browser": row.browser, "when": localtime(row.created_at).strftime("%Y-%m-%d %H:%M")})
+    return redirect("devices")
+
+
+@login_required
+@require_POST
+def browser_sessions_end_others(request):
+    count = browser_sessions_end(user=request.user, actor=request.user, reason="owner",
+                                 keep_key=request.session.session_key)
+    messages.success(request, ngettext("%(count)d other browser signed out.", "%(count)d other browsers signed out.",
+                                       count) % {"count": count})
+    return redirect("devices")
 
 
 @login_required
