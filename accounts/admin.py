@@ -1,14 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin_mixins import AuditedModelAdmin, form_error_from_domain
 from yantai_inspect.errors import DomainError
 
+from .browser_sessions import browser_session_end, user_sessions_end
 from .heads import agency_head_approval_set
-from .models import Agency, ApiToken, Department, RecoveryCode, RecoveryCodeDevice, User
+from .models import Agency, ApiToken, BrowserSession, Department, RecoveryCode, RecoveryCodeDevice, User
 from .services import agency_create, agency_rules_check, agency_update, user_create, user_role_check, user_role_flags
 from .tokens import api_token_revoke
 
@@ -123,13 +126,31 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_select_related = ["agency"]
     search_fields = ["username", "full_name", "certificate_number", "phone"]
     autocomplete_fields = ["agency"]
+    actions = ["end_sessions"]
+
+    @admin.action(description=_("End all sessions (browsers and apps)"), permissions=["change"])
+    def end_sessions(self, request, queryset):
+        """ASVS 5.0 7.4.5: every browser session and API token of the chosen users ends (audited per user)."""
+        browsers = tokens = 0
+        for user in queryset:
+            ended = user_sessions_end(actor=request.user, user=user, reason="administrator")
+            browsers, tokens = browsers + ended[0], tokens + ended[1]
+        self.message_user(request, ngettext(
+            "%(users)d user: %(browsers)d browser sessions and %(tokens)d app tokens ended.",
+            "%(users)d users: %(browsers)d browser sessions and %(tokens)d app tokens ended.",
+            len(queryset)) % {"users": len(queryset), "browsers": browsers, "tokens": tokens}, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         if change:
             # Role, agency and certificate were checked by the form with user_role_check; the mixin audits the
             # change (never the password).
             user_role_flags(obj)
-            super().save_model(request, obj, form, change)
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                if "is_active" in form.changed_data and not obj.is_active:
+                    # Refused at their next request anyway (the backends read is_active); ended now so that the
+                    # registry and the devices say so.
+                    user_sessions_end(actor=request.user, user=obj, reason="deactivated")
             return
         usable = form.cleaned_data.get("usable_password") not in (False, "false")
         saved = user_create(
@@ -166,6 +187,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for token in queryset:
             api_token_revoke(actor=request.user, token_id=token.pk)
+
+
+@admin.register(BrowserSession)
+class BrowserSessionAdmin(admin.ModelAdmin):
+    """Browsers signed in. Read-only, the session key never shown; deleting one signs that browser out (through
+    the service, audited). All of a user's: the action "end all sessions" on users."""
+
+    list_display = ["user", "browser", "ip_address", "created_at", "last_seen_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name", "ip_address"]
+    fields = ["user", "user_agent", "ip_address", "created_at", "last_seen_at"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        browser_session_end(actor=request.user, session_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            browser_session_end(actor=request.user, session_id=row.pk)
 
 
 @admin.register(RecoveryCodeDevice)
