@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 
 from accounts.tests.factories import OfficerFactory
+from accounts.tokens import api_token_issue
 from audit.models import AuditEntry
 from credit.models import CreditProfile, WhitelistEntry
 from enterprises.tests.factories import EnterpriseFactory, LicenceFactory
@@ -47,11 +49,15 @@ class DueCity:
     - a grade-A enterprise with nothing against it in 12 months (a whitelist candidate);
     - a complaint received on 25 May and never handled (overdue);
     - a supervision opinion issued on 25 May to be answered in 5 working days (by 1 June), never answered;
-    - May's monthly report not yet stored (the month has ended)."""
+    - May's monthly report not yet stored (the month has ended);
+    - a browser signed in on 30 April and an API token issued then (ended by their limits, still stored)."""
 
     def __init__(self, clock):
         city = self.city = City()
         clock.move_to(at(dt.date(2026, 4, 30)))
+        self.stale_officer = OfficerFactory(agency=city.market)
+        Client().force_login(self.stale_officer)
+        api_token_issue(user=self.stale_officer, device="phone")
         for officer in (city.market_officer, city.ecology_officer):
             plan = plan_file(
                 actor=officer,
@@ -200,9 +206,18 @@ def did_store_the_monthly_report(world, result):
     assert report.month == dt.date(2026, 5, 1) and report.size > 0 and result == "2026-05 stored"
 
 
+def did_clear_the_ended_sessions(world, result):
+    from accounts.models import ApiToken, BrowserSession
+
+    assert not BrowserSession.objects.filter(user=world.stale_officer).exists()
+    assert not ApiToken.objects.filter(user=world.stale_officer).exists()
+    assert result == 2, result
+
+
 FIRST_RUN = {
     "supervision-opinions-overdue": did_flag_the_overdue_opinion,
     "oversight-monthly-report": did_store_the_monthly_report,
+    "sessions-expired-clear": did_clear_the_ended_sessions,
     "burden-alerts": did_raise_the_burden_alert,
     "audit-anchor": did_anchor_the_chain,
     "complaints-deadlines": did_flag_the_overdue_complaint,

@@ -370,6 +370,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.findings_overdue_check",
         "schedule": crontab(hour=8, minute=0),
     },
+    # browser sessions ended by their idle or absolute limit without another request, expired API tokens
+    "sessions-expired-clear": {"task": "accounts.tasks.sessions_expired_clear", "schedule": crontab(minute="*/15")},
     "certificate-expiry-warnings": {
         "task": "accounts.tasks.certificate_expiry_warnings",
         "schedule": crontab(hour=7, minute=5),
