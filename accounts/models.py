@@ -4,6 +4,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
@@ -263,7 +264,7 @@ class BrowserSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.browser} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {self.browser} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def browser(self) -> str:

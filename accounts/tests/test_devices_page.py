@@ -138,3 +138,12 @@ def test_the_api_devices_are_still_the_api_tokens_only():
     key = api_key_for(user, "phone")
     listed = Client().get("/api/v1/auth/devices/", HTTP_AUTHORIZATION=f"Token {key}").json()
     assert [d["device"] for d in listed] == ["phone"]
+
+
+def test_the_page_speaks_chinese_first(user, settings):
+    settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS = 30 * 60, 12 * 60 * 60
+    here = browser(user)
+    browser(user, address="10.0.0.2")
+    page = here.get("/account/devices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "当前浏览器" in page and "结束会话" in page and "结束其他全部会话" in page
+    assert "30 分钟未使用、登录 12 小时后" in page
