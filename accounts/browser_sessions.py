@@ -178,7 +178,7 @@ def browser_session_end(*, actor: User, session_id: int, current_key: str | None
     """The owner ends one of its browser sessions (an administrator may end anyone's); that browser is signed
     out at its next request. Another user's session is answered as missing, never as someone else's. The
     session of ``current_key`` (the caller's own browser) is ended by logging out, not here."""
-    rows = BrowserSession.objects.select_for_update().select_related("user")
+    rows = BrowserSession.objects.select_for_update(of=("self",)).select_related("user")
     if not actor.is_platform_admin:
         rows = rows.filter(user=actor)
     row = rows.filter(pk=session_id).first()

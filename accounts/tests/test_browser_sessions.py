@@ -77,6 +77,15 @@ def test_the_user_agent_is_kept_short_and_printable():
     assert user_agent_label("curl/8.5.0") == "curl/8.5.0"
 
 
+def test_a_login_as_someone_else_in_the_same_browser_replaces_the_first_users_session(client):
+    """Django's login flushes the other user's session (no key until it is saved): registered all the same."""
+    first, second = OfficerFactory(), OfficerFactory()
+    client.force_login(first)
+    client.force_login(second)
+    assert not BrowserSession.objects.filter(user=first).exists()
+    assert BrowserSession.objects.get(user=second).session_id == client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def test_a_logout_removes_the_session_from_the_registry(client):
     officer = OfficerFactory()
     login(client, officer)
