@@ -45,7 +45,7 @@ from .user_agents import user_agent_shortened
 logger = logging.getLogger(__name__)
 
 REGISTERED = "yantai_registered"  # in the session: the prefix of the digest of the key it was registered under
-SEEN_AT = "yantai_registry_seen_at"  # in the session: when its registry row's last_seen_at was written
+REGISTRY_SEEN_AT = "yantai_registry_seen_at"  # in the session: when its registry row's last_seen_at was written
 SEEN_SECONDS = 5 * 60
 EXPIRED_BATCH = 1000
 
@@ -87,7 +87,7 @@ def browser_session_register(*, request, user, at: dt.datetime | None = None) ->
     except IntegrityError:
         row = None
     session[REGISTERED] = _mark(key)
-    session[SEEN_AT] = int(now.timestamp())
+    session[REGISTRY_SEEN_AT] = int(now.timestamp())
     return row
 
 
@@ -116,9 +116,9 @@ def browser_session_request(request, now: int, *, signed_in_at: int | None, sess
             at = dt.datetime.fromtimestamp(signed_in_at, tz=dt.UTC) if signed_in_at else None
             browser_session_register(request=request, user=request.user, at=at)
         return
-    if session_written and now - session.get(SEEN_AT, 0) >= SEEN_SECONDS:
+    if session_written and now - session.get(REGISTRY_SEEN_AT, 0) >= SEEN_SECONDS:
         BrowserSession.objects.filter(session_id=key).update(last_seen_at=dt.datetime.fromtimestamp(now, tz=dt.UTC))
-        session[SEEN_AT] = now
+        session[REGISTRY_SEEN_AT] = now
 
 
 # -- read -------------------------------------------------------------------------------------------------------

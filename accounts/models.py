@@ -264,7 +264,8 @@ class BrowserSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.browser} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+        parts = (str(self.user), self.browser, f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}")
+        return " · ".join(part for part in parts if part)
 
     @property
     def browser(self) -> str:

@@ -1,7 +1,6 @@
 """A browser's User-Agent header, kept short: what is stored with a browser session and the few words shown for it
-("Chrome · Windows") on a 390 px phone."""
-
-from django.utils.translation import gettext as _
+("Chrome · Windows") on a 390 px phone. The words are product names, the same in every language: they go into the
+audit trail as they are, and an entry is read in another language than it was written in."""
 
 MAX_LENGTH = 200
 
@@ -18,12 +17,8 @@ def user_agent_shortened(header: str | None) -> str:
 
 
 def user_agent_label(user_agent: str) -> str:
-    """The browser and the system, when they are recognised; else the header's start."""
+    """The browser and the system, when they are recognised; else the header's start; empty without a header
+    (the page says "unknown browser")."""
     browser = next((name for token, name in _BROWSERS if token in user_agent), "")
     system = next((name for token, name in _SYSTEMS if token in user_agent), "")
-    if browser == "WeChat":
-        browser = _("WeChat")
-    label = " · ".join(part for part in (browser, system) if part)
-    if label:
-        return label
-    return user_agent[:40] or _("Unknown browser")
+    return " · ".join(part for part in (browser, system) if part) or user_agent[:40]

@@ -46,8 +46,10 @@ def user(request):
 def test_the_page_lists_ones_own_browsers_marks_this_one_and_shows_no_one_elses(user):
     here = browser(user, address="10.0.0.1", agent=FIREFOX_ON_LINUX)
     browser(user, address="10.0.0.2", agent=SAFARI_ON_IPHONE)
+    browser(user, address="10.0.0.3", agent="")
     browser(OfficerFactory(), address="10.66.66.66", agent="Stranger/1.0")
     page = here.get("/account/devices/").content.decode()
+    assert "Unknown browser" in page
     assert "Firefox · Linux" in page and "10.0.0.1" in page
     assert "Safari · iOS" in page and "10.0.0.2" in page
     assert "10.66.66.66" not in page and "Stranger" not in page
@@ -147,3 +149,9 @@ def test_the_page_speaks_chinese_first(user, settings):
     page = here.get("/account/devices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "当前浏览器" in page and "结束会话" in page and "结束其他全部会话" in page
     assert "30 分钟未使用、登录 12 小时后" in page
+
+
+def test_without_lifetimes_the_page_does_not_speak_of_them(user, settings):
+    settings.SESSION_IDLE_SECONDS = settings.SESSION_ABSOLUTE_SECONDS = 0
+    page = browser(user).get("/account/devices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "以您的账号登录的浏览器" in page and "分钟未使用" not in page

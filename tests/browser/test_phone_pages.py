@@ -55,6 +55,7 @@ def stacked_cells(page):
     ("justice_fushan", "/justice/service-requests/"),  # the demo's request for help, at the Fushan regulator
     ("justice_fushan", "/justice/whitelist/"),  # the candidates the demo's whitelist job proposed
     ("officer_market", f"/public/yearly-plans/?year={dt.date.today().year + 1}"),  # the demo's plan: next year
+    ("enterprise", "/account/devices/"),  # the browsers signed in: this one, from the login just made
 ])
 def test_a_list_is_stacked_cards_on_a_phone(phone, live_server, demo_with_activity, username, path):
     log_in(phone, live_server.url, demo_with_activity[username])
