@@ -815,6 +815,9 @@ class SpecialCampaign(models.Model):
         PENDING = "pending", _("Awaiting approval by the level above")
         APPROVED = "approved", _("Approved and published")
         REJECTED = "rejected", _("Not approved")
+        # The agency gave it up before it began (``plans.special.special_campaign_withdraw``): it frees its
+        # place in the quota and is no longer published.
+        WITHDRAWN = "withdrawn", _("Withdrawn by the agency")
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     agency = models.ForeignKey(
@@ -849,6 +852,12 @@ class SpecialCampaign(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
     class Meta:
         verbose_name = _("special inspection campaign")

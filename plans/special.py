@@ -14,7 +14,15 @@ may have (a default for all and an agency's own); rows are never edited, so the 
 reproducible (``quota_in_force(at=...)``). A campaign counts from its request while it awaits approval or is
 approved (a rejected one frees its place); a request over the quota is refused with the numbers, and the
 approval checks again against the quota then in force. Requests and approvals of one agency are serialised by
-its row lock, so two requests at once cannot both take the last place."""
+its row lock, so two requests at once cannot both take the last place.
+
+**Withdrawal** (``special_campaign_withdraw``): the agency may give a campaign up while it awaits approval, or
+once approved as long as it has not begun: before its first day and with no plan filed under it (the model
+has no "started" state; the first day and the plans are what starting is). Until then nothing has happened
+at any enterprise, and an approved campaign the agency will not run would otherwise hold a place in the
+year's quota for nothing. A withdrawn campaign frees its place (``COUNTED``) and leaves the public pages (it
+will not take place); its request, decision and withdrawal stay in its history and the audit log. Once it has
+begun, or has plans, it is being carried out and stands: its plans are withdrawn one by one, as any plan."""
 
 import datetime as dt
 import uuid
@@ -38,9 +46,11 @@ from enterprises.industries import INDUSTRIES, INDUSTRY_CODES
 from notifications.services import notification_send, notifications_resolve
 from yantai_inspect.errors import DomainError
 
-from .models import SpecialCampaign, SpecialQuota
+from .models import Plan, SpecialCampaign, SpecialQuota
 
 COUNTED = (SpecialCampaign.Status.PENDING, SpecialCampaign.Status.APPROVED)
+# The plans under a campaign that mean it has begun: any not rejected or withdrawn.
+PLANS_GIVEN_UP = (Plan.Status.REJECTED, Plan.Status.WITHDRAWN)
 MAX_QUOTA = 100
 
 
@@ -229,6 +239,8 @@ def special_campaign_decide(*, actor, campaign: SpecialCampaign, approve: bool, 
         raise DomainError(_("Write the opinion of the approval."), field="opinion")
     Agency.objects.select_for_update().filter(pk=campaign.agency_id).first()
     campaign = SpecialCampaign.objects.select_for_update().select_related("agency", "approver").get(pk=campaign.pk)
+    if campaign.status == SpecialCampaign.Status.WITHDRAWN:
+        raise DomainError(_("This special inspection was withdrawn by its agency."))
     if campaign.status != SpecialCampaign.Status.PENDING:
         raise DomainError(_("This special inspection has already been decided."))
     if approve:
@@ -244,6 +256,58 @@ def special_campaign_decide(*, actor, campaign: SpecialCampaign, approve: bool, 
         link=reverse("agency-special-detail", kwargs={"code": campaign.code}),
         title=(_("Special inspection approved and published: %(name)s") if approve
                else _("Special inspection not approved: %(name)s")) % {"name": campaign.name},
+    )
+    return campaign
+
+
+def withdrawal_refusal(campaign: SpecialCampaign, *, today: dt.date) -> str | None:
+    """Why the agency can no longer withdraw ``campaign`` (None: it can). The one rule, for the service and
+    the page that offers the form (see the module's docstring); one query for an approved campaign."""
+    if campaign.status == SpecialCampaign.Status.PENDING:
+        return None
+    if campaign.status != SpecialCampaign.Status.APPROVED:
+        return _("Only a special inspection awaiting approval, or approved and not yet begun, can be withdrawn.")
+    if today >= campaign.window_start:
+        return _("This special inspection began on %(date)s: it can no longer be withdrawn.") % {
+            "date": campaign.window_start.isoformat()}
+    if campaign.plans.exclude(status__in=PLANS_GIVEN_UP).exists():
+        return _("Plans are filed under this special inspection: withdraw them first.")
+    return None
+
+
+@transaction.atomic
+def special_campaign_withdraw(*, actor, campaign: SpecialCampaign, reason: str,
+                              today: dt.date | None = None) -> SpecialCampaign:
+    """The agency withdraws its campaign while it awaits approval, or approved before it begins
+    (``withdrawal_refusal``), with its reason: it frees its place in the year's quota, the approver's request
+    is resolved and the level above is told."""
+    agency = require_inspecting_officer(actor)
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if campaign.agency_id != agency.pk:
+        raise PermissionDenied(_("Only the agency that requested a special inspection can withdraw it."))
+    if not reason:
+        raise DomainError(_("Say why the special inspection is withdrawn."), field="reason")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()  # the quota's lock, as requests take it
+    campaign = SpecialCampaign.objects.select_for_update().select_related("agency", "approver").get(pk=campaign.pk)
+    refusal = withdrawal_refusal(campaign, today=today)
+    if refusal:
+        raise DomainError(refusal)
+    before = campaign.status
+    campaign.status, campaign.withdrawal_reason = SpecialCampaign.Status.WITHDRAWN, reason
+    campaign.withdrawn_by, campaign.withdrawn_at = actor, timezone.now()
+    campaign.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    audit_record(actor=actor, action="special_campaign.withdraw", obj=campaign,
+                 details={"code": campaign.code, "before": before, "reason": reason})
+    notifications_resolve(keys=[f"special:{campaign.pk}:request"])
+    approver = campaign.approver
+    notification_send(
+        dedupe_key=f"special:{campaign.pk}:withdrawn", agency=approver,
+        link=reverse("justice-special-detail" if approver.is_justice_bureau else "agency-special-detail",
+                     kwargs={"code": campaign.code}),
+        title=_("Special inspection withdrawn by %(agency)s: %(name)s") % {
+            "agency": campaign.agency.name, "name": campaign.name},
+        body=reason[:200],
     )
     return campaign
 
@@ -286,7 +350,8 @@ def special_required_message() -> str:
 
 
 def _listing(qs):
-    return qs.select_related("agency", "approver", "requested_by", "decided_by").order_by("-requested_at", "-id")
+    return qs.select_related("agency", "approver", "requested_by", "decided_by", "withdrawn_by").order_by(
+        "-requested_at", "-id")
 
 
 def campaigns_for_user(*, user):

@@ -59,6 +59,11 @@ class DecisionForm(forms.Form):
     opinion = forms.CharField(label=gettext_lazy("Opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why is it withdrawn?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class QuotaForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2199)
     agency = forms.ModelChoiceField(
@@ -111,14 +116,24 @@ def _may_decide(user, campaign) -> bool:
     return True
 
 
-def _detail(request, campaign, portal: str, form=None):
+def _may_withdraw(user, campaign, portal: str) -> bool:
+    """The form is offered to the campaign's own agency while ``special.withdrawal_refusal`` allows it."""
+    if portal != "agency" or campaign.agency_id != user.agency_id:
+        return False
+    return campaign.status in special.COUNTED and special.withdrawal_refusal(
+        campaign, today=timezone.localdate()) is None
+
+
+def _detail(request, campaign, portal: str, form=None, withdraw_form=None, status=200):
     may_decide = _may_decide(request.user, campaign)
+    may_withdraw = _may_withdraw(request.user, campaign, portal)
     return render(request, "plans/special_detail.html", {
         "campaign": campaign, "view_as": portal, "matters": list(campaign.matters.order_by("code")),
         "population": special.population_text(campaign), "may_decide": may_decide,
         "form": form or (DecisionForm() if may_decide else None),
+        "withdraw_form": withdraw_form or (WithdrawForm() if may_withdraw else None),
         "plans_filed": campaign.plans.count() if portal != "public" else None,
-    })
+    }, status=status)
 
 
 def _decide(request, code: str, portal: str):
@@ -174,6 +189,23 @@ def agency_special_detail(request, code):
 @require_POST
 def agency_special_decide(request, code):
     return _decide(request, code, "agency")
+
+
+@agency_required
+@require_POST
+def agency_special_withdraw(request, code):
+    campaign = special.campaign_for_user(user=request.user, code=code)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            special.special_campaign_withdraw(actor=request.user, campaign=campaign,
+                                              reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Withdrawn: the campaign no longer counts against your yearly quota."))
+            return redirect("agency-special-detail", code=code)
+    return _detail(request, campaign, "agency", withdraw_form=form, status=400)
 
 
 @justice_required

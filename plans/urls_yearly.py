@@ -20,6 +20,8 @@ urlpatterns = [
     path("agency/special/new/", special_views.agency_special_new, name="agency-special-new"),
     path("agency/special/<str:code>/", special_views.agency_special_detail, name="agency-special-detail"),
     path("agency/special/<str:code>/decide/", special_views.agency_special_decide, name="agency-special-decide"),
+    path("agency/special/<str:code>/withdraw/", special_views.agency_special_withdraw,
+         name="agency-special-withdraw"),
     path("justice/special/", special_views.justice_special_list, name="justice-special"),
     path("justice/special/export.csv", special_views.justice_special_export, name="justice-special-export"),
     path("justice/special/quotas/", special_views.justice_special_quotas, name="justice-special-quotas"),

@@ -1485,6 +1485,13 @@ CASES = [
         happy=lambda w, r: r.json()["status"] == "approved" and r.json()["opinion"] == "同意开展",
     ),
     Case(
+        "api-special-withdrawal",
+        "post",
+        "market",
+        lambda w: ({"code": w.special.code}, {"reason": "与市级专项重复，撤回"}),
+        happy=lambda w, r: r.json()["status"] == "withdrawn" and r.json()["withdrawal_reason"].startswith("与市级"),
+    ),
+    Case(
         "api-special-quotas",
         "get",
         "justice",

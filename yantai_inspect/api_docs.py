@@ -265,6 +265,10 @@ OPERATIONS = {
         "By the level above, with its opinion. An approved campaign is published, and plans filed under it "
         "(special_campaign in POST /api/v1/plans/) are exempt from the yearly caps."
     )),
+    "v1_special_inspections_withdrawal_create": (_("Withdraw a special inspection campaign"), _(
+        "By its agency, with the reason, while it awaits approval, or once approved before its first day and "
+        "with no plan filed under it. It then no longer counts against the yearly quota and is not published."
+    )),
     "v1_special_inspections_quotas_list": (_("The yearly quotas of special inspections"), None),
     "v1_special_inspections_quotas_create": (_("Set a yearly quota of special inspections"), None),
     "v1_public_special_inspections_list": (_("Public: the approved special inspections"), None),

@@ -104,6 +104,8 @@ urlpatterns = [
     path("special-inspections/<str:code>/", plans_api.SpecialCampaignDetailApi.as_view(), name="api-special-detail"),
     path("special-inspections/<str:code>/decision/", plans_api.SpecialCampaignDecisionApi.as_view(),
          name="api-special-decision"),
+    path("special-inspections/<str:code>/withdrawal/", plans_api.SpecialCampaignWithdrawalApi.as_view(),
+         name="api-special-withdrawal"),
     path("public/special-inspections/", plans_api.PublicSpecialCampaignsApi.as_view(), name="api-public-special"),
     path("conflicts/", plans_api.ConflictListApi.as_view(), name="api-conflicts"),
     path("recusals/", plans_api.RecusalListApi.as_view(), name="api-recusals"),

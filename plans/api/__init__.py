@@ -22,6 +22,7 @@ from .special import (
     SpecialCampaignDecisionApi,
     SpecialCampaignDetailApi,
     SpecialCampaignListApi,
+    SpecialCampaignWithdrawalApi,
     SpecialQuotaApi,
 )
 from .statistics import StatisticsApi
@@ -42,6 +43,7 @@ __all__ = [
     "SpecialCampaignDecisionApi",
     "SpecialCampaignDetailApi",
     "SpecialCampaignListApi",
+    "SpecialCampaignWithdrawalApi",
     "SpecialQuotaApi",
     "YearlyLineAddApi",
     "YearlyLineRemoveApi",

@@ -53,9 +53,15 @@ class SpecialCampaignDetailSerializer(SpecialCampaignSerializer):
     requested_by = serializers.CharField(source="requested_by.username")
     requested_at = serializers.DateTimeField()
     decided_by = serializers.SerializerMethodField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_by = serializers.SerializerMethodField()
+    withdrawal_reason = serializers.CharField()
 
     def get_decided_by(self, c) -> str | None:
         return c.decided_by.username if c.decided_by_id else None
+
+    def get_withdrawn_by(self, c) -> str | None:
+        return c.withdrawn_by.username if c.withdrawn_by_id else None
 
 
 class SpecialRequestInputSerializer(serializers.Serializer):
@@ -122,6 +128,25 @@ class SpecialCampaignDecisionApi(APIView):
         campaign = special.special_campaign_decide(actor=request.user, campaign=campaign,
                                                    approve=body.validated_data["decision"] == "approve",
                                                    opinion=body.validated_data["opinion"])
+        return Response(SpecialCampaignDetailSerializer(campaign).data)
+
+
+class WithdrawalInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class SpecialCampaignWithdrawalApi(APIView):
+    """The agency withdraws its campaign while it awaits approval, or approved before it begins and with no
+    plan under it; it then no longer counts against the yearly quota."""
+
+    @extend_schema(request=WithdrawalInputSerializer, responses=SpecialCampaignDetailSerializer)
+    def post(self, request, code):
+        require_officer(request.user)
+        campaign = special.campaign_for_user(user=request.user, code=code)
+        body = WithdrawalInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        campaign = special.special_campaign_withdraw(actor=request.user, campaign=campaign,
+                                                     reason=body.validated_data["reason"])
         return Response(SpecialCampaignDetailSerializer(campaign).data)
 
 
