@@ -805,6 +805,31 @@ class YearlyPlanLine(models.Model):
         return f"{self.plan_id}:{self.matter_id}"
 
 
+class YearlyPlanReminder(models.Model):
+    """The reminder that the yearly plan is due by 31 March (``plans.yearly.yearly_plan_reminders_send``): one
+    row per agency, year and stage, written by the daily job as its claim, so that each agency is told once
+    that the deadline approaches and once that it has passed, however often the job runs."""
+
+    class Stage(models.TextChoices):
+        DUE = "due", _("Deadline approaching")
+        OVERDUE = "overdue", _("Deadline passed")
+
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+                               related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("yearly plan reminder")
+        verbose_name_plural = _("yearly plan reminders")
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "stage"],
+                                               name="one_yearly_plan_reminder_per_stage")]
+
+    def __str__(self):
+        return f"{self.agency_id}/{self.year}/{self.stage}"
+
+
 class SpecialCampaign(models.Model):
     """专项检查: a special inspection campaign of an agency. It needs the approval of the level above (the
     parent agency's head, or the city justice bureau for the city government: ``plans.special.approver_for``),

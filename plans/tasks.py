@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import burden, services, statistics
+from . import burden, services, statistics, yearly
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -25,3 +25,10 @@ def statistics_cells_compact() -> int:
 def burden_alerts_check() -> int:
     """Daily: the visit-burden alerts to the justice bureaus (``plans.burden``); rerunnable, each told once."""
     return burden.burden_alerts_raise()
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def yearly_plan_reminders() -> int:
+    """Daily: the agencies that have not published their yearly plan are told from 1 March that it is due by
+    31 March, and once after it that it is overdue (``plans.yearly``); rerunnable, each told once."""
+    return yearly.yearly_plan_reminders_send()

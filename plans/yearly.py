@@ -6,28 +6,40 @@ same and marked late, and the justice bureau sees which of the agencies it super
 Before publication nothing is blocked: the rule asks for the plan to be public, it does not suspend inspections
 (green-channel inspections, re-checks and special campaigns must go on), so a missing plan is the justice
 bureau's to follow up (``yearly_overview``), not a refusal at filing. A published plan is final: it is the
-public record of what the agency announced."""
+public record of what the agency announced.
+
+The platform reminds (``yearly_plan_reminders_send``, a daily beat job): from 1 March (``REMIND_FROM``) each
+agency with inspection authority that has not published its plan of the year is told once that it is due by
+31 March, and once after that day that it is overdue (an agency first met after 31 March is told only that).
+Set-based and rerunnable: per batch of agencies a fixed number of statements (the due agencies, one INSERT of
+``YearlyPlanReminder`` rows, the claim, one re-read of the rows this run wrote, one INSERT of notifications,
+one of audit entries); the reminder's unique key is the claim, so a rerun or a second worker tells nobody
+twice. Publishing resolves the reminders in the agency's inbox."""
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_inspecting_officer, require_justice
-from accounts.models import inspecting_agencies_q
+from accounts.models import Agency, inspecting_agencies_q
 from accounts.selectors import agencies_supervised_by
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from catalogue.models import Matter, Theme
+from notifications.models import Notification
+from notifications.services import notifications_resolve, notifications_send_many
 from yantai_inspect.errors import DomainError
 
-from .models import YearlyPlan, YearlyPlanLine
+from .models import YearlyPlan, YearlyPlanLine, YearlyPlanReminder
 from .services.filing import _check_matters
 from .special import population_check
 
 PUBLISH_BY = (3, 31)  # month, day: the yearly plan is published by 31 March of its year
+REMIND_FROM = (3, 1)  # month, day: from then the agencies that have not published are reminded
+REMINDER_BATCH = 500
 MAX_VISITS = 1_000_000
 MAX_LINES = 200
 
@@ -144,7 +156,76 @@ def yearly_plan_publish(*, actor, plan: YearlyPlan, today: dt.date | None = None
     audit_record(actor=actor, action="yearly_plan.publish", obj=plan, details={
         "year": plan.year, "late": plan.late, "lines": len(lines), "visits": sum(x.visits for x in lines),
     })
+    notifications_resolve(keys=[reminder_key(agency_id=agency.pk, year=plan.year, stage=stage)
+                                for stage in YearlyPlanReminder.Stage.values])
     return plan
+
+
+# -- the reminders of 31 March (a daily beat job)
+
+
+def reminder_key(*, agency_id: int, year: int, stage: str) -> str:
+    return f"yearly-plan:{year}:{stage}:{agency_id}"
+
+
+def reminder_stage(today: dt.date) -> str | None:
+    """Which reminder is due on ``today`` for the plan of its year: none before 1 March, "due" until 31 March,
+    "overdue" after it."""
+    if today < dt.date(today.year, *REMIND_FROM):
+        return None
+    return YearlyPlanReminder.Stage.DUE if today <= publish_by(today.year) else YearlyPlanReminder.Stage.OVERDUE
+
+
+def _reminder_notification(reminder: YearlyPlanReminder) -> Notification:
+    deadline = publish_by(reminder.year).isoformat()
+    if reminder.stage == YearlyPlanReminder.Stage.DUE:
+        title = _("Your yearly inspection plan for %(year)d is due by %(date)s") % {
+            "year": reminder.year, "date": deadline}
+        body = _("Every agency with inspection authority publishes its yearly inspection plan on the platform by "
+                 "31 March; the justice bureau sees the agencies that have not.")
+    else:
+        title = _("Your yearly inspection plan for %(year)d is overdue") % {"year": reminder.year}
+        body = _("It was due by %(date)s: publish it now. The justice bureau sees your agency as overdue until "
+                 "it is published.") % {"date": deadline}
+    return Notification(dedupe_key=reminder_key(agency_id=reminder.agency_id, year=reminder.year,
+                                                stage=reminder.stage),
+                        agency_id=reminder.agency_id, title=title, body=body, link="/agency/yearly-plans/")
+
+
+def _remind(ids: list[int], *, year: int, stage: str) -> int:
+    with transaction.atomic():
+        now = timezone.now()
+        YearlyPlanReminder.objects.bulk_create(
+            [YearlyPlanReminder(agency_id=pk, year=year, stage=stage, sent_at=now) for pk in ids],
+            ignore_conflicts=True,  # another run's claim: it tells that agency
+        )
+        claimed = list(YearlyPlanReminder.objects.filter(agency_id__in=ids, year=year, stage=stage, sent_at=now)
+                       .select_related("agency"))
+        notifications_send_many([_reminder_notification(r) for r in claimed])
+        audit_record_many(actor=None, action="yearly_plan.reminder", entries=[
+            (r, {"year": year, "stage": stage, "publish_by": publish_by(year)}) for r in claimed])
+        return len(claimed)
+
+
+def yearly_plan_reminders_send(*, today: dt.date | None = None, batch_size: int = REMINDER_BATCH) -> int:
+    """Remind each agency with inspection authority that has not published its yearly plan of this year (see
+    the module's docstring). Returns how many agencies this run reminded."""
+    today = today or timezone.localdate()
+    stage = reminder_stage(today)
+    if stage is None:
+        return 0
+    year = today.year
+    published = YearlyPlan.objects.filter(plans_published_q(year), agency=OuterRef("pk"))
+    reminded = YearlyPlanReminder.objects.filter(agency=OuterRef("pk"), year=year, stage=stage)
+    due = (Agency.objects.filter(inspecting_agencies_q()).exclude(Exists(published)).exclude(Exists(reminded))
+           .order_by("pk").values_list("pk", flat=True))
+    sent = 0
+    while True:
+        ids = list(due[:batch_size])  # each batch's rows leave ``due`` (the reminders written), so this ends
+        if ids:
+            sent += _remind(ids, year=year, stage=stage)
+        if len(ids) < batch_size:
+            return sent
 
 
 # -- reads
@@ -205,11 +286,13 @@ def published_lines(*, year: int):
 
 def yearly_overview(*, user, year: int, today: dt.date | None = None) -> list[dict]:
     """The justice bureau's view: every inspecting agency it supervises, with its plan of ``year`` (published
-    on time, late, draft, none) and whether the 31 March deadline has passed without publication. Two
+    on time, late, draft, none), whether the 31 March deadline has passed without publication, and when the
+    platform reminded it (``yearly_plan_reminders_send``: ``reminded_due``, ``reminded_overdue``). Two
     statements whatever the number of agencies."""
     bureau = require_justice(user)
     today = today or timezone.localdate()
     plans = YearlyPlan.objects.filter(agency=OuterRef("pk"), year=year)
+    reminders = YearlyPlanReminder.objects.filter(agency=OuterRef("pk"), year=year)
     agencies = (
         agencies_supervised_by(justice_bureau=bureau)
         .filter(inspecting_agencies_q())
@@ -218,6 +301,9 @@ def yearly_overview(*, user, year: int, today: dt.date | None = None) -> list[di
             plan_status=Subquery(plans.values("status")[:1]),
             plan_published_on=Subquery(plans.values("published_on")[:1]),
             plan_late=Subquery(plans.values("late")[:1]),
+            reminded_due=Subquery(reminders.filter(stage=YearlyPlanReminder.Stage.DUE).values("sent_at")[:1]),
+            reminded_overdue=Subquery(
+                reminders.filter(stage=YearlyPlanReminder.Stage.OVERDUE).values("sent_at")[:1]),
         )
         .order_by("division", "code")
     )
@@ -229,6 +315,7 @@ def yearly_overview(*, user, year: int, today: dt.date | None = None) -> list[di
             "agency": agency, "plan_id": agency.plan_id if published else None, "status": agency.plan_status or "",
             "published_on": agency.plan_published_on, "late": bool(agency.plan_late),
             "missing": not published, "overdue": overdue and not published,
+            "reminded_due": agency.reminded_due, "reminded_overdue": agency.reminded_overdue,
         })
     return rows
 

@@ -172,8 +172,13 @@ def justice_yearly_export(request):
             return _("Published late") if r["late"] else _("Published on time")
         return _("Not published, past the deadline") if r["overdue"] else _("Not published yet")
 
-    header = [_("Agency"), _("Division"), _("Year"), _("State"), _("Published on")]
+    def day(moment):
+        return timezone.localtime(moment).date().isoformat() if moment else ""
+
+    header = [_("Agency"), _("Division"), _("Year"), _("State"), _("Published on"), _("Reminded: due soon"),
+              _("Reminded: overdue")]
     return csv_response(f"yearly-plans-{year}.csv", [str(h) for h in header], (
         [r["agency"].name, division_name(r["agency"].division), year, state(r),
-         r["published_on"].isoformat() if r["published_on"] else ""] for r in rows
+         r["published_on"].isoformat() if r["published_on"] else "", day(r["reminded_due"]),
+         day(r["reminded_overdue"])] for r in rows
     ))

@@ -390,6 +390,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=40),
     },
     "burden-alerts": {"task": "plans.tasks.burden_alerts_check", "schedule": crontab(hour=6, minute=40)},
+    # the yearly plan is due by 31 March: reminders from 1 March, once overdue (plans.yearly)
+    "yearly-plan-reminders": {"task": "plans.tasks.yearly_plan_reminders", "schedule": crontab(hour=7, minute=10)},
     # the audit chain verified and its head anchored in a signed file and a message to the city bureau
     "audit-anchor": {"task": "accounts.tasks.audit_anchor", "schedule": crontab(hour=0, minute=30)},
     # the city's monthly oversight report of the month that ended, stored once (after that night's anchor)

@@ -156,6 +156,10 @@ class YearlyOverviewRowSerializer(serializers.Serializer):
     late = serializers.BooleanField()
     missing = serializers.BooleanField()
     overdue = serializers.BooleanField()
+    reminded_due = serializers.DateTimeField(allow_null=True, help_text=_(
+        "When the platform told the agency that the deadline approaches (from 1 March)"))
+    reminded_overdue = serializers.DateTimeField(allow_null=True, help_text=_(
+        "When the platform told the agency that the deadline has passed"))
 
 
 def _year(request) -> int:
