@@ -26,7 +26,8 @@ from .test_yearly_plans import drafted
 
 pytestmark = pytest.mark.django_db
 
-FEB_END, MARCH_1, MARCH_31, APRIL_1 = dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 1)
+FEB_END, MARCH_1 = dt.date(2026, 2, 28), dt.date(2026, 3, 1)
+MARCH_31, APRIL_1 = dt.date(2026, 3, 31), dt.date(2026, 4, 1)
 
 
 @pytest.fixture(autouse=True)
