@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from audit.admin_mixins import ReadOnlyModelAdmin
 
-from .models import SpecialCampaign, SpecialQuota, YearlyPlan, YearlyPlanLine
+from .models import SpecialCampaign, SpecialQuota, YearlyPlan, YearlyPlanLine, YearlyPlanReminder
 
 
 @admin.register(YearlyPlan)
@@ -37,3 +37,11 @@ class SpecialQuotaAdmin(ReadOnlyModelAdmin):
     list_filter = ["year"]
     list_select_related = ["agency", "set_by"]
     search_fields = ["agency__name", "agency__code", "note"]
+
+
+@admin.register(YearlyPlanReminder)
+class YearlyPlanReminderAdmin(ReadOnlyModelAdmin):
+    list_display = ["agency", "year", "stage", "sent_at"]
+    list_filter = ["year", "stage"]
+    list_select_related = ["agency"]
+    search_fields = ["agency__name", "agency__code"]
