@@ -42,7 +42,7 @@ from complaints.models import Complaint
 from credit.models import CreditProfile
 from inspections.selectors import plan_found_problem_q, plan_inspected_q
 from plans.models import Plan, RemoteCheck
-from plans.remote import REMOTE_FIGURES, remote_check_figures
+from plans.remote import REMOTE_FIGURES, counted_q, remote_check_figures
 from plans.statistics import plan_statistics
 from supervision.models import Opinion
 from supervision.selectors import opinion_counts
@@ -213,7 +213,7 @@ def complaints_by_kind(reader: Reader, date_from, date_to) -> list[dict]:
 def remote_rows(reader: Reader, date_from, date_to):
     """The remote checks ``reader`` counts: requested from ``date_from`` to ``date_to`` by the agencies of its
     plans' scope (a remote check carries its plan's agency)."""
-    qs = RemoteCheck.objects.order_by().filter(reader.plans)
+    qs = RemoteCheck.objects.order_by().filter(reader.plans).filter(counted_q())  # as remote_check_counts
     if date_from:
         qs = qs.filter(requested_on__gte=date_from)
     if date_to:

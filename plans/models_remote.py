@@ -1,7 +1,8 @@
 """非现场检查 (remote checks, 能非现场的不进企业): a plan whose matters can all be checked on documents or photos
 becomes a request to the enterprise instead of a visit. It never has a visit (``Plan.Status.REMOTE`` is outside
 ``Plan.LIVE``, so matching never sees it, and outside the caps' counted statuses), and its own life is here:
-requested → submitted by the deadline (working days) → concluded by the agency, or overdue."""
+requested → submitted by the deadline (working days) → concluded by the agency, or overdue; until it is
+concluded its agency may withdraw it."""
 
 from django.conf import settings
 from django.db import models
@@ -17,11 +18,14 @@ class RemoteCheck(models.Model):
         COMPLIANT = "compliant", _("Compliant")
         PROBLEMS = "problems", _("Problems found")
         OVERDUE = "overdue", _("Not submitted by the deadline")
+        # The agency gave it up before concluding (``plans.remote.remote_check_withdraw``): not a remote check
+        # that took place, so outside the statistics (``plans.remote.counted_q``).
+        WITHDRAWN = "withdrawn", _("Withdrawn by the agency")
 
-    # The enterprise may still send documents; the agency concludes only on what was sent.
+    # The enterprise may still send documents; the agency concludes only on what was sent, or withdraws.
     OPEN_FOR_SUBMISSION = (Status.REQUESTED, Status.SUBMITTED)
     CONCLUSIONS = (Status.COMPLIANT, Status.PROBLEMS)
-    CLOSED = (Status.COMPLIANT, Status.PROBLEMS, Status.OVERDUE)
+    CLOSED = (Status.COMPLIANT, Status.PROBLEMS, Status.OVERDUE, Status.WITHDRAWN)
 
     plan = models.OneToOneField(
         "plans.Plan", verbose_name=_("inspection plan"), on_delete=models.PROTECT, related_name="remote_check"
@@ -47,6 +51,7 @@ class RemoteCheck(models.Model):
     )
     conclusion = models.TextField(_("conclusion"), blank=True)
     rectify_by = models.DateField(_("problems to be fixed by"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
     class Meta:
         verbose_name = _("remote check")

@@ -9,25 +9,33 @@ by the daily step here. It never becomes a visit: its status is outside ``Plan.L
 plans), it is given no ``joint_task``, and outside ``plans.caps.COUNTED_STATUSES`` (never counted against a
 cap nor in the visit burden). The statistics count it separately (``remote_check_counts``).
 
-Here: the filing's rule (called once by ``plan_file``), the request it opens, the access functions and list
-selectors, the daily step and the statistics' figure. The enterprise's submission and the agency's conclusion
-need the upload rules of ``inspections`` and live there (``inspections.services.remote``)."""
+Until it is concluded its agency may withdraw it (``remote_check_withdraw``, with the reason): the enterprise is
+told, the request leaves its to-do (nothing more to send; the request's notice resolved) and the check, which
+did not take place, leaves the statistics (``counted_q``). The plan stays a remote check (``Plan.Status.REMOTE``
+says what the plan is; the check's status says where it stands, as for a concluded or overdue one).
+
+Here: the filing's rule (called once by ``plan_file``), the request it opens, its withdrawal, the access
+functions and list selectors, the daily step and the statistics' figure. The enterprise's submission and the
+agency's conclusion need the upload rules of ``inspections`` and live there (``inspections.services.remote``)."""
 
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_officer
 from audit.services import audit_record, audit_record_many
 from catalogue.models import Matter
 from catalogue.versions import all_remote_checkable
 from enterprises.selectors import enterprise_of_user
 from notifications.models import Notification
-from notifications.services import notification_send, notifications_send_many
+from notifications.services import notification_send, notifications_resolve, notifications_send_many
 from yantai_inspect.batches import in_locked_batches
 from yantai_inspect.errors import DomainError
 
@@ -103,6 +111,43 @@ def remote_check_open(*, actor, plan: Plan, today: dt.date) -> RemoteCheck:
     return check
 
 
+def remote_check_open_keys(check_id: int) -> list[str]:
+    """The keys of the notices that ask for something while a check is open (the enterprise's request, the
+    agency's "documents to review"): resolved once it is concluded or withdrawn."""
+    return [f"remote-check-requested:{check_id}",
+            *(f"remote-check-submitted:{check_id}:{n}" for n in range(1, settings.REMOTE_EVIDENCE_MAX_FILES + 1))]
+
+
+@transaction.atomic
+def remote_check_withdraw(*, actor, remote_check: RemoteCheck, reason: str) -> RemoteCheck:
+    """The check's agency withdraws it before concluding (requested, or documents sent), with its reason: the
+    enterprise is told and has nothing more to send. What it sent stays with the check."""
+    agency = require_officer(actor)
+    reason = (reason or "").strip()
+    check = RemoteCheck.objects.select_for_update(of=("self",)).select_related("agency", "enterprise").get(
+        pk=remote_check.pk)
+    if check.agency_id != agency.pk:
+        raise PermissionDenied(_("Only the agency that asked can withdraw this remote check."))
+    if not check.open_for_submission:
+        raise DomainError(_("This remote check is already closed: only one not yet concluded can be withdrawn."))
+    if not reason:
+        raise DomainError(_("Say why the remote check is withdrawn."), field="reason")
+    before = check.status
+    check.status, check.withdrawal_reason = RemoteCheck.Status.WITHDRAWN, reason
+    check.concluded_at, check.concluded_by = timezone.now(), actor
+    check.save(update_fields=["status", "withdrawal_reason", "concluded_at", "concluded_by"])
+    audit_record(actor=actor, action="remote_check.withdraw", obj=check,
+                 details={"plan": check.plan_id, "before": before, "reason": reason})
+    notifications_resolve(keys=remote_check_open_keys(check.pk))
+    notification_send(
+        dedupe_key=f"remote-check-withdrawn:{check.pk}", enterprise=check.enterprise,
+        title=_("Remote check withdrawn by %(agency)s") % {"agency": check.agency.name},
+        body=_("Nothing more is to be sent for it. The reason: %(reason)s") % {"reason": reason[:200]},
+        link=f"/enterprise/remote-checks/{check.pk}/",
+    )
+    return check
+
+
 # -- reads ------------------------------------------------------------------------------------------------
 
 
@@ -152,14 +197,20 @@ def remote_evidence_for_user(*, user, evidence_id: int) -> RemoteEvidence:
     return evidence
 
 
+def counted_q() -> Q:
+    """The remote checks the statistics count: all but the withdrawn ones, which did not take place."""
+    return ~Q(status=RemoteCheck.Status.WITHDRAWN)
+
+
 def remote_check_counts(*, scope: Q | None = None, start: dt.date | None = None, end: dt.date | None = None,
                         by=()) -> list[dict]:
     """非现场检查 as their own figure, in the database: the remote checks requested from ``start`` to ``end``
     (either open-ended; ``scope`` a filter such as ``plan_scope_q`` on the checks' agency), grouped by any of
     ``month`` (of the request, "YYYY-MM"), ``agency`` (its code and name) and ``district`` (the enterprise's
     division), with how many were requested, concluded compliant, with problems found, overdue and still open.
-    One GROUP BY (``remotecheck_stats`` serves the period); without ``by`` one row, the total."""
-    qs = RemoteCheck.objects.all()
+    One GROUP BY (``remotecheck_stats`` serves the period); without ``by`` one row, the total. A withdrawn check
+    is not counted (``counted_q``)."""
+    qs = RemoteCheck.objects.filter(counted_q())
     if scope is not None:
         qs = qs.filter(scope)
     if start is not None:

@@ -944,6 +944,13 @@ CASES = [
         happy=lambda w, r: r.json()["status"] == "compliant" and not w.remote_check.plan.joint_task_id,
     ),
     Case(
+        "api-remote-check-withdrawal",
+        "post",
+        "market",
+        lambda w: ({"pk": w.remote_check.pk}, {"reason": "企业已在其他系统提交，撤回"}),
+        happy=lambda w, r: r.json()["status"] == "withdrawn" and r.json()["withdrawal_reason"].startswith("企业"),
+    ),
+    Case(
         "api-remote-evidence",
         "get",
         "market",

@@ -129,6 +129,10 @@ OPERATIONS = {
     "v1_remote_checks_conclude_create": (_("Conclude a remote check"), _(
         "Compliant, or problems found (written, with the day they are to be fixed by). It never creates a visit."
     )),
+    "v1_remote_checks_withdrawal_create": (_("Withdraw a remote check"), _(
+        "By its agency, with the reason, before it is concluded. The enterprise is told and has nothing more to "
+        "send; a withdrawn check is not counted in the statistics."
+    )),
     "v1_remote_checks_evidence_retrieve": (_("Download a file sent for a remote check"), None),
     # complaints
     "v1_complaints_list": (_("List complaints"), _(

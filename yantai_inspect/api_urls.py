@@ -142,6 +142,8 @@ urlpatterns = [
          name="api-remote-check-submit"),
     path("remote-checks/<int:pk>/conclude/", inspections_api.RemoteCheckConcludeApi.as_view(),
          name="api-remote-check-conclude"),
+    path("remote-checks/<int:pk>/withdrawal/", inspections_api.RemoteCheckWithdrawalApi.as_view(),
+         name="api-remote-check-withdrawal"),
     path("remote-checks/evidence/<int:pk>/", inspections_api.RemoteEvidenceFileApi.as_view(),
          name="api-remote-evidence"),
     path("findings/", inspections_api.FindingListApi.as_view(), name="api-finding-list"),

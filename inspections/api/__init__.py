@@ -12,6 +12,7 @@ from .remote import (
     RemoteCheckDetailApi,
     RemoteCheckListApi,
     RemoteCheckSubmitApi,
+    RemoteCheckWithdrawalApi,
     RemoteEvidenceFileApi,
 )
 from .signatures import RecordRefuseApi, RecordSignApi
@@ -54,6 +55,7 @@ __all__ = [
     "RemoteCheckDetailApi",
     "RemoteCheckListApi",
     "RemoteCheckSubmitApi",
+    "RemoteCheckWithdrawalApi",
     "RemoteEvidenceFileApi",
     "RectificationDecisionApi",
     "RectificationSubmitApi",

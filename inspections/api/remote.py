@@ -13,7 +13,13 @@ from rest_framework.views import APIView
 from accounts.access import IsEnterpriseAccount, IsOfficer
 from catalogue.selectors import matters_by_code
 from plans.models import RemoteCheck, RemoteEvidence
-from plans.remote import remote_check_evidence, remote_check_for_user, remote_check_list, remote_evidence_for_user
+from plans.remote import (
+    remote_check_evidence,
+    remote_check_for_user,
+    remote_check_list,
+    remote_check_withdraw,
+    remote_evidence_for_user,
+)
 from yantai_inspect.inputs import JSONParser
 from yantai_inspect.pagination import LimitOffsetWithoutCount
 
@@ -43,7 +49,8 @@ class RemoteCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = RemoteCheck
         fields = ["id", "plan", "agency", "enterprise", "enterprise_name", "status", "status_label", "requested_on",
-                  "deadline", "submitted_at", "enterprise_note", "concluded_at", "conclusion", "rectify_by"]
+                  "deadline", "submitted_at", "enterprise_note", "concluded_at", "conclusion", "rectify_by",
+                  "withdrawal_reason"]
 
 
 class RemoteCheckDetailSerializer(RemoteCheckSerializer):
@@ -124,6 +131,24 @@ class RemoteCheckConcludeApi(APIView):
         body = RemoteCheckConcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         check = remote_check_conclude(actor=request.user, remote_check=check, **body.validated_data)
+        return Response(RemoteCheckDetailSerializer(check).data)
+
+
+class RemoteCheckWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RemoteCheckWithdrawalApi(APIView):
+    """The check's agency withdraws it before concluding; the enterprise is told and has nothing more to send."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=RemoteCheckWithdrawSerializer, responses=RemoteCheckDetailSerializer)
+    def post(self, request, pk):
+        check = remote_check_for_user(user=request.user, remote_check_id=pk)
+        body = RemoteCheckWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        check = remote_check_withdraw(actor=request.user, remote_check=check, reason=body.validated_data["reason"])
         return Response(RemoteCheckDetailSerializer(check).data)
 
 

@@ -20,7 +20,7 @@ from audit.services import audit_record
 from enterprises.access import require_enterprise
 from notifications.services import notification_send, notifications_resolve
 from plans.models import RemoteCheck, RemoteEvidence
-from plans.remote import remote_check_rectify_by
+from plans.remote import remote_check_open_keys, remote_check_rectify_by
 from yantai_inspect.errors import DomainError
 
 from .. import uploads
@@ -122,8 +122,7 @@ def remote_check_conclude(*, actor, remote_check: RemoteCheck, outcome: str, con
     check.save(update_fields=["status", "conclusion", "concluded_at", "concluded_by", "rectify_by"])
     audit_record(actor=actor, action="remote_check.conclude", obj=check,
                  details={"outcome": outcome, "conclusion": conclusion, "rectify_by": check.rectify_by})
-    notifications_resolve(keys=[f"remote-check-requested:{check.pk}", *(
-        f"remote-check-submitted:{check.pk}:{n}" for n in range(1, settings.REMOTE_EVIDENCE_MAX_FILES + 1))])
+    notifications_resolve(keys=remote_check_open_keys(check.pk))
     if outcome == RemoteCheck.Status.PROBLEMS:
         title = _("Remote check: problems found, to be fixed by %(date)s") % {"date": check.rectify_by.isoformat()}
     else:

@@ -244,6 +244,8 @@ def test_the_lists_take_a_fixed_number_of_queries(client, city, remote, django_a
     client.get("/agency/remote-checks/")
     # four, whatever the rows: the page of checks is one query, its plan, agency and enterprise joined (the
     # signed-in user with its agency in one: accounts.backends)
+    # four, whatever the rows (the session, the signed-in user with its agency in one query: accounts.backends):
+    # the page of checks is one query, its plan, agency and enterprise joined
     with django_assert_num_queries(4) as small:
         client.get("/agency/remote-checks/")
     for _ in range(4):
@@ -251,3 +253,91 @@ def test_the_lists_take_a_fixed_number_of_queries(client, city, remote, django_a
                   window_start=days(10), window_end=days(20), today=TODAY)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get("/agency/remote-checks/")
+
+
+# -- withdrawal (plans.remote.remote_check_withdraw) ----------------------------------------------------------
+
+
+def test_the_agency_withdraws_a_check_not_yet_concluded_and_the_enterprise_has_nothing_left_to_do(city, remote):
+    from plans.remote import remote_check_counts, remote_check_list, remote_check_withdraw
+
+    remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    asked = Notification.objects.get(dedupe_key=f"remote-check-requested:{remote.pk}")
+    review = Notification.objects.get(dedupe_key=f"remote-check-submitted:{remote.pk}:1")
+    assert asked.read_at is None and review.read_at is None
+    assert remote_check_counts()[0]["requested"] == 1
+
+    check = remote_check_withdraw(actor=city.market_officer, remote_check=remote, reason="许可证已在政务服务网核验")
+
+    assert (check.status, check.withdrawal_reason) == (RemoteCheck.Status.WITHDRAWN, "许可证已在政务服务网核验")
+    assert check.concluded_by == city.market_officer and check.concluded_at is not None
+    entry = AuditEntry.objects.get(action="remote_check.withdraw", object_id=str(check.pk))
+    assert entry.details == {"plan": check.plan_id, "before": "submitted", "reason": "许可证已在政务服务网核验"}
+    told = Notification.objects.get(dedupe_key=f"remote-check-withdrawn:{check.pk}")
+    assert told.enterprise == city.enterprise and "许可证已在政务服务网核验" in told.body
+    asked.refresh_from_db()
+    review.refresh_from_db()
+    assert asked.read_at is not None and review.read_at is not None  # no longer a to-do on either side
+    open_ones = remote_check_list(user=city.account).filter(status__in=RemoteCheck.OPEN_FOR_SUBMISSION)
+    assert not open_ones.exists()
+    with pytest.raises(DomainError, match="closed"):  # nothing more is taken
+        remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    with pytest.raises(DomainError):
+        remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="compliant")
+    assert RemoteEvidence.objects.filter(remote_check=check).count() == 1  # what was sent stays with it
+    # not a remote check that took place: out of the statistics; its plan never became a visit
+    assert remote_check_counts()[0] == {"requested": 0, "compliant": 0, "problems": 0, "overdue": 0, "open": 0}
+    plan = Plan.objects.get(pk=check.plan_id)
+    assert plan.status == Plan.Status.REMOTE and plan.joint_task_id is None and not JointTask.objects.exists()
+
+
+def test_a_concluded_check_cannot_be_withdrawn_nor_by_another_agency_nor_without_a_reason(city, remote):
+    from django.core.exceptions import PermissionDenied
+
+    from plans.remote import remote_check_withdraw
+
+    for actor in (city.ecology_officer, JusticeUserFactory(agency=city.justice_bureau), city.account):
+        with pytest.raises(PermissionDenied):
+            remote_check_withdraw(actor=actor, remote_check=remote, reason="撤回")
+    with pytest.raises(DomainError, match="Say why"):
+        remote_check_withdraw(actor=city.market_officer, remote_check=remote, reason=" ")
+    remote_check_submit(actor=city.account, remote_check=remote, files=[upload(jpeg_with_exif())], today=TODAY)
+    remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="compliant")
+    with pytest.raises(DomainError, match="already closed"):
+        remote_check_withdraw(actor=city.market_officer, remote_check=remote, reason="撤回")
+    assert not AuditEntry.objects.filter(action="remote_check.withdraw").exists()
+
+
+def test_the_agency_withdraws_on_the_page_and_the_enterprise_sees_why(client, city, remote):
+    client.force_login(city.market_officer)
+    page = client.get(f"/agency/remote-checks/{remote.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "撤回非现场检查" in page
+    assert client.post(f"/agency/remote-checks/{remote.pk}/withdraw/", {"reason": ""}).status_code == 400
+    done = client.post(f"/agency/remote-checks/{remote.pk}/withdraw/", {"reason": "改为联合检查时一并核查"})
+    assert done.status_code == 302
+    page = client.get(f"/agency/remote-checks/{remote.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已由检查部门撤回" in page and 'class="form remote-withdraw"' not in page
+    client.force_login(city.account)
+    page = client.get(f"/enterprise/remote-checks/{remote.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "改为联合检查时一并核查" in page and "remote-submit" not in page
+    listed = client.get("/enterprise/remote-checks/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已由检查部门撤回" in listed
+
+
+@pytest.mark.parametrize("who", ["other agency", "other enterprise", "other district's justice bureau", "anonymous",
+                                 "its enterprise", "its justice bureau", "another agency of the city"])
+def test_the_withdrawal_refuses_the_wrong_roles(client, city, remote, strangers, who):
+    from rest_framework.test import APIClient
+
+    users = {**strangers, "anonymous": None, "its enterprise": city.account, "another agency of the city":
+             city.ecology_officer, "its justice bureau": JusticeUserFactory(agency=city.justice_bureau)}
+    api = APIClient()
+    if users[who] is not None:
+        client.force_login(users[who])
+        api.force_authenticate(users[who])
+    assert client.post(f"/agency/remote-checks/{remote.pk}/withdraw/", {"reason": "撤回"}).status_code in (
+        302, 403, 404)
+    assert api.post(f"/api/v1/remote-checks/{remote.pk}/withdrawal/", {"reason": "撤回"},
+                    format="json").status_code in (401, 403, 404)
+    remote.refresh_from_db()
+    assert remote.status == RemoteCheck.Status.REQUESTED

@@ -23,7 +23,13 @@ from accounts.access import (
     portal_required,
 )
 from plans.models import RemoteCheck
-from plans.remote import remote_check_evidence, remote_check_for_user, remote_check_list, remote_evidence_for_user
+from plans.remote import (
+    remote_check_evidence,
+    remote_check_for_user,
+    remote_check_list,
+    remote_check_withdraw,
+    remote_evidence_for_user,
+)
 from yantai_inspect.csv_export import csv_response, rows_of
 from yantai_inspect.errors import DomainError
 from yantai_inspect.pagination import page_without_count
@@ -64,6 +70,11 @@ class RemoteConcludeForm(forms.Form):
                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RemoteWithdrawForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why is it withdrawn?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 def _attach(form, exc: DomainError) -> None:
     field = {"photo": "files", "file": "files"}.get(exc.field, exc.field)
     form.add_error(field if field in form.fields else None, str(exc.message))
@@ -90,7 +101,7 @@ def _export(request):
     return csv_response("remote-checks.csv", header, rows_of(qs, row))
 
 
-def _detail(request, pk, *, portal: str, submit_form=None, conclude_form=None, status=200):
+def _detail(request, pk, *, portal: str, submit_form=None, conclude_form=None, withdraw_form=None, status=200):
     check = remote_check_for_user(user=request.user, remote_check_id=pk)
     context = {"check": check, "plan": check.plan, "portal": portal, "evidence": remote_check_evidence(check),
                "matters": check.plan.matters.order_by("code")}
@@ -98,6 +109,8 @@ def _detail(request, pk, *, portal: str, submit_form=None, conclude_form=None, s
         context["submit_form"] = submit_form or RemoteSubmitForm(check=check)
     if portal == AGENCY and check.awaits_conclusion:
         context["conclude_form"] = conclude_form or RemoteConcludeForm()
+    if portal == AGENCY and check.open_for_submission and check.agency_id == request.user.agency_id:
+        context["withdraw_form"] = withdraw_form or RemoteWithdrawForm()
     return render(request, "inspections/remote_detail.html", context, status=status)
 
 
@@ -169,6 +182,22 @@ def agency_conclude(request, pk):
     return _detail(request, pk, portal=AGENCY, conclude_form=form, status=400)
 
 
+@agency_required
+@require_POST
+def agency_withdraw(request, pk):
+    check = remote_check_for_user(user=request.user, remote_check_id=pk)
+    form = RemoteWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            remote_check_withdraw(actor=request.user, remote_check=check, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Remote check withdrawn; the enterprise has been told."))
+            return redirect("agency-remote-check", pk=check.pk)
+    return _detail(request, pk, portal=AGENCY, withdraw_form=form, status=400)
+
+
 @login_required
 def evidence_file(request, pk):
     return remote_evidence_response(remote_evidence_for_user(user=request.user, evidence_id=pk))
@@ -178,6 +207,7 @@ urlpatterns = [
     path("agency/remote-checks/", agency_list, name="agency-remote-checks"),
     path("agency/remote-checks/<int:pk>/", agency_detail, name="agency-remote-check"),
     path("agency/remote-checks/<int:pk>/conclude/", agency_conclude, name="agency-remote-check-conclude"),
+    path("agency/remote-checks/<int:pk>/withdraw/", agency_withdraw, name="agency-remote-check-withdraw"),
     path("justice/remote-checks/", justice_list, name="justice-remote-checks"),
     path("justice/remote-checks/<int:pk>/", justice_detail, name="justice-remote-check"),
     path("enterprise/remote-checks/", enterprise_list, name="enterprise-remote-checks"),

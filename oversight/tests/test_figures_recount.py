@@ -225,6 +225,8 @@ class Recount:
         for check in self.remote_checks:
             if check["agency_id"] not in self.agencies or not self.in_range(check["requested_on"], date_from, date_to):
                 continue
+            if check["status"] == "withdrawn":  # withdrawn before it was concluded: it did not take place
+                continue
             keys = [ALL]
             if by in ("month", "agency", "district"):
                 keys.append({"month": _month(check["requested_on"]), "agency": check["agency_id"],
@@ -457,4 +459,5 @@ def test_an_agency_sees_the_opinions_addressed_to_it_and_a_bureau_those_it_issue
         data = dashboard(reader=reader_for(user), by=None, **span)
         assert data["overall"]["opinions"] == Opinion.objects.filter(**mine).count() > 0, user.username
     public = dashboard(reader=PUBLIC, by=None, public=True, **span)
-    assert "opinions" not in public["overall"] and public["overall"]["remote_requested"] == RemoteCheck.objects.count()
+    assert "opinions" not in public["overall"] and public["overall"]["remote_requested"] == RemoteCheck.objects.exclude(
+        status="withdrawn").count()

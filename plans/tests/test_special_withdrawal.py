@@ -115,7 +115,7 @@ def test_the_agency_withdraws_on_the_campaign_s_page(city, frozen):
     done = client.post(f"/agency/special/{campaign.code}/withdraw/", {"reason": "与市级专项重复"})
     assert done.status_code == 302
     page = client.get(f"/agency/special/{campaign.code}/").content.decode()
-    assert "已由本部门撤回" in page and "与市级专项重复" in page and 'id="special-withdrawal"' not in page
+    assert "已由检查部门撤回" in page and "与市级专项重复" in page and 'id="special-withdrawal"' not in page
     client.force_login(city_justice_user(city))
     assert 'id="special-decision"' not in client.get(f"/justice/special/{campaign.code}/").content.decode()
 
