@@ -6,10 +6,16 @@ from accounts.access import AGENCY, JUSTICE, portal_of, require_officer
 from accounts.selectors import justice_bureau_for_division
 from plans.access import joint_task_for_user
 from plans.models import JointTask, Plan
-from plans.selectors import joint_tasks_for_user
 
 from .models import CheckIn, Finding, InspectionRecord, Objection, Photo, RecordItem, Rectification
-from .selectors import findings_for_agency, objections_for_user, photo_visible_to, records_for_user
+from .selectors import (
+    FINDING_RELATED,
+    findings_for_agency,
+    findings_for_user,
+    objections_for_user,
+    photo_visible_to,
+    records_for_user,
+)
 
 
 def task_for_check_in(*, user, task_id: int) -> JointTask:
@@ -46,12 +52,8 @@ def record_item_for_user(*, user, item_id: int) -> RecordItem:
 
 
 def finding_for_user(*, user, finding_id: int) -> Finding:
-    """A finding, for the enterprise it concerns or an agency that may see its visit."""
-    finding = (
-        Finding.objects.select_related("record__task__enterprise", "item__matter", "agency")
-        .filter(pk=finding_id, record__task__in=joint_tasks_for_user(user=user))
-        .first()
-    )
+    """A finding, for the enterprise it concerns or an agency that may see its visit or its remote check."""
+    finding = findings_for_user(user=user).select_related(*FINDING_RELATED).filter(pk=finding_id).first()
     if finding is None:
         raise Http404
     return finding

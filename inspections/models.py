@@ -123,7 +123,11 @@ class RecordItem(models.Model):
 
 
 class Finding(models.Model):
-    """A problem found on site (from a non-compliant matter), to be rectified by a deadline."""
+    """A problem found on site (from a non-compliant matter of a visit's record) or on a remote check's
+    documents (非现场检查, ``inspections.services.remote``), to be rectified by a deadline. Both are rectified
+    by the one flow of ``inspections.services.rectification``: a minor one online from the enterprise's
+    evidence, a serious one by a re-check visit. The enterprise and the matter are copied at creation from the
+    record's visit and item, or from the remote check, so that every reader has them whatever the source."""
 
     class Severity(models.TextChoices):
         MINOR = "minor", _("Minor, easily fixed (accepted online)")
@@ -137,12 +141,25 @@ class Finding(models.Model):
         RECHECK = "recheck", _("Re-check visit scheduled")
         WITHDRAWN = "withdrawn", _("Withdrawn after an objection")
 
+    # On site: the record and its checklist item; remotely: the remote check (exactly one of the two).
     record = models.ForeignKey(
-        InspectionRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="findings"
+        InspectionRecord, verbose_name=_("record"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="findings",
     )
     item = models.ForeignKey(
-        RecordItem, verbose_name=_("checklist item"), on_delete=models.PROTECT, related_name="findings"
+        RecordItem, verbose_name=_("checklist item"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="findings",
     )
+    remote_check = models.ForeignKey(
+        "plans.RemoteCheck", verbose_name=_("remote check"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="findings",
+        db_index=False,  # the ``finding_enterprise`` index leads with it
+    )
+    matter = models.ForeignKey("catalogue.Matter", verbose_name=_("matter"), on_delete=models.PROTECT,
+                               related_name="+")
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="findings"
     )
@@ -166,9 +183,27 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["deadline", "id"]
+        indexes = [
+            # The enterprise's list of problems to rectify, by deadline.
+            models.Index(fields=["enterprise", "deadline", "id"], name="finding_enterprise"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(record__isnull=False, item__isnull=False, remote_check__isnull=True)
+                    | models.Q(record__isnull=True, item__isnull=True, remote_check__isnull=False)
+                ),
+                name="finding_on_a_record_or_a_remote_check",
+            ),
+        ]
 
     def __str__(self):
         return self.description[:50]
+
+    @property
+    def is_remote(self) -> bool:
+        """Found on a remote check's documents, not on site."""
+        return self.remote_check_id is not None
 
     @property
     def is_open(self) -> bool:

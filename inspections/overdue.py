@@ -32,11 +32,11 @@ def _flag(ids: list[int], *, today: dt.date) -> int:
     if not Finding.objects.filter(pk__in=ids, overdue_flagged_on__isnull=True).update(overdue_flagged_on=today):
         return 0
     findings = list(
-        Finding.objects.filter(pk__in=ids, overdue_flagged_on=today).select_related("record__task__enterprise")
+        Finding.objects.filter(pk__in=ids, overdue_flagged_on=today).select_related("enterprise")
     )
     notifications = []
     for finding in findings:
-        enterprise = finding.record.task.enterprise
+        enterprise = finding.enterprise  # on site or remote alike
         title = _("Rectification overdue since %(d)s") % {"d": finding.deadline.isoformat()}
         notifications += [
             Notification(

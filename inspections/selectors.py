@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from plans.remote import remote_checks_for_user
 from plans.selectors import joint_tasks_for_user, visits_in_date_order
 
 from . import signing
@@ -60,7 +61,9 @@ def findings_counts(record_ids) -> dict[int, int]:
 def record_items(record):
     return (
         record.items.select_related("matter__department")
-        .prefetch_related("photos", Prefetch("findings", queryset=Finding.objects.select_related("agency")))
+        .prefetch_related(
+            "photos", Prefetch("findings", queryset=Finding.objects.select_related("agency", "matter", "enterprise"))
+        )
         .order_by("matter__code")
     )
 
@@ -69,18 +72,33 @@ def accepted_check_ins(task):
     return CheckIn.objects.filter(task=task, accepted=True).select_related("officer__agency").order_by("at")
 
 
+# What a finding's row shows wherever it is listed: its enterprise and matter, and where it was found (the
+# visit of its record, or its remote check).
+FINDING_RELATED = ("enterprise", "matter", "agency", "record__task", "remote_check")
+
+
+def findings_for_user(*, user):
+    """The findings a user may see: those of the visits it may see (on site) and those of the remote checks it
+    may see (``plans.remote.remote_checks_for_user``): the agencies concerned, the enterprise, the justice
+    bureau of the area, admins."""
+    return Finding.objects.filter(
+        Q(record__task__in=joint_tasks_for_user(user=user)) | Q(remote_check__in=remote_checks_for_user(user=user))
+    )
+
+
 def findings_for_agency(*, user, status=None):
-    """The rectification queue of an officer's agency."""
+    """The rectification queue of an officer's agency, on site and remote alike."""
     if not (user.is_authenticated and user.is_officer and user.agency_id):
         return Finding.objects.none()
-    qs = Finding.objects.filter(agency_id=user.agency_id).select_related("record__task__enterprise", "item__matter")
+    qs = Finding.objects.filter(agency_id=user.agency_id).select_related(*FINDING_RELATED)
     return qs.filter(status__in=status) if status else qs
 
 
 def findings_for_enterprise(*, enterprise):
+    """The enterprise's problems to rectify, on site and remote alike (the ``finding_enterprise`` index)."""
     return (
-        Finding.objects.filter(record__task__enterprise=enterprise)
-        .select_related("agency", "item__matter", "record__task")
+        Finding.objects.filter(enterprise=enterprise)
+        .select_related(*FINDING_RELATED)
         .prefetch_related(Prefetch("rectifications", queryset=Rectification.objects.prefetch_related("photos")))
     )
 
@@ -123,12 +141,10 @@ def findings_by_task(*, task_ids) -> dict[int, list[dict]]:
 def photo_visible_to(*, user, photo: Photo) -> bool:
     if photo.item_id:
         task_id = RecordItem.objects.filter(pk=photo.item_id).values_list("record__task_id", flat=True).first()
-    else:
-        task_id = (
-            Rectification.objects.filter(pk=photo.rectification_id)
-            .values_list("finding__record__task_id", flat=True)
-            .first()
-        )
+    else:  # rectification evidence: for whoever may see its finding (on site or remote)
+        finding_id = (Rectification.objects.filter(pk=photo.rectification_id)
+                      .values_list("finding_id", flat=True).first())
+        return findings_for_user(user=user).filter(pk=finding_id).exists()
     return joint_tasks_for_user(user=user).filter(pk=task_id).exists()
 
 

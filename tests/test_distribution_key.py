@@ -25,10 +25,10 @@ REACHED = {
     "inspections.checkin": ["task"],
     "inspections.inspectionrecord": ["task"],
     "inspections.recorditem": ["record__task"],
-    "inspections.finding": ["record__task"],
     "inspections.signature": ["record__task"],
-    "inspections.rectification": ["finding__record__task"],
-    "inspections.photo": ["item__record__task", "rectification__finding__record__task"],
+    "inspections.rectification": ["finding"],
+    "inspections.photo": ["item__record__task", "rectification__finding"],
+    "plans.remoteevidence": ["remote_check"],
     "complaints.complaintphoto": ["complaint"],
     "complaints.complaintstep": ["complaint"],
 }
@@ -58,6 +58,13 @@ REFERENCE = {
     "credit.samplingrate",
     "plans.randomcheckcampaign",
     "plans.randomcheckcampaign_matters",
+    # 年度检查计划 and 专项检查: an agency's announced plans, campaigns and quotas, about no single enterprise
+    "plans.yearlyplan",
+    "plans.yearlyplanline",
+    "plans.yearlyplanreminder",
+    "plans.specialcampaign",
+    "plans.specialcampaign_matters",
+    "plans.specialquota",
 }
 
 

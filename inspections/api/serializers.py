@@ -18,10 +18,12 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    matter = serializers.CharField(source="item.matter.code", read_only=True)
-    matter_name = serializers.CharField(source="item.matter.name", read_only=True)
+    """A problem to rectify, found on site (``record`` and ``item``) or on a remote check (``remote_check``)."""
+
+    matter = serializers.CharField(source="matter.code", read_only=True)
+    matter_name = serializers.CharField(source="matter.name", read_only=True)
     agency = serializers.CharField(source="agency.name", read_only=True)
-    enterprise = serializers.CharField(source="record.task.enterprise.uscc", read_only=True)
+    enterprise = serializers.CharField(source="enterprise.uscc", read_only=True)
 
     class Meta:
         model = Finding
@@ -29,6 +31,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "id",
             "record",
             "item",
+            "remote_check",
             "matter",
             "matter_name",
             "agency",

@@ -100,7 +100,7 @@ def paper_issue(*, actor, kind: str, agency, enterprise, subject: str, content: 
 def _finding_row(f: Finding) -> dict:
     return {
         "finding": f.pk,
-        "matter": f.item.matter.name,
+        "matter": f.matter.name,
         "description": f.description,
         "severity": SEVERITY_LABELS.get(f.severity, f.severity),
         "deadline": f.deadline.isoformat(),
@@ -120,6 +120,11 @@ def _record_ref(record) -> dict:
     return {"record": record.pk, "visit_date": record.task.visit_date.isoformat(), "record_hash": record.content_hash}
 
 
+def _remote_ref(check) -> dict:
+    """Where a finding of a remote check was found: the check and the day it was concluded."""
+    return {"remote_check": check.pk, "visit_date": timezone.localtime(check.concluded_at).date().isoformat()}
+
+
 def results_notice_issue(*, actor, record: InspectionRecord) -> Paper | None:
     """检查结果告知书: what the joint visit found, to the enterprise, from the lead agency, once the record is final."""
     task = record.task
@@ -128,7 +133,7 @@ def results_notice_issue(*, actor, record: InspectionRecord) -> Paper | None:
     if issuer is None:  # a visit always has a lead agency; without any agency there is nobody to issue it
         return None
     items = record.items.select_related("matter").order_by("matter__code")
-    findings = record.findings.select_related("item__matter", "agency").order_by("id")
+    findings = record.findings.select_related("matter", "agency").order_by("id")
     content = {
         **_record_ref(record),
         "agencies": [a.name for a in agencies],
@@ -152,7 +157,7 @@ def results_notice_issue(*, actor, record: InspectionRecord) -> Paper | None:
 def rectification_orders_issue(*, actor, record: InspectionRecord) -> list[Paper]:
     """责令整改通知书: one per responsible agency with findings on the record, each finding with its deadline."""
     by_agency = {}
-    for f in record.findings.select_related("item__matter", "agency").order_by("agency_id", "deadline", "id"):
+    for f in record.findings.select_related("matter", "agency").order_by("agency_id", "deadline", "id"):
         by_agency.setdefault(f.agency_id, (f.agency, []))[1].append(f)
     papers = []
     for agency, findings in by_agency.values():
@@ -175,12 +180,16 @@ def rectification_orders_issue(*, actor, record: InspectionRecord) -> list[Paper
     return papers
 
 
-def recheck_opinion_issue_online(*, actor, rectification: Rectification) -> Paper:
-    """整改复查意见 of an online review (云验收): the evidence accepted, or returned with the reason."""
+def recheck_opinion_issue_online(*, actor, rectification: Rectification) -> Paper | None:
+    """整改复查意见 of an online review (云验收): the evidence accepted, or returned with the reason. Papers are
+    numbered and listed on a visit's record; a finding of a remote check has none, so its review is in its
+    history (the audit log, the rectification's state) and no paper is issued for it."""
     rectification = Rectification.objects.select_related(
-        "finding__record__task__enterprise", "finding__item__matter", "finding__agency"
+        "finding__record__task__enterprise", "finding__matter", "finding__agency"
     ).get(pk=rectification.pk)
     finding = rectification.finding
+    if finding.record_id is None:
+        return None
     accepted = rectification.status == Rectification.Status.ACCEPTED
     content = {
         **_record_ref(finding.record),
@@ -208,17 +217,19 @@ def recheck_opinions_issue_on_site(*, actor, record: InspectionRecord) -> list[P
     opinion of the responsible agency (rectified if the matter is now compliant)."""
     plan_ids = list(record.task.plans.values_list("pk", flat=True))
     findings = Finding.objects.filter(recheck_plan_id__in=plan_ids).select_related(
-        "record__task__enterprise", "item__matter", "agency"
+        "record__task", "remote_check", "enterprise", "matter", "agency"
     )
     results = dict(record.items.values_list("matter_id", "result"))
     papers = []
     for finding in findings:
-        accepted = results.get(finding.item.matter_id) in (
+        accepted = results.get(finding.matter_id) in (
             RecordItem.Result.COMPLIANT,
             RecordItem.Result.NOT_APPLICABLE,
         )
+        # A finding of a remote check has no record of its own: its opinion is listed on the re-check's record.
+        found_on = finding.record or record
         content = {
-            **_record_ref(finding.record),
+            **(_record_ref(finding.record) if finding.record_id else _remote_ref(finding.remote_check)),
             "finding": _finding_row(finding),
             "method": "现场复查",
             "recheck_record": record.pk,
@@ -232,10 +243,10 @@ def recheck_opinions_issue_on_site(*, actor, record: InspectionRecord) -> list[P
                 actor=actor,
                 kind=Paper.Kind.RECHECK_OPINION,
                 agency=finding.agency,
-                enterprise=finding.record.task.enterprise,
+                enterprise=finding.enterprise,
                 subject=f"recheck:{finding.pk}:record:{record.pk}",
                 content=content,
-                record=finding.record,
+                record=found_on,
             )
         )
     return papers

@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from credit.events import credit_event_record
-from credit.models import CreditEvent
 from notifications.services import notification_send
 from outbox.services import outbox_enqueue
 from plans.models import JointTask, Plan
@@ -20,6 +18,7 @@ from yantai_inspect.errors import DomainError
 from .. import signing, uploads
 from ..models import CheckIn, Finding, InspectionRecord, Photo, RecordItem
 from .checkin import checked_in_count
+from .findings import finding_create
 from .papers import papers_on_record_final
 
 
@@ -109,41 +108,23 @@ def _owning_agency(item: RecordItem, actor):
 @transaction.atomic
 def finding_add(*, actor, item: RecordItem, description: str, severity: str, deadline: dt.date) -> Finding:
     """A problem found on a non-compliant matter, with its severity and rectification deadline. It belongs to
-    the agency on the visit whose department owns the matter."""
-    item = RecordItem.objects.select_related("record__task", "matter").get(pk=item.pk)
+    the agency on the visit whose department owns the matter (``findings.finding_create``: the rule of
+    every finding)."""
+    item = RecordItem.objects.select_related("record__task__enterprise", "matter").get(pk=item.pk)
     _require_on_site(actor, item.record)
     if item.result != RecordItem.Result.NON_COMPLIANT:
         raise DomainError(_("Findings are recorded on matters marked not compliant."), field="item")
-    if not (description or "").strip():
-        raise DomainError(_("Describe the problem."), field="description")
-    if severity not in Finding.Severity.values:
-        raise DomainError(_("Choose the severity."), field="severity")
-    if deadline <= timezone.localdate():
-        raise DomainError(_("The rectification deadline must be after today."), field="deadline")
-    finding = Finding.objects.create(
-        record=item.record,
-        item=item,
+    return finding_create(
+        actor=actor,
         agency=_owning_agency(item, actor),
-        description=description.strip(),
+        enterprise=item.record.task.enterprise,
+        matter=item.matter,
+        description=description,
         severity=severity,
         deadline=deadline,
+        record=item.record,
+        item=item,
     )
-    audit_record(
-        actor=actor,
-        action="finding.add",
-        obj=finding,
-        details={"severity": severity, "deadline": deadline, "matter": item.matter.code},
-    )
-    if severity == Finding.Severity.SERIOUS:
-        # Logged for the whitelist (no proposal for 12 months), which it leaves in this transaction.
-        credit_event_record(
-            actor=actor,
-            enterprise_id=item.record.task.enterprise_id,
-            kind=CreditEvent.Kind.SERIOUS_FINDING,
-            occurred_on=timezone.localdate(),
-            source_ref=f"finding:{finding.pk}",
-        )
-    return finding
 
 
 @transaction.atomic

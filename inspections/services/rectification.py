@@ -1,5 +1,7 @@
-"""After the visit: minor findings fixed with evidence and accepted or returned online by the responsible
-agency, serious ones re-checked on site through a new plan, overdue ones flagged daily."""
+"""After the visit, or after a remote check: minor findings fixed with evidence and accepted or returned online
+by the responsible agency, serious ones re-checked on site through a new plan, overdue ones flagged daily. A
+finding is one thing whatever found it (on site or on a remote check's documents, ``findings``): it carries
+its enterprise and matter, which is all this flow reads."""
 
 import datetime as dt
 
@@ -24,8 +26,8 @@ from .record import photo_row_create
 
 def rectification_submit(*, actor, finding: Finding, note: str, photos=()) -> Rectification:
     """The enterprise submits evidence that a minor finding is fixed (photos and a note)."""
-    finding = Finding.objects.select_related("record__task").get(pk=finding.pk)
-    if require_enterprise(actor).pk != finding.record.task.enterprise_id:
+    finding = Finding.objects.select_related("enterprise").get(pk=finding.pk)
+    if require_enterprise(actor).pk != finding.enterprise_id:
         raise DomainError(_("Only the inspected enterprise can submit its rectification."))
     if finding.severity != Finding.Severity.MINOR:
         raise DomainError(_("A serious finding is verified by a re-check visit, not online."))
@@ -53,7 +55,7 @@ def rectification_submit(*, actor, finding: Finding, note: str, photos=()) -> Re
             notification_send(
                 dedupe_key=f"rectification-submitted:{rectification.pk}",
                 agency=finding.agency,
-                title=_("Rectification evidence to accept: %(name)s") % {"name": finding.record.task.enterprise.name},
+                title=_("Rectification evidence to accept: %(name)s") % {"name": finding.enterprise.name},
                 body=finding.description[:200],
                 link="/agency/rectifications/",
             )
@@ -73,7 +75,7 @@ def _require_finding_agency(actor, finding) -> None:
 def rectification_accept(*, actor, rectification: Rectification) -> Rectification:
     """问题云验收: the responsible agency accepts the evidence online; the finding is closed, no second visit."""
     rectification = (
-        Rectification.objects.select_for_update().select_related("finding__record__task").get(pk=rectification.pk)
+        Rectification.objects.select_for_update(of=("self",)).select_related("finding__enterprise").get(pk=rectification.pk)
     )
     _require_finding_agency(actor, rectification.finding)
     if rectification.status != Rectification.Status.PENDING:
@@ -100,7 +102,7 @@ def rectification_accept(*, actor, rectification: Rectification) -> Rectificatio
     recheck_opinion_issue_online(actor=actor, rectification=rectification)  # 整改复查意见
     notification_send(
         dedupe_key=f"rectification-accepted:{rectification.pk}",
-        enterprise=rectification.finding.record.task.enterprise,
+        enterprise=rectification.finding.enterprise,
         title=_("Rectification accepted"),
         body=rectification.finding.description[:200],
         link="/enterprise/findings/",
@@ -111,7 +113,7 @@ def rectification_accept(*, actor, rectification: Rectification) -> Rectificatio
 @transaction.atomic
 def rectification_return(*, actor, rectification: Rectification, reason: str) -> Rectification:
     rectification = (
-        Rectification.objects.select_for_update().select_related("finding__record__task").get(pk=rectification.pk)
+        Rectification.objects.select_for_update(of=("self",)).select_related("finding__enterprise").get(pk=rectification.pk)
     )
     _require_finding_agency(actor, rectification.finding)
     if rectification.status != Rectification.Status.PENDING:
@@ -129,7 +131,7 @@ def rectification_return(*, actor, rectification: Rectification, reason: str) ->
     recheck_opinion_issue_online(actor=actor, rectification=rectification)  # 整改复查意见
     notification_send(
         dedupe_key=f"rectification-returned:{rectification.pk}",
-        enterprise=rectification.finding.record.task.enterprise,
+        enterprise=rectification.finding.enterprise,
         title=_("Rectification returned"),
         body=reason.strip()[:300],
         link="/enterprise/findings/",
@@ -142,11 +144,7 @@ def finding_schedule_recheck(
     *, actor, finding: Finding, window_start: dt.date, window_end: dt.date, officers=None
 ) -> Plan:
     """A serious finding is verified on site: the agency files a re-check plan through the same rules."""
-    finding = (
-        Finding.objects.select_for_update()
-        .select_related("record__task__enterprise", "item__matter")
-        .get(pk=finding.pk)
-    )
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("enterprise", "matter").get(pk=finding.pk)
     _require_finding_agency(actor, finding)
     if finding.severity != Finding.Severity.SERIOUS:
         raise DomainError(_("Minor findings are accepted online; no re-check visit is needed."))
@@ -154,8 +152,8 @@ def finding_schedule_recheck(
         raise DomainError(_("A re-check is already scheduled or the finding is closed."))
     plan = plan_file(
         actor=actor,
-        enterprise=finding.record.task.enterprise,
-        matters=[finding.item.matter],
+        enterprise=finding.enterprise,
+        matters=[finding.matter],
         window_start=window_start,
         window_end=window_end,
         officers=officers,

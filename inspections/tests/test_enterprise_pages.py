@@ -218,6 +218,8 @@ def test_the_findings_page_does_not_grow_in_queries_with_findings(client, city, 
         extra = Finding.objects.create(
             record=record,
             item=finding.item,
+            enterprise_id=finding.enterprise_id,
+            matter_id=finding.matter_id,
             agency=city.ecology,
             description=f"问题{n}",
             severity="minor",
@@ -421,7 +423,8 @@ def _more_records(visit, n):
 def _more_findings(record, n):
     first = record.findings.first()
     for k in range(n):
-        Finding.objects.create(record=record, item=first.item, agency=first.agency, description=f"问题{k}",
+        Finding.objects.create(record=record, item=first.item, enterprise_id=first.enterprise_id,
+                               matter_id=first.matter_id, agency=first.agency, description=f"问题{k}",
                                severity="minor", deadline=first.deadline)
 
 

@@ -22,7 +22,8 @@ def more_findings(n):
     first = Finding.objects.order_by("pk").first()
     Finding.objects.bulk_create(
         [
-            Finding(record=first.record, item=first.item, agency=first.agency, description=f"问题{i}",
+            Finding(record=first.record, item=first.item, enterprise_id=first.enterprise_id,
+                    matter_id=first.matter_id, agency=first.agency, description=f"问题{i}",
                     severity=first.severity, deadline=first.deadline)
             for i in range(n)
         ]

@@ -90,6 +90,8 @@ def finalised_record(city, task, *, summary="企业总体管理规范，危险�
             Finding.objects.create(
                 record=record,
                 item=item,
+                enterprise=record.task.enterprise,
+                matter=item.matter,
                 agency=city.ecology,
                 description="危险废物管理台账不完整",
                 severity=Finding.Severity.MINOR,

@@ -286,8 +286,8 @@ def rectification_export(request):
     qs = selectors.findings_for_agency(user=request.user).order_by("deadline", "id")
 
     def row(f):
-        task = f.record.task
-        return [task.enterprise.name, task.enterprise.uscc, task.visit_date.isoformat(), f.item.matter.name,
+        found = f.record.task.visit_date.isoformat() if f.record_id else _("Remote check")
+        return [f.enterprise.name, f.enterprise.uscc, found, f.matter.name,
                 f.description, f.get_severity_display(), f.deadline.isoformat(), f.get_status_display()]
 
     header = [_("Enterprise"), _("Credit code"), _("Visit date"), _("Matter"), _("Problem"), _("Severity"),

@@ -250,8 +250,9 @@ def finding_export(request):
 
     def row(f):
         overdue = f.status in AWAITING_EVIDENCE and f.deadline < today
+        found = (f.record.task.visit_date.isoformat(), f.record_id) if f.record_id else (_("Remote check"), "")
         return [
-            f.record.task.visit_date.isoformat(), f.record_id, f.item.matter.name, f.description,
+            *found, f.matter.name, f.description,
             f.get_severity_display(), f.agency.name, f.deadline.isoformat(), f.get_status_display(),
             _("Overdue") if overdue else "",
         ]

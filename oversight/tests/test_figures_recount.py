@@ -294,7 +294,8 @@ def build(seed):
         item = RecordItem.objects.filter(record=record).first()
         for agency_id in agencies:
             if rng.random() < 0.6:
-                Finding.objects.create(record=record, item=item, agency_id=agency_id, description="消防通道堵塞",
+                Finding.objects.create(record=record, item=item, enterprise_id=record.task.enterprise_id,
+                                       matter_id=item.matter_id, agency_id=agency_id, description="消防通道堵塞",
                                        severity=rng.choice(["minor", "serious"]), deadline=TODAY + dt.timedelta(30))
     # a district with its own justice bureau, and enterprises there and in the city's other district
     fushan_bureau = JusticeBureauFactory(code="fs-justice", division="370611")
