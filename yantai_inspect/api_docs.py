@@ -127,7 +127,10 @@ OPERATIONS = {
         "page, a photo re-encoded without its metadata). More may be sent until the agency concludes."
     )),
     "v1_remote_checks_conclude_create": (_("Conclude a remote check"), _(
-        "Compliant, or problems found (written, with the day they are to be fixed by). It never creates a visit."
+        "Compliant, or problems found: each problem on one of the check's matters (problems: matter, "
+        "description, severity). Each becomes a finding rectified as those found on site (the enterprise sends "
+        "evidence, the agency accepts or returns it; a serious one is re-checked on site), due by the day set "
+        "here. It never creates a visit."
     )),
     "v1_remote_checks_withdrawal_create": (_("Withdraw a remote check"), _(
         "By its agency, with the reason, before it is concluded. The enterprise is told and has nothing more to "

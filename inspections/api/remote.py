@@ -23,8 +23,10 @@ from plans.remote import (
 from yantai_inspect.inputs import JSONParser
 from yantai_inspect.pagination import LimitOffsetWithoutCount
 
+from ..models import Finding
 from ..services.remote import remote_check_conclude, remote_check_submit
 from ..uploads import private_file
+from .serializers import FindingSerializer
 
 
 class RemoteEvidenceSerializer(serializers.ModelSerializer):
@@ -56,9 +58,15 @@ class RemoteCheckSerializer(serializers.ModelSerializer):
 class RemoteCheckDetailSerializer(RemoteCheckSerializer):
     matters = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
 
     class Meta(RemoteCheckSerializer.Meta):
-        fields = [*RemoteCheckSerializer.Meta.fields, "matters", "evidence"]
+        fields = [*RemoteCheckSerializer.Meta.fields, "matters", "evidence", "findings"]
+
+    def get_findings(self, obj) -> list[dict]:
+        """The problems found, rectified as on site (``GET /api/v1/findings/``, ``…/rectifications/``)."""
+        return FindingSerializer(obj.findings.select_related("matter", "agency", "enterprise").order_by("id"),
+                                 many=True).data
 
     def get_matters(self, obj) -> list[dict]:
         return [{"code": m.code, "name": m.name, "version": m.version, "standard": m.standard}
@@ -117,9 +125,17 @@ class RemoteCheckSubmitApi(APIView):
         return Response(RemoteCheckDetailSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
+class RemoteProblemSerializer(serializers.Serializer):
+    matter = serializers.CharField(max_length=40, help_text=_("The code of one of the remote check's matters"))
+    description = serializers.CharField(max_length=4000)
+    severity = serializers.ChoiceField(choices=Finding.Severity.choices, default=Finding.Severity.MINOR)
+
+
 class RemoteCheckConcludeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[(s, s.label) for s in RemoteCheck.CONCLUSIONS])
     conclusion = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    problems = RemoteProblemSerializer(many=True, required=False, max_length=50, help_text=_(
+        "With problems found: each problem, on one of the check's matters; each becomes a finding to rectify"))
 
 
 class RemoteCheckConcludeApi(APIView):
@@ -130,7 +146,17 @@ class RemoteCheckConcludeApi(APIView):
         check = remote_check_for_user(user=request.user, remote_check_id=pk)
         body = RemoteCheckConcludeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        check = remote_check_conclude(actor=request.user, remote_check=check, **body.validated_data)
+        data = body.validated_data
+        problems = data.get("problems", [])
+        found = matters_by_code([p["matter"] for p in problems]) if problems else {}
+        unknown = sorted({p["matter"] for p in problems} - set(found))
+        if unknown:
+            raise serializers.ValidationError({"problems": [_("Unknown matter code(s): %(codes)s") % {
+                "codes": ", ".join(unknown)}]})
+        check = remote_check_conclude(
+            actor=request.user, remote_check=check, outcome=data["outcome"], conclusion=data.get("conclusion", ""),
+            problems=[{**p, "matter": found[p["matter"]]} for p in problems],
+        )
         return Response(RemoteCheckDetailSerializer(check).data)
 
 

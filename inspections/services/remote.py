@@ -2,11 +2,12 @@
 matters by the deadline, and the agency concludes on them: compliant, or problems found with the day they are to
 be fixed by. No visit is ever made or created for it.
 
-Why problems found do not enter the rectification flow of visits (``rectification``): a ``Finding`` belongs to an
-on-site record (``InspectionRecord``, of a visit), which a remote check has not and must not have; its papers
-(the results notice, the rectification order) are numbered on that record. So the conclusion states the problems
-and the day to fix them by (``REMOTE_CHECK_RECTIFY_WORKDAYS`` working days), the enterprise is told, and the
-agency follows up with its own means (a new plan through ``plan_file``, which then visits with that reason)."""
+Problems found enter the same rectification flow as those found on site (``rectification``): each is a
+``Finding`` of the check (``findings.finding_create``, the one rule of every finding) on one of its matters,
+to be fixed by ``REMOTE_CHECK_RECTIFY_WORKDAYS`` working days; the enterprise sends its evidence on its page of
+problems to rectify, the agency accepts or returns it online, and a serious one is re-checked on site through a
+new plan (``finding_schedule_recheck``). A finding has either a visit's record or a remote check, never both:
+a remote check has no record and must not have one (it is not a visit)."""
 
 import datetime as dt
 
@@ -24,7 +25,9 @@ from plans.remote import remote_check_open_keys, remote_check_rectify_by
 from yantai_inspect.errors import DomainError
 
 from .. import uploads
+from ..models import Finding
 from ..pdf_uploads import clean_pdf, is_pdf
+from .findings import finding_create
 
 
 def _clean(upload) -> dict:
@@ -98,35 +101,70 @@ def remote_check_submit(*, actor, remote_check: RemoteCheck, files, note: str = 
     return check
 
 
+def _problems_check(check: RemoteCheck, problems) -> list[dict]:
+    """The problems of a conclusion, each on one of the check's matters, with words and a severity."""
+    allowed = {m.pk: m for m in check.plan.matters.all()}
+    cleaned = []
+    for problem in problems:
+        matter = problem.get("matter")
+        if matter is None or matter.pk not in allowed:
+            raise DomainError(_("A problem is found on one of the remote check's matters."), field="problems")
+        description = (problem.get("description") or "").strip()
+        if not description:
+            raise DomainError(_("Describe each problem found."), field="problems")
+        severity = problem.get("severity") or Finding.Severity.MINOR
+        if severity not in Finding.Severity.values:
+            raise DomainError(_("Choose the severity."), field="problems")
+        cleaned.append({"matter": allowed[matter.pk], "description": description, "severity": severity})
+    return cleaned
+
+
 @transaction.atomic
-def remote_check_conclude(*, actor, remote_check: RemoteCheck, outcome: str, conclusion: str = "",
+def remote_check_conclude(*, actor, remote_check: RemoteCheck, outcome: str, conclusion: str = "", problems=(),
                           today: dt.date | None = None) -> RemoteCheck:
-    """The plan's agency concludes on the documents sent: compliant, or problems found (written, with the day
-    they are to be fixed by). Only on what was sent (a request nobody answered is closed as overdue by the daily
-    step, ``plans.remote.remote_checks_overdue_close``); once concluded it stays so. It never creates a visit."""
+    """The plan's agency concludes on the documents sent: compliant, or problems found, each on one of the
+    check's matters (``problems``: ``{"matter", "description", "severity"}``, minor unless said), which become
+    findings to rectify by the day set here (see the module's docstring). Only on what was sent (a request
+    nobody answered is closed as overdue by the daily step, ``plans.remote.remote_checks_overdue_close``);
+    once concluded it stays so. It never creates a visit."""
     today = today or timezone.localdate()
     agency = require_officer(actor)
-    check = RemoteCheck.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=remote_check.pk)
+    check = RemoteCheck.objects.select_for_update(of=("self",)).select_related("agency", "enterprise", "plan").get(
+        pk=remote_check.pk)
     if check.agency_id != agency.pk:
         raise DomainError(_("Only the agency that asked can conclude this remote check."))
     if outcome not in RemoteCheck.CONCLUSIONS:
         raise DomainError(_("Choose compliant or problems found."), field="outcome")
     if check.status != RemoteCheck.Status.SUBMITTED:
         raise DomainError(_("Only a remote check whose documents were sent can be concluded."))
+    problems = _problems_check(check, problems or ())
+    if outcome == RemoteCheck.Status.PROBLEMS and not problems:
+        raise DomainError(_("Say which problems were found, on which matters."), field="problems")
+    if outcome == RemoteCheck.Status.COMPLIANT and problems:
+        raise DomainError(_("A compliant conclusion has no problems: choose problems found."), field="outcome")
     conclusion = (conclusion or "").strip()
-    if outcome == RemoteCheck.Status.PROBLEMS and not conclusion:
-        raise DomainError(_("Say which problems were found."), field="conclusion")
     check.status, check.conclusion = outcome, conclusion
     check.concluded_at, check.concluded_by = timezone.now(), actor
     check.rectify_by = remote_check_rectify_by(today) if outcome == RemoteCheck.Status.PROBLEMS else None
     check.save(update_fields=["status", "conclusion", "concluded_at", "concluded_by", "rectify_by"])
+    findings = [
+        finding_create(actor=actor, agency=check.agency, enterprise=check.enterprise, matter=p["matter"],
+                       description=p["description"], severity=p["severity"], deadline=check.rectify_by,
+                       remote_check=check)
+        for p in problems
+    ]
     audit_record(actor=actor, action="remote_check.conclude", obj=check,
-                 details={"outcome": outcome, "conclusion": conclusion, "rectify_by": check.rectify_by})
+                 details={"outcome": outcome, "conclusion": conclusion, "rectify_by": check.rectify_by,
+                          "findings": [f.pk for f in findings]})
     notifications_resolve(keys=remote_check_open_keys(check.pk))
     if outcome == RemoteCheck.Status.PROBLEMS:
         title = _("Remote check: problems found, to be fixed by %(date)s") % {"date": check.rectify_by.isoformat()}
+        body = _("%(n)d problem(s) to rectify: send your evidence under Problems to rectify.") % {
+            "n": len(findings)}
+        link = "/enterprise/findings/"
     else:
-        title = _("Remote check concluded: compliant")
+        title, body = _("Remote check concluded: compliant"), conclusion[:200]
+        link = f"/enterprise/remote-checks/{check.pk}/"
     notification_send(dedupe_key=f"remote-check-concluded:{check.pk}", enterprise=check.enterprise, title=title,
-                      body=conclusion[:200], link=f"/enterprise/remote-checks/{check.pk}/")
+                      body=body, link=link)
     return check

@@ -148,7 +148,8 @@ def test_the_agency_concludes_compliant_or_with_problems_and_it_never_becomes_a_
         remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="problems")
 
     check = remote_check_conclude(actor=city.market_officer, remote_check=remote, outcome="problems",
-                                  conclusion="许可证已过期，需重新办理", today=TODAY)
+                                  problems=[{"matter": city.licence, "description": "许可证已过期，需重新办理"}],
+                                  today=TODAY)
 
     assert check.status == RemoteCheck.Status.PROBLEMS and check.concluded_by == city.market_officer
     assert check.rectify_by == dt.date(2026, 6, 15)  # 10 working days after Monday 2026-06-01
@@ -341,3 +342,211 @@ def test_the_withdrawal_refuses_the_wrong_roles(client, city, remote, strangers,
                     format="json").status_code in (401, 403, 404)
     remote.refresh_from_db()
     assert remote.status == RemoteCheck.Status.REQUESTED
+
+
+# -- problems found remotely are rectified as on site (inspections.services.rectification) -------------------
+
+
+@pytest.fixture
+def two_matters(city, frozen):
+    """A remote check of two matters, its documents sent."""
+    licence = MatterFactory(code="market-licence", department=city.market_dept, remote_checkable=True)
+    ledger = MatterFactory(code="market-ledger", department=city.market_dept, remote_checkable=True)
+    plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[licence, ledger], remote=True,
+                     window_start=days(10), window_end=days(20), today=TODAY)
+    city.account, city.licence, city.ledger = enterprise_user(city.enterprise), licence, ledger
+    remote_check_submit(actor=city.account, remote_check=plan.remote_check, files=[upload(jpeg_with_exif())],
+                        today=TODAY)
+    return plan.remote_check
+
+
+def test_each_problem_found_becomes_a_finding_of_the_check_on_its_matter(city, two_matters):
+    from inspections.models import Finding
+
+    for bad in ([], [{"matter": city.ecology_matter, "description": "不是本次事项"}],
+                [{"matter": city.licence, "description": "  "}]):
+        with pytest.raises(DomainError):
+            remote_check_conclude(actor=city.market_officer, remote_check=two_matters, outcome="problems",
+                                  problems=bad, today=TODAY)
+    with pytest.raises(DomainError, match="compliant conclusion has no problems"):
+        remote_check_conclude(actor=city.market_officer, remote_check=two_matters, outcome="compliant",
+                              problems=[{"matter": city.licence, "description": "许可证过期"}], today=TODAY)
+    assert not Finding.objects.exists()
+
+    check = remote_check_conclude(
+        actor=city.market_officer, remote_check=two_matters, outcome="problems", conclusion="其余材料齐全",
+        problems=[{"matter": city.licence, "description": "食品经营许可证已过期"},
+                  {"matter": city.ledger, "description": "进货查验台账缺三月份", "severity": "serious"}],
+        today=TODAY)
+
+    findings = list(Finding.objects.order_by("id"))
+    assert [(f.matter, f.severity) for f in findings] == [(city.licence, "minor"), (city.ledger, "serious")]
+    sources = {(f.remote_check_id, f.record_id, f.item_id, f.enterprise_id, f.agency_id, f.deadline) for f in findings}
+    assert sources == {(check.pk, None, None, city.enterprise.pk, city.market.pk, dt.date(2026, 6, 15))}
+    entry = AuditEntry.objects.get(action="remote_check.conclude", object_id=str(check.pk))
+    assert entry.details["findings"] == [f.pk for f in findings]
+    assert AuditEntry.objects.filter(action="finding.add").count() == 2
+    # a serious problem counts for the whitelist as one found on site (credit.events)
+    from credit.models import CreditEvent
+
+    assert CreditEvent.objects.get().source_ref == f"finding:{findings[1].pk}"
+    told = Notification.objects.get(dedupe_key=f"remote-check-concluded:{check.pk}")
+    assert told.link == "/enterprise/findings/"
+
+
+def test_the_enterprise_fixes_a_remote_problem_online_and_the_agency_verifies_it(client, city, two_matters):
+    from inspections.models import Finding, Rectification
+    from inspections.services import finding_schedule_recheck, rectification_accept, rectification_return
+
+    remote_check_conclude(actor=city.market_officer, remote_check=two_matters, outcome="problems", today=TODAY,
+                          problems=[{"matter": city.licence, "description": "食品经营许可证已过期"},
+                                    {"matter": city.ledger, "description": "台账造假", "severity": "serious"}])
+    minor, serious = Finding.objects.order_by("id")
+
+    # the enterprise's page of problems to rectify, as for those found on site
+    client.force_login(city.account)
+    page = client.get("/enterprise/findings/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "食品经营许可证已过期" in page and f'id="finding-{minor.pk}"' in page and "非现场检查" in page
+    sent = client.post(f"/enterprise/findings/{minor.pk}/rectify/",
+                       {"note": "已换发新证", "photos": [upload(jpeg_with_exif())]})
+    assert sent.status_code == 302
+    rectification = Rectification.objects.get()
+    assert Finding.objects.get(pk=minor.pk).status == Finding.Status.SUBMITTED
+    photo = rectification.photos.get()
+    assert client.get(f"/api/v1/photos/{photo.pk}/").status_code == 200  # its evidence, to the enterprise
+
+    # the agency's queue: returned, submitted again, accepted, with no paper (it has no record to list it on)
+    client.force_login(city.market_officer)
+    queue = client.get("/agency/rectifications/").content.decode()
+    assert "食品经营许可证已过期" in queue and f"/agency/remote-checks/{two_matters.pk}/" in queue
+    assert client.get(f"/api/v1/photos/{photo.pk}/").status_code == 200
+    rectification_return(actor=city.market_officer, rectification=rectification, reason="请上传新证正本照片")
+    from inspections.services import rectification_submit
+
+    again = rectification_submit(actor=city.account, finding=minor, note="新证正本", photos=[])
+    rectification_accept(actor=city.market_officer, rectification=again)
+    assert Finding.objects.get(pk=minor.pk).status == Finding.Status.ACCEPTED
+    assert Notification.objects.filter(dedupe_key=f"rectification-accepted:{again.pk}",
+                                       enterprise=city.enterprise).exists()
+    from inspections.models import Paper
+
+    assert not Paper.objects.exists()
+
+    # a serious one is not accepted online: it is re-checked on site through a plan, exempt from the caps
+    with pytest.raises(DomainError):
+        rectification_submit(actor=city.account, finding=serious, note="已整改", photos=[])
+    plan = finding_schedule_recheck(actor=city.market_officer, finding=serious, window_start=days(10),
+                                    window_end=days(14))
+    assert plan.cap_exemption == Plan.CapExemption.RECHECK and plan.status != Plan.Status.REMOTE
+    assert list(plan.matters.all()) == [city.ledger]
+    assert Finding.objects.get(pk=serious.pk).status == Finding.Status.RECHECK
+
+
+def test_the_pages_and_the_api_show_and_take_the_problems(client, city, two_matters):
+    from rest_framework.test import APIClient
+
+    client.force_login(city.market_officer)
+    page = client.get(f"/agency/remote-checks/{two_matters.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'name="problem_{city.licence.pk}"' in page and f'name="severity_{city.ledger.pk}"' in page
+    none = client.post(f"/agency/remote-checks/{two_matters.pk}/conclude/", {"outcome": "problems"},
+                       HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert none.status_code == 400 and "请说明" in none.content.decode()
+    done = client.post(f"/agency/remote-checks/{two_matters.pk}/conclude/", {
+        "outcome": "problems", f"problem_{city.ledger.pk}": "台账缺三月份", f"severity_{city.ledger.pk}": "minor",
+        f"severity_{city.licence.pk}": "minor", "conclusion": "许可证在有效期内"})
+    assert done.status_code == 302
+    page = client.get(f"/agency/remote-checks/{two_matters.pk}/").content.decode()
+    assert "台账缺三月份" in page and 'class="plain remote-findings"' in page
+
+    api = APIClient()
+    api.force_authenticate(city.account)
+    detail = api.get(f"/api/v1/remote-checks/{two_matters.pk}/").json()
+    assert [(f["matter"], f["description"], f["remote_check"]) for f in detail["findings"]] == [
+        ("market-ledger", "台账缺三月份", two_matters.pk)]
+    listed = api.get("/api/v1/findings/").json()
+    assert [(f["matter"], f["remote_check"], f["record"]) for f in listed] == [("market-ledger", two_matters.pk, None)]
+
+
+def test_the_api_concludes_with_problems_by_matter_code(city, two_matters):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(city.market_officer)
+    url = f"/api/v1/remote-checks/{two_matters.pk}/conclude/"
+    unknown = api.post(url, {"outcome": "problems", "problems": [{"matter": "nope", "description": "x"}]},
+                       format="json")
+    assert unknown.status_code == 400 and "nope" in str(unknown.json())
+    outside = api.post(url, {"outcome": "problems", "problems": [{"matter": city.ecology_matter.code,
+                                                                   "description": "x"}]}, format="json")
+    assert outside.status_code == 400
+    done = api.post(url, {"outcome": "problems", "problems": [
+        {"matter": "market-licence", "description": "许可证过期", "severity": "minor"}]}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "problems" and done.json()["findings"][0]["matter"] == "market-licence"
+
+
+@pytest.mark.parametrize("who", ["other agency", "other enterprise", "other district's justice bureau", "anonymous"])
+def test_a_remote_problem_is_refused_to_strangers(client, city, two_matters, strangers, who):
+    from rest_framework.test import APIClient
+
+    from inspections.models import Finding, Rectification
+
+    remote_check_conclude(actor=city.market_officer, remote_check=two_matters, outcome="problems", today=TODAY,
+                          problems=[{"matter": city.licence, "description": "食品经营许可证已过期"}])
+    finding = Finding.objects.get()
+    from inspections.services import rectification_submit
+
+    rectification = rectification_submit(actor=city.account, finding=finding, note="已换证",
+                                         photos=[upload(jpeg_with_exif())])
+    photo = rectification.photos.get()
+    api = APIClient()
+    if who != "anonymous":
+        client.force_login(strangers[who])
+        api.force_authenticate(strangers[who])
+    assert api.post(f"/api/v1/findings/{finding.pk}/rectifications/", {"note": "伪造"}).status_code in (
+        401, 403, 404)
+    assert api.post(f"/api/v1/rectifications/{rectification.pk}/accept/", {}).status_code in (401, 403, 404)
+    assert api.get(f"/api/v1/photos/{photo.pk}/").status_code in (401, 403, 404)
+    assert client.post(f"/enterprise/findings/{finding.pk}/rectify/", {"note": "伪造"}).status_code in (
+        302, 403, 404)
+    assert client.post(f"/agency/rectifications/{rectification.pk}/accept/").status_code in (302, 403, 404)
+    if who != "anonymous":
+        assert "食品经营许可证已过期" not in str(api.get("/api/v1/findings/").content.decode())
+    assert Rectification.objects.count() == 1 and Finding.objects.get().status == Finding.Status.SUBMITTED
+
+
+def test_the_lists_of_problems_cost_the_same_for_one_remote_problem_and_for_four(client, city, two_matters):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    def problem(check):
+        remote_check_conclude(actor=city.market_officer, remote_check=check, outcome="problems", today=TODAY,
+                              problems=[{"matter": city.licence, "description": "许可证过期"}])
+
+    def counts():
+        found = []
+        for user, path in ((city.market_officer, "/agency/rectifications/"), (city.account, "/enterprise/findings/"),
+                           (city.market_officer, f"/agency/remote-checks/{two_matters.pk}/")):
+            client.force_login(user)
+            client.get(path)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        for user in (city.market_officer, city.account):
+            api = APIClient()
+            api.force_authenticate(user)
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get("/api/v1/findings/").status_code == 200
+            found.append(len(queries))
+        return found
+
+    problem(two_matters)
+    small = counts()
+    for _ in range(3):
+        plan = plan_file(actor=city.market_officer, enterprise=city.enterprise, matters=[city.licence], remote=True,
+                         window_start=days(10), window_end=days(20), today=TODAY)
+        remote_check_submit(actor=city.account, remote_check=plan.remote_check, files=[upload(jpeg_with_exif())],
+                            today=TODAY)
+        problem(plan.remote_check)
+    assert counts() == small

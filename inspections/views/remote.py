@@ -36,6 +36,7 @@ from yantai_inspect.pagination import page_without_count
 
 from ..api.remote import remote_evidence_response
 from ..forms_enterprise import MultipleImageField, MultipleImageInput
+from ..models import Finding
 from ..services.remote import remote_check_conclude, remote_check_submit
 
 PAGE_SIZE = 20
@@ -64,10 +65,38 @@ class RemoteSubmitForm(forms.Form):
 
 
 class RemoteConcludeForm(forms.Form):
+    """The conclusion, and for each of the check's matters the problem found on it, if any, with its severity:
+    each problem becomes a finding to rectify (``inspections.services.remote``)."""
+
     outcome = forms.ChoiceField(label=gettext_lazy("Conclusion"), widget=forms.RadioSelect,
                                 choices=[(s, s.label) for s in RemoteCheck.CONCLUSIONS])
-    conclusion = forms.CharField(label=gettext_lazy("Findings (required when problems are found)"), required=False,
-                                 max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    conclusion = forms.CharField(label=gettext_lazy("Remarks"), required=False, max_length=4000,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, check: RemoteCheck, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matters = list(check.plan.matters.order_by("code"))
+        self.problem_fields = []
+        for m in self.matters:
+            self.fields[f"problem_{m.pk}"] = forms.CharField(
+                label=_("Problem found on %(matter)s") % {"matter": m.name}, required=False, max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"severity_{m.pk}"] = forms.ChoiceField(
+                label=_("Severity"), choices=Finding.Severity.choices, initial=Finding.Severity.MINOR,
+                required=False)  # minor unless said (the service's default)
+            self.problem_fields.append((self[f"problem_{m.pk}"], self[f"severity_{m.pk}"]))
+
+    def clean(self):
+        data = super().clean()
+        data["problems"] = [
+            {"matter": m, "description": data.get(f"problem_{m.pk}", ""),
+             "severity": data.get(f"severity_{m.pk}") or Finding.Severity.MINOR}
+            for m in self.matters if (data.get(f"problem_{m.pk}") or "").strip()
+        ]
+        return data
+
+    def service_arguments(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("outcome", "conclusion", "problems")}
 
 
 class RemoteWithdrawForm(forms.Form):
@@ -76,7 +105,7 @@ class RemoteWithdrawForm(forms.Form):
 
 
 def _attach(form, exc: DomainError) -> None:
-    field = {"photo": "files", "file": "files"}.get(exc.field, exc.field)
+    field = {"photo": "files", "file": "files", "problems": None}.get(exc.field, exc.field)
     form.add_error(field if field in form.fields else None, str(exc.message))
 
 
@@ -104,11 +133,13 @@ def _export(request):
 def _detail(request, pk, *, portal: str, submit_form=None, conclude_form=None, withdraw_form=None, status=200):
     check = remote_check_for_user(user=request.user, remote_check_id=pk)
     context = {"check": check, "plan": check.plan, "portal": portal, "evidence": remote_check_evidence(check),
-               "matters": check.plan.matters.order_by("code")}
+               "matters": check.plan.matters.order_by("code"),
+               # the problems found, rectified like those found on site (inspections.services.rectification)
+               "findings": check.findings.select_related("matter").order_by("id")}
     if portal == ENTERPRISE and check.open_for_submission:
         context["submit_form"] = submit_form or RemoteSubmitForm(check=check)
     if portal == AGENCY and check.awaits_conclusion:
-        context["conclude_form"] = conclude_form or RemoteConcludeForm()
+        context["conclude_form"] = conclude_form or RemoteConcludeForm(check=check)
     if portal == AGENCY and check.open_for_submission and check.agency_id == request.user.agency_id:
         context["withdraw_form"] = withdraw_form or RemoteWithdrawForm()
     return render(request, "inspections/remote_detail.html", context, status=status)
@@ -170,10 +201,10 @@ def enterprise_submit(request, pk):
 @require_POST
 def agency_conclude(request, pk):
     check = remote_check_for_user(user=request.user, remote_check_id=pk)
-    form = RemoteConcludeForm(request.POST)
+    form = RemoteConcludeForm(request.POST, check=check)
     if form.is_valid():
         try:
-            remote_check_conclude(actor=request.user, remote_check=check, **form.cleaned_data)
+            remote_check_conclude(actor=request.user, remote_check=check, **form.service_arguments())
         except DomainError as exc:
             _attach(form, exc)
         else:
