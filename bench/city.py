@@ -506,9 +506,9 @@ class City:
                                                  "finalised_by_id", "content_hash", "pdf_path", "pdf_generated_at"])
         c.table("inspections_recorditem", ["id", "record_id", "matter_id", "result", "note", "updated_by_id",
                                            "updated_at"])
-        c.table("inspections_finding", ["id", "record_id", "item_id", "agency_id", "description", "severity",
-                                        "deadline", "status", "recheck_plan_id", "overdue_flagged_on", "closed_at",
-                                        "created_at"])
+        c.table("inspections_finding", ["id", "record_id", "item_id", "enterprise_id", "matter_id", "agency_id",
+                                        "description", "severity", "deadline", "status", "recheck_plan_id",
+                                        "overdue_flagged_on", "closed_at", "created_at"])
         c.table("inspections_rectification", ["id", "finding_id", "submitted_by_id", "submitted_at", "note",
                                               "status", "reviewed_by_id", "reviewed_at", "review_reason"])
         c.table("inspections_signature", ["id", "record_id", "signer_id", "signed_at", "refused", "objection",
@@ -785,7 +785,7 @@ class City:
             result = "non_compliant" if k in bad else ("compliant" if done or rng.random() < 0.5 else "")
             c.add("inspections_recorditem", item_id, record_id, matter_id, result, "", first_officer, ts(day, 10))
             if k in bad:
-                self._finding(record_id, item_id, agency_id, enterprise_id, day)
+                self._finding(record_id, item_id, matter_id, agency_id, enterprise_id, day)
         if done:
             c.add("audit_auditentry", self.new_id("audit_auditentry"), first_officer, self.officer_names[first_officer],
                   "record.finalise", "inspections.inspectionrecord", record_id, f"record {record_id}",
@@ -806,7 +806,7 @@ class City:
                   f"record {record_id}", jsonb({"content_hash": fake_hash("record", record_id), "method": "typed"}),
                   signed)
 
-    def _finding(self, record_id, item_id, agency_id, enterprise_id, day) -> None:
+    def _finding(self, record_id, item_id, matter_id, agency_id, enterprise_id, day) -> None:
         rng, c, today = self.rng, self.copy, self.today
         finding_id = self.new_id("inspections_finding")
         severity = rng.choices(("minor", "serious"), weights=(8, 2))[0]
@@ -822,8 +822,9 @@ class City:
         submitted = min(today, deadline - dt.timedelta(days=rng.randint(0, 5)))
         submitted = max(submitted, day)
         closed = ts(min(today, submitted + dt.timedelta(days=2)), 15) if status == "accepted" else None
-        c.add("inspections_finding", finding_id, record_id, item_id, agency_id, "现场发现问题，责令限期整改", severity,
-              deadline.isoformat(), status, None, flagged, closed, ts(day, 10, 30))
+        c.add("inspections_finding", finding_id, record_id, item_id, enterprise_id, matter_id, agency_id,
+              "现场发现问题，责令限期整改", severity, deadline.isoformat(), status, None, flagged, closed,
+              ts(day, 10, 30))
         reviewer = self.officers[agency_id][0]
         if status in ("submitted", "accepted", "returned"):
             state = {"submitted": "pending", "accepted": "accepted", "returned": "returned"}[status]
