@@ -11,10 +11,10 @@ public record of what the agency announced.
 The platform reminds (``yearly_plan_reminders_send``, a daily beat job): from 1 March (``REMIND_FROM``) each
 agency with inspection authority that has not published its plan of the year is told once that it is due by
 31 March, and once after that day that it is overdue (an agency first met after 31 March is told only that).
-Set-based and rerunnable: per batch of agencies a fixed number of statements (the due agencies, one INSERT of
-``YearlyPlanReminder`` rows, the claim, one re-read of the rows this run wrote, one INSERT of notifications,
-one of audit entries); the reminder's unique key is the claim, so a rerun or a second worker tells nobody
-twice. Publishing resolves the reminders in the agency's inbox."""
+Set-based and rerunnable: per batch of agencies a fixed number of statements (the due agencies' ids, one
+INSERT of ``YearlyPlanReminder`` rows, one re-read of the rows this run wrote, one INSERT of notifications,
+the audit chain's head and one INSERT of audit entries); the reminder's unique key is the claim, so a rerun or
+a second worker tells nobody twice. Publishing resolves the reminders in the agency's inbox."""
 
 import datetime as dt
 
