@@ -457,6 +457,11 @@ def test_the_pages_and_the_api_show_and_take_the_problems(client, city, two_matt
     assert done.status_code == 302
     page = client.get(f"/agency/remote-checks/{two_matters.pk}/").content.decode()
     assert "台账缺三月份" in page and 'class="plain remote-findings"' in page
+    exported = b"".join(client.get("/agency/rectifications/export.csv").streaming_content).decode("utf-8-sig")
+    assert "台账缺三月份" in exported and "非现场检查" in exported
+    client.force_login(city.account)
+    exported = b"".join(client.get("/enterprise/findings/export.csv").streaming_content).decode("utf-8-sig")
+    assert "台账缺三月份" in exported
 
     api = APIClient()
     api.force_authenticate(city.account)
