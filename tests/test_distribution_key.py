@@ -31,6 +31,8 @@ REACHED = {
     "plans.remoteevidence": ["remote_check"],
     "complaints.complaintphoto": ["complaint"],
     "complaints.complaintstep": ["complaint"],
+    "complaints.servicerequestreroute": ["request"],
+    "inspections.objection": ["finding", "record__task"],
 }
 
 # Rollups over many enterprises, keyed by division and day rather than by one enterprise: a sharded
@@ -65,6 +67,10 @@ REFERENCE = {
     "plans.specialcampaign",
     "plans.specialcampaign_matters",
     "plans.specialquota",
+    # where each department's service requests go, per division (data edited in the admin)
+    "complaints.serviceroute",
+    # an uploaded file of grades for many enterprises and its run (the grades it writes carry the enterprise)
+    "credit.creditgradeimport",
 }
 
 

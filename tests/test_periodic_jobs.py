@@ -50,7 +50,7 @@ class DueCity:
     - a complaint received on 25 May and never handled (overdue);
     - a supervision opinion issued on 25 May to be answered in 5 working days (by 1 June), never answered;
     - May's monthly report not yet stored (the month has ended);
-    - a browser signed in on 30 April and an API token issued then (ended by their limits, still stored)."""
+    - a browser signed in on 30 April and an API token issued then (ended by their limits, still stored);
     - no agency has published its yearly inspection plan, due by 31 March (overdue)."""
 
     def __init__(self, clock):
@@ -215,10 +215,6 @@ def did_clear_the_ended_sessions(world, result):
     assert result == 2, result
 
 
-FIRST_RUN = {
-    "supervision-opinions-overdue": did_flag_the_overdue_opinion,
-    "oversight-monthly-report": did_store_the_monthly_report,
-    "sessions-expired-clear": did_clear_the_ended_sessions,
 def did_remind_about_the_yearly_plans(world, result):
     """No agency has published its yearly plan of 2026 and 31 March has passed: each inspecting agency is told,
     once, that it is overdue (plans.yearly)."""
@@ -231,6 +227,9 @@ def did_remind_about_the_yearly_plans(world, result):
 
 
 FIRST_RUN = {
+    "supervision-opinions-overdue": did_flag_the_overdue_opinion,
+    "oversight-monthly-report": did_store_the_monthly_report,
+    "sessions-expired-clear": did_clear_the_ended_sessions,
     "yearly-plan-reminders": did_remind_about_the_yearly_plans,
     "burden-alerts": did_raise_the_burden_alert,
     "audit-anchor": did_anchor_the_chain,

@@ -243,8 +243,6 @@ def test_every_page_refuses_a_stranger(client, city, remote, strangers, who):
 def test_the_lists_take_a_fixed_number_of_queries(client, city, remote, django_assert_num_queries):
     client.force_login(city.market_officer)
     client.get("/agency/remote-checks/")
-    # four, whatever the rows: the page of checks is one query, its plan, agency and enterprise joined (the
-    # signed-in user with its agency in one: accounts.backends)
     # four, whatever the rows (the session, the signed-in user with its agency in one query: accounts.backends):
     # the page of checks is one query, its plan, agency and enterprise joined
     with django_assert_num_queries(4) as small:
