@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import logging
+import time
 from importlib import import_module
 
 from django.conf import settings
@@ -87,7 +88,8 @@ def browser_session_register(*, request, user, at: dt.datetime | None = None) ->
     except IntegrityError:
         row = None
     session[REGISTERED] = _mark(key)
-    session[REGISTRY_SEEN_AT] = int(now.timestamp())
+    # the middleware's clock (time.time, as the session's own lifetimes), so both compare like with like
+    session[REGISTRY_SEEN_AT] = int(time.time())
     return row
 
 
