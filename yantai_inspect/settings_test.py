@@ -6,6 +6,17 @@ import os
 # tasks lazy and the hotline and audit-verification tests fail).
 os.environ["DJANGO_ENV"] = "test"
 
+# pytest-xdist runs the suite in several processes (make test: one per core). Each has its own test database
+# (pytest-django adds the worker's name); on Redis each takes its own database number too, so one worker's
+# cache.clear() or lockout keys never reach another's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _db = int(_url.path.strip("/") or 0)
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{(_db + int(_worker[2:])) % 16}"))
+
 from .settings import *  # noqa: E402,F403
 
 # Fast hashing: tests create many users; production keeps Django's default hasher.
