@@ -4,6 +4,7 @@
 #   fonts-noto-cjk   a CJK font, so WeasyPrint PDFs and screenshots show Chinese text
 #   gettext          msgfmt, for compilemessages
 #   libpango*        WeasyPrint's text layout
+#   faketime         libfaketime: the real server started on another day (README, "On another day")
 #   wrk              only with --bench: the HTTP load generator of bench/loadtest.py
 # Idempotent: when everything is present it changes nothing and prints one line.
 # Recommends are installed too: that is how Chromium was proven to run headless here (mesa, fonts).
@@ -15,11 +16,15 @@ bench=false
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
-if ! command -v fc-list >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -qi noto; then
+if ! command -v fc-list >/dev/null 2>&1 || [[ "$(fc-list :lang=zh 2>/dev/null || true)" != *[Nn]oto* ]]; then
     missing+=(fonts-noto-cjk)
 fi
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so\.0'; then
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+# Not `ldconfig -p | grep -q`: grep stops at the first match, ldconfig dies of SIGPIPE and, under pipefail, the
+# pipeline fails, so Pango was "missing" (and apt-get ran) on every make test.
+libraries=$(/sbin/ldconfig -p 2>/dev/null || true)
+if [[ "$libraries" != *libpangoft2-1.0.so.0* ]]; then
     missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 
@@ -28,7 +33,7 @@ if $bench && ! command -v wrk >/dev/null 2>&1; then
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "system deps: ok (chromium, fonts-noto-cjk, gettext, pango$($bench && echo ", wrk"))"
+    echo "system deps: ok (chromium, fonts-noto-cjk, gettext, pango, faketime$($bench && echo ", wrk"))"
     exit 0
 fi
 
