@@ -26,7 +26,8 @@ PYTEST_ARGS ?=
 # idle process). Coverage is measured on the embedded-default pass (no DATABASE_URL): it costs about 70% more
 # CPU, and the PostgreSQL pass runs the same code. COVERAGE=1 measures it on any pass.
 PYTEST_WORKERS ?= auto
-COVERAGE_ARGS := $(if $(or $(COVERAGE),$(if $(DATABASE_URL),,1)),--cov --cov-report=term:skip-covered,)
+COVERAGE ?= $(if $(DATABASE_URL),,1)
+COVERAGE_ARGS := $(if $(COVERAGE),--cov --cov-report=term:skip-covered)
 
 .PHONY: help venv system-deps services compilemessages lint check-migrations test run bench messages clean distclean
 
