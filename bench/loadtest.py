@@ -528,10 +528,14 @@ def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, st
     from enterprises.licences import licence_expiry_warnings_send
     from inspections.services import findings_overdue_check
     from plans.services import plans_daily_checks
+    from plans.yearly import REMIND_FROM, reminder_stage, yearly_plan_reminders_send
 
+    # In January and February no yearly-plan reminder is due (reminder_stage): timed on that year's 1 March then.
+    remind_on = today if reminder_stage(today) else dt.date(today.year, *REMIND_FROM)
     jobs = [("plans_daily_checks (missed visits, fixing, invitations)", lambda: plans_daily_checks(today=today)),
             ("licence_expiry_warnings_send", lambda: licence_expiry_warnings_send(today=today)),
             ("findings_overdue_check", lambda: findings_overdue_check(today=today)),
+            (f"yearly_plan_reminders_send (on {remind_on})", lambda: yearly_plan_reminders_send(today=remind_on)),
             # the daily anchor job's verification (its signed file and message are not written here)
             ("audit chain verification (verify_chain)", lambda: verify_chain().as_dict()["ok"])]
     results = []
