@@ -10,7 +10,16 @@ from enterprises.models import BusyPeriod
 from yantai_inspect.errors import DomainError
 
 from .busy import busy_period_check, busy_period_declare, busy_period_delete
-from .models import Invitation, JointTask, Participation, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
+from .models import (
+    Invitation,
+    JointTask,
+    Participation,
+    Plan,
+    StatisticsAgencyMonth,
+    StatisticsCell,
+    StatisticsDirty,
+    StatisticsMonthCell,
+)
 
 
 class PlanInline(admin.TabularInline):
@@ -75,6 +84,16 @@ class StatisticsMonthCellAdmin(ReadOnlyModelAdmin):
     search_fields = ["agency__name"]
     date_hierarchy = "month"
     list_select_related = ["agency", "theme"]
+
+
+@admin.register(StatisticsAgencyMonth)
+class StatisticsAgencyMonthAdmin(ReadOnlyModelAdmin):
+    """The statistics' (agency, month) grain, derived from the month cells by ``plans.statistics``."""
+
+    list_display = ["month", "agency", "plans", "visit_share", "joint_plans", "green_channel"]
+    search_fields = ["agency__name"]
+    date_hierarchy = "month"
+    list_select_related = ["agency"]
 
 
 @admin.register(Participation)

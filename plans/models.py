@@ -410,7 +410,29 @@ class Plan(models.Model):
         return ahead_from is not None and visit_date >= ahead_from
 
 
-class StatisticsFigures(models.Model):
+class StatisticsCounts(models.Model):
+    """The additive figures of a statistics rollup, at every grain (``StatisticsFigures``' day and month cells,
+    ``StatisticsAgencyMonth``)."""
+
+    plans = models.PositiveIntegerField(_("plans served"))
+    # Σ 1/k over the plans, k the plans their visit serves: the plans' share of their visits.
+    visit_share = models.FloatField(_("visit share"))
+    joint_plans = models.PositiveIntegerField(_("plans served jointly"))
+    filed_ahead = models.PositiveIntegerField(_("plans filed 7 days ahead"))
+    green_channel = models.PositiveIntegerField(_("green-channel plans"))
+    green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
+    green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
+    green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
+    # The plans whose visit has a finalised record, and of them those whose agency recorded a finding there
+    # (the share of inspections that found a problem; what inspections hands in: plans.statistics).
+    inspected = models.PositiveIntegerField(_("plans inspected (record finalised)"), default=0)
+    found_problem = models.PositiveIntegerField(_("plans inspected that found a problem"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class StatisticsFigures(StatisticsCounts):
     """What a statistics cell holds, at either grain (``StatisticsCell`` a day, ``StatisticsMonthCell`` a
     month): the additive figures of the plans one agency filed under one theme (or none) that serve the
     enterprises of one division."""
@@ -427,19 +449,6 @@ class StatisticsFigures(models.Model):
         related_name="+",
         db_index=False,
     )
-    plans = models.PositiveIntegerField(_("plans served"))
-    # Σ 1/k over the plans, k the plans their visit serves: the plans' share of their visits.
-    visit_share = models.FloatField(_("visit share"))
-    joint_plans = models.PositiveIntegerField(_("plans served jointly"))
-    filed_ahead = models.PositiveIntegerField(_("plans filed 7 days ahead"))
-    green_channel = models.PositiveIntegerField(_("green-channel plans"))
-    green_channel_justified = models.PositiveIntegerField(_("green channel: justified"))
-    green_channel_unjustified = models.PositiveIntegerField(_("green channel: not justified"))
-    green_channel_pending = models.PositiveIntegerField(_("green channel: awaiting review"))
-    # The plans whose visit has a finalised record, and of them those whose agency recorded a finding there
-    # (the share of inspections that found a problem; what inspections hands in: plans.statistics).
-    inspected = models.PositiveIntegerField(_("plans inspected (record finalised)"), default=0)
-    found_problem = models.PositiveIntegerField(_("plans inspected that found a problem"), default=0)
 
     class Meta:
         abstract = True
@@ -487,6 +496,32 @@ class StatisticsMonthCell(StatisticsFigures):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.division} {self.agency_id} {self.theme_id}"
+
+
+class StatisticsAgencyMonth(StatisticsCounts):
+    """The statistics' coarsest grain: the ``StatisticsMonthCell`` rows of one (agency, month) summed over
+    every division and theme, for the readers that group by nothing, by agency or by month (the dashboards,
+    the city's bureau over its 66 agencies: 12 rows an agency for a year instead of ~500 month cells).
+    Derived from the month cells only, by ``plans.statistics._agency_months_write`` in the same transaction
+    (and under the month's lock) that rewrites any month cell of that month, so it always equals its month
+    cells; a reader takes a month holding a dirty day in any division from the month and day cells instead."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+
+    class Meta:
+        verbose_name = _("statistics agency month")
+        verbose_name_plural = _("statistics agency months")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="statisticsagencymonth_unique"),
+        ]
+        # the rewrite replaces whole months; the readers take an agency's (or the bureau's agencies') months
+        indexes = [models.Index(fields=["month"], name="statisticsagencymonth_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.agency_id}"
 
 
 class StatisticsDirty(models.Model):

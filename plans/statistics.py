@@ -37,7 +37,12 @@ against 514,000) is rewritten from the day cells wherever day cells are (``_mont
 transaction and under a lock per (division, month)), so it always equals its days. A reader sums the month
 cells of the whole months of its range, the day cells of the edge months' days and of every (division,
 month) holding a dirty day, and the dirty days from the plans: one parallel scan of the day cells per request
-became a plain scan of a sixth of the rows (issue 8's third pass).
+became a plain scan of a sixth of the rows (issue 8's third pass). The (agency, month) grain
+(``StatisticsAgencyMonth``: the month cells summed over divisions and themes, 12,639 rows for the city's year)
+is rewritten from the month cells wherever month cells are (``_agency_months_write``: the whole month, under
+the month's lock), and serves the readers grouping by nothing, agency or month: the city bureau's dashboard
+sums 66 agencies' 12 months instead of 34,000 month cells (issue 8, the session of 2 December); a month with a
+dirty day in any division is read from its month and day cells instead.
 docs/performance.md ("Statistics at city scale") has the measurements.
 """
 
@@ -53,7 +58,7 @@ from django.db.models.functions import Cast, TruncMonth
 
 from accounts.divisions import DIVISION_CODES, division_name
 
-from .models import JointTask, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
+from .models import JointTask, Plan, StatisticsAgencyMonth, StatisticsCell, StatisticsDirty, StatisticsMonthCell
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +104,8 @@ _MONTH_GROUP = {
     "district": F("division"),
     "month": F("month"),
 }
+# The coarsest grain (``StatisticsAgencyMonth``) serves the readers grouping by nothing, agency or month.
+_AGENCY_MONTH_GROUP = {"agency": F("agency__name"), "month": F("month")}
 _PLAN_GROUP = {
     "agency": F("agency__name"),
     "theme": F("theme__name"),
@@ -108,6 +115,7 @@ _PLAN_GROUP = {
 # The same groups by id (``keys="ids"``: the oversight dashboard names them itself and drills down by id).
 _CELL_GROUP_IDS = {**_CELL_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
 _MONTH_GROUP_IDS = {**_MONTH_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
+_AGENCY_MONTH_GROUP_IDS = {**_AGENCY_MONTH_GROUP, "agency": F("agency_id")}
 _PLAN_GROUP_IDS = {**_PLAN_GROUP, "agency": F("agency_id"), "theme": F("theme_id")}
 
 
@@ -132,8 +140,10 @@ def plan_statistics(
     if by is not None and by not in DIMENSIONS:
         raise ValueError(by)
     by_ids = keys == "ids"
-    cell_group, month_group, plan_group = (
-        (_CELL_GROUP_IDS, _MONTH_GROUP_IDS, _PLAN_GROUP_IDS) if by_ids else (_CELL_GROUP, _MONTH_GROUP, _PLAN_GROUP)
+    cell_group, month_group, plan_group, agency_month_group = (
+        (_CELL_GROUP_IDS, _MONTH_GROUP_IDS, _PLAN_GROUP_IDS, _AGENCY_MONTH_GROUP_IDS)
+        if by_ids
+        else (_CELL_GROUP, _MONTH_GROUP, _PLAN_GROUP, _AGENCY_MONTH_GROUP)
     )
     cells, missed = StatisticsCell.objects.order_by(), Plan.objects.order_by().filter(joint_task__status=MISSED)
     months = StatisticsMonthCell.objects.order_by()
@@ -152,6 +162,7 @@ def plan_statistics(
     # month cells of their (division, month) are left out too, those months read from their day cells.
     dirty = _pairs_q(StatisticsDirty.objects.order_by("division", "day").values_list("division", "day").distinct())
     dirty_months = _months_of(dirty) if dirty is not None else None
+    agency_months = None
     whole = _whole_months(date_from, date_to)
     if whole is None:
         months = months.none()
@@ -168,6 +179,19 @@ def plan_statistics(
         )
         if dirty_months:
             months = months.exclude(_months_q(dirty_months))
+        if by is None or by in agency_month_group:
+            # the whole months with no dirty day in any division from the (agency, month) grain; the others'
+            # month cells, but for the dirty (division, month)s (read from their days, above)
+            dirty_any = sorted({month for ms in (dirty_months or {}).values() for month in ms})
+            agency_months = StatisticsAgencyMonth.objects.order_by()
+            agency_months = agency_months.none() if scope is None else agency_months.filter(scope)
+            if first:
+                agency_months = agency_months.filter(month__gte=first)
+            if last:
+                agency_months = agency_months.filter(month__lte=last)
+            if dirty_any:
+                agency_months = agency_months.exclude(month__in=dirty_any)
+            months = months.filter(month__in=dirty_any) if dirty_any else months.none()
     live = None
     if dirty is not None:
         cells = cells.exclude(_cells_q(dirty))
@@ -182,6 +206,9 @@ def plan_statistics(
     )
     qs = cells.annotate(key=key_cells).values("key").annotate(**sums)
     parts = [months.annotate(key=key_months).values("key").annotate(**sums)]
+    if agency_months is not None:
+        key_agency_months = Value(0) if by is None else agency_month_group[by]
+        parts.append(agency_months.annotate(key=key_agency_months).values("key").annotate(**sums))
     if live is not None:
         parts.append(live.annotate(key=key_plans).values("key").annotate(**_source_counts()))
     qs = qs.union(*parts, all=True)
@@ -410,6 +437,29 @@ def _months_write(months: dict) -> None:
         return
     StatisticsMonthCell.objects.filter(_months_q(months)).delete()
     _insert_select(StatisticsMonthCell, month_cells_source(_days_of_months_q(months)))
+    _agency_months_write(sorted({month for ms in months.values() for month in ms}))
+
+
+def agency_months_source(months: Q):
+    """The (agency, month) rows of the month cells matching ``months`` (whole months of them), computed from
+    the month cells: one GROUP BY."""
+    return (
+        StatisticsMonthCell.objects.order_by()
+        .filter(months)
+        .values("agency_id", "month")
+        .annotate(**{name: Sum(name) for name in COUNTS})
+    )
+
+
+def _agency_months_write(months: list) -> None:
+    """Recompute every agency's row of the ``months`` (firsts of months) from their month cells, in the
+    caller's transaction (which holds the months' locks: ``_lock``): one DELETE, one INSERT ... SELECT. The
+    whole month, every division: a division's month cells changed, and the agencies whose rows it moved are
+    those of its old cells as well as its new ones."""
+    if not months:
+        return
+    StatisticsAgencyMonth.objects.filter(month__in=months).delete()
+    _insert_select(StatisticsAgencyMonth, agency_months_source(Q(month__in=months)))
 
 
 def cells_refresh(pairs) -> None:
@@ -524,16 +574,29 @@ def months_rebuild() -> None:
     _lock([], months=[(division, month) for division, ms in by_division.items() for month in ms])
     StatisticsMonthCell.objects.all().delete()
     _insert_select(StatisticsMonthCell, month_cells_source(Q()))
+    agency_months_rebuild()
+
+
+def agency_months_rebuild() -> None:
+    """Every (agency, month) row recomputed from the month cells (the migration that added that grain), in the
+    caller's transaction, under the lock of every month it rewrites."""
+    months = {*StatisticsMonthCell.objects.order_by().values_list("month", flat=True).distinct(),
+              *StatisticsAgencyMonth.objects.order_by().values_list("month", flat=True).distinct()}
+    _lock([], whole_months=months)
+    StatisticsAgencyMonth.objects.all().delete()
+    _insert_select(StatisticsAgencyMonth, agency_months_source(Q()))
 
 
 def cells_rebuild_span() -> tuple[dt.date, dt.date] | None:
     """The days a rebuild covers: every visit's, and every cell's (a cell of a day with no visit any more)."""
     visits = JointTask.objects.aggregate(lo=Min("visit_date"), hi=Max("visit_date"))
     cells = StatisticsCell.objects.aggregate(lo=Min("day"), hi=Max("day"))
-    months = StatisticsMonthCell.objects.aggregate(lo=Min("month"), hi=Max("month"))
-    months = {"lo": months["lo"], "hi": months["hi"] and _next_month(months["hi"]) - dt.timedelta(days=1)}
-    los = [b["lo"] for b in (visits, cells, months) if b["lo"]]
-    his = [b["hi"] for b in (visits, cells, months) if b["hi"]]
+    spans = [visits, cells]
+    for model in (StatisticsMonthCell, StatisticsAgencyMonth):  # a month whose days all went
+        months = model.objects.aggregate(lo=Min("month"), hi=Max("month"))
+        spans.append({"lo": months["lo"], "hi": months["hi"] and _next_month(months["hi"]) - dt.timedelta(days=1)})
+    los = [b["lo"] for b in spans if b["lo"]]
+    his = [b["hi"] for b in spans if b["hi"]]
     return (min(los), max(his)) if los else None
 
 
@@ -567,15 +630,18 @@ def _rebuild_batch(first: dt.date, last: dt.date) -> None:
     _months_write(dict.fromkeys(DIVISION_CODES, months))
 
 
-def _lock(pairs, *, months=()) -> None:
-    """Wait for the other writers of these (division, day) cells and (division, month) month cells until the
-    transaction ends (PostgreSQL; one statement, the locks taken in one order so that two writers never wait
-    for each other). A month's key is its first day's ordinal negated, apart from every day's."""
+def _lock(pairs, *, months=(), whole_months=()) -> None:
+    """Wait for the other writers of these (division, day) cells, (division, month) month cells and months of
+    (agency, month) rows until the transaction ends (PostgreSQL; one statement, the locks taken in one order so
+    that two writers never wait for each other). A month's key is its first day's ordinal negated, apart from
+    every day's; a whole month's (every agency's row of it, rewritten with any of its month cells: ``months``
+    implies it) has the division 0, which no division's code is."""
     if connection.vendor != "postgresql":
         return
     keys = sorted(
         {(int(division), day.toordinal()) for division, day in pairs}
         | {(int(division), -month.toordinal()) for division, month in months}
+        | {(0, -month.toordinal()) for month in {*whole_months, *(month for _division, month in months)}}
     )
     with connection.cursor() as cursor:
         cursor.execute(

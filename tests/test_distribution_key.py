@@ -44,6 +44,9 @@ ROLLUPS = {
 }
 # The month grain, derived from the day cells on the same node (keyed by division and month).
 MONTH_ROLLUPS = {"plans.statisticsmonthcell"}
+# The (agency, month) grain, derived from the month cells of every division: one row per agency and month
+# (12,639 for the city's year), kept on the coordinator beside the agencies it is keyed by.
+AGENCY_ROLLUPS = {"plans.statisticsagencymonth"}
 
 # Policy and campaign tables: a few rows per agency, read by the filing and the draw on every shard, about
 # no single enterprise (a campaign's drawn enterprises are rows of plans.randomcheckdraw, which carries the
@@ -97,7 +100,7 @@ def follow(model, path: str):
 def test_every_workflow_table_carries_the_enterprise_or_is_named_with_its_path():
     without = (
         {m._meta.label_lower for m in workflow_models() if not carries_enterprise(m)}
-        - ROLLUPS - MONTH_ROLLUPS - REFERENCE
+        - ROLLUPS - MONTH_ROLLUPS - AGENCY_ROLLUPS - REFERENCE
     )
     assert without == set(REACHED), "name the path to the enterprise of each (or give it an enterprise column)"
 
@@ -112,6 +115,12 @@ def test_each_rollup_is_keyed_by_division_and_day(label):
 def test_each_month_rollup_is_keyed_by_division_and_month(label):
     names = {field.name for field in apps.get_model(label)._meta.concrete_fields}
     assert {"division", "month"} <= names, label
+
+
+@pytest.mark.parametrize("label", sorted(AGENCY_ROLLUPS))
+def test_each_agency_rollup_is_keyed_by_agency_and_month(label):
+    names = {field.name for field in apps.get_model(label)._meta.concrete_fields}
+    assert {"agency", "month"} <= names and "division" not in names, label
 
 
 @pytest.mark.parametrize("label", sorted(REACHED))

@@ -12,7 +12,9 @@ equal the recount, the dirty log is empty and a rerun does nothing.
 The month grain (``StatisticsMonthCell``) equals the stored day cells summed by month after every write and
 the recount after the compaction, and the statistics are compared over whole months (read from it, the dirty
 months from their day cells) as well as over days: a compaction or rebuild that leaves a month cell stale
-fails here.
+fails here. The (agency, month) grain (``StatisticsAgencyMonth``) likewise equals the month cells summed over
+divisions and themes, after every write, the compaction and the rebuild; the statistics grouped by nothing,
+agency or month read it for the whole months without a dirty day.
 
 It also holds the invariant that made the short-notice flag dead: every served routine plan is filed ahead.
 """
@@ -31,7 +33,15 @@ from enterprises.tests.factories import EnterpriseFactory
 from inspections import qrtokens
 from inspections.models import Finding, InspectionRecord
 from inspections.services import check_in, finding_add, record_finalise, record_item_set
-from plans.models import Invitation, JointTask, Plan, StatisticsCell, StatisticsDirty, StatisticsMonthCell
+from plans.models import (
+    Invitation,
+    JointTask,
+    Plan,
+    StatisticsAgencyMonth,
+    StatisticsCell,
+    StatisticsDirty,
+    StatisticsMonthCell,
+)
 from plans.refile import plan_refile
 from plans.rematch import rematch_all
 from plans.selectors import plan_scope_q
@@ -119,8 +129,29 @@ def by_month(cells: dict) -> dict:
     return {key: {**c, "visit_share": round(c["visit_share"], 6)} for key, c in months.items()}
 
 
+def stored_agency_months() -> dict:
+    rows = list(StatisticsAgencyMonth.objects.values("agency_id", "month", *COUNTS))
+    cells = {(r.pop("agency_id"), r.pop("month")): r for r in rows}
+    assert len(cells) == len(rows), "two agency months with one key"
+    return {key: {**c, "visit_share": round(c["visit_share"], 5)} for key, c in cells.items()}
+
+
+def by_agency_month(cells: dict) -> dict:
+    """Day cells summed into (agency, month) rows (the visit share to 5 decimals: the stored rows are sums of
+    sums)."""
+    rows = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for (agency, _theme, day, _division), figures in cells.items():
+        into = rows[(agency, day.replace(day=1))]
+        for name in COUNTS:
+            into[name] += figures[name]
+    return {key: {**c, "visit_share": round(c["visit_share"], 5)} for key, c in rows.items()}
+
+
 def assert_the_month_grain_equals_its_days(after: str):
     assert stored_month_cells() == by_month(stored_cells()), f"a month cell differs from its day cells: {after}"
+    assert stored_agency_months() == by_agency_month(stored_cells()), (
+        f"an (agency, month) row differs from its month cells: {after}"
+    )
 
 
 def current_cells() -> dict:
@@ -146,6 +177,9 @@ def assert_compaction_makes_the_cells_exact():
     assert not StatisticsDirty.objects.exists()
     assert stored_cells() == recount_cells(), "the cells are stale after the compaction"
     assert stored_month_cells() == by_month(recount_cells()), "the month cells are stale after the compaction"
+    assert stored_agency_months() == by_agency_month(recount_cells()), (
+        "the (agency, month) rows are stale after the compaction"
+    )
     with CaptureQueriesContext(connection) as queries:  # rerun: a no-op, one look at the dirty table
         assert cells_compact() == 0
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
@@ -432,7 +466,10 @@ def test_the_stored_visit_figures_and_the_statistics_equal_a_recount(seed):
     assert StatisticsMonthCell.objects.filter(month=dt.date(2026, 6, 1)).exists()
     assert StatisticsMonthCell.objects.filter(month=dt.date(2026, 7, 1)).exists()
     # a rebuild from scratch (a week a batch, across the month's end) leaves the same month grain
+    assert StatisticsAgencyMonth.objects.filter(month=dt.date(2026, 7, 1)).exists()
     StatisticsMonthCell.objects.update(plans=0)
+    StatisticsAgencyMonth.objects.update(plans=0)
     cells_rebuild(batch_days=7)
     assert stored_month_cells() == by_month(recount_cells())
+    assert stored_agency_months() == by_agency_month(recount_cells())
     assert_statistics_equal_a_recount(day, sim)
