@@ -338,6 +338,10 @@ class Plan(models.Model):
             # The review queues, in their order.
             models.Index(fields=["status", "window_start", "id"], name="plan_status_window"),
             models.Index(fields=["post_review", "filed_at"], name="plan_post_review_filed"),
+            # A bureau's count of that queue over its agencies (the justice dashboard): the few pending plans
+            # of each agency, not the agency's whole year ANDed with every pending plan of the city.
+            models.Index(fields=["agency", "filed_at", "id"], condition=models.Q(post_review="pending"),
+                         name="plan_post_review_agency"),
             # The head's queue in its order, and the daily check of green-channel approvals: the few plans
             # awaiting their head.
             models.Index(fields=["agency", "filed_at", "id"], condition=models.Q(head_approval="pending"),
