@@ -5,6 +5,8 @@ forge. Verification compares the chain with the newest valid anchor: a shorter c
 
 import datetime as dt
 import json
+import os
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +28,15 @@ def _message(anchor: dict) -> bytes:
     return json.dumps({k: anchor[k] for k in ("date", "seq", "hash", "anchored_at")}, sort_keys=True).encode()
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write the file whole or not at all: a reader never sees half of it, and two writers at once (the daily
+    job and "verify now") never share the temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
 def chain_head() -> tuple[int, str]:
     row = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
     return row or (0, "")
@@ -41,10 +52,7 @@ def anchor_write(*, day: dt.date, now: dt.datetime) -> tuple[dict, bool]:
     seq, head_hash = chain_head()
     anchor = {"date": day.isoformat(), "seq": seq, "hash": head_hash, "anchored_at": now.isoformat()}
     anchor["mac"] = hmac_sm3_hex(_key(), _message(anchor))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(anchor, indent=1))
-    tmp.replace(path)
+    write_atomically(path, json.dumps(anchor, indent=1))
     return anchor, True
 
 
@@ -58,11 +66,12 @@ def read_anchor(path: Path) -> dict | None:
 
 
 def anchors() -> list[tuple[str, dict | None]]:
-    """Every anchor file, newest first, with its anchor (None: the signature does not hold)."""
+    """Every anchor file (one a day, named by its date), newest first, with its anchor (None: the signature does
+    not hold). The folder's other files (the last verdict) are not anchors."""
     folder = anchor_dir()
     if not folder.is_dir():
         return []
-    return [(p.name, read_anchor(p)) for p in sorted(folder.glob("*.json"), reverse=True)]
+    return [(p.name, read_anchor(p)) for p in sorted(folder.glob("????-??-??.json"), reverse=True)]
 
 
 def latest_anchor() -> dict | None:

@@ -82,12 +82,11 @@ def verify_and_keep(**kwargs) -> Verdict:
 
     from django.utils import timezone
 
+    from .anchoring import write_atomically
+
     verdict = verify_chain(**kwargs)
-    path = _verdict_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(verdict.as_dict() | {"verified_at": timezone.now().isoformat()}, ensure_ascii=False))
-    tmp.replace(path)
+    write_atomically(_verdict_path(), json.dumps(verdict.as_dict() | {"verified_at": timezone.now().isoformat()},
+                                                 ensure_ascii=False))
     return verdict
 
 

@@ -122,6 +122,16 @@ def test_a_forged_anchor_is_ignored(var_dir):
     assert anchors()[0][1] is None and latest_anchor() is None
 
 
+def test_the_kept_verdict_beside_the_anchors_is_not_listed_as_an_anchor(var_dir):
+    from audit.verification import verify_and_keep
+
+    _write(1)
+    anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    assert verify_and_keep().ok and (var_dir / "audit-anchors" / "verification.json").exists()
+    assert [name for name, _ in anchors()] == ["2026-12-01.json"] and anchors()[0][1] is not None
+    assert not list((var_dir / "audit-anchors").glob("*.tmp"))
+
+
 def test_a_rewritten_history_does_not_match_the_anchor(var_dir):
     entries = _write(2)
     anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
