@@ -10,6 +10,8 @@ from audit.anchoring import anchor_write, anchors, latest_anchor
 from audit.chain import GENESIS, entry_hash, entry_values
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import audit_record, audit_record_many
+from audit.tests.tampering import raw as _raw
+from audit.tests.tampering import write as _write
 from audit.verification import verify_chain
 from enterprises.tests.factories import EnterpriseFactory
 
@@ -20,26 +22,6 @@ pytestmark = pytest.mark.django_db
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     return tmp_path
-
-
-def _write(n, obj=None):
-    obj = obj or EnterpriseFactory()
-    with transaction.atomic():
-        return [audit_record(actor=None, action=f"t.{i}", obj=obj, details={"i": i, "x": "丁"}) for i in range(n)]
-
-
-def _raw(sql, params=()):
-    """What the database's owner can do behind the application's back: lift the append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(sql, params)
-            cursor.execute("SET session_replication_role = DEFAULT")
-        else:
-            cursor.execute("DROP TRIGGER audit_entry_no_update")
-            cursor.execute(sql, params)
-            cursor.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
-                           "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;")
 
 
 def test_each_entry_hashes_the_previous_one_and_its_content():
