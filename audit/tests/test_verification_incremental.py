@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from audit.anchoring import anchor_write, chain_head, checkpoint_write, read_checkpoint
 from audit.tests.tampering import forge, raw, write
@@ -203,3 +204,32 @@ def test_a_broken_verdict_never_moves_the_checkpoint_and_a_sound_one_never_moves
     # a sound verification that began before the last one and ended below its checkpoint
     _checkpoint_advance(Verdict(True, 60, 60, chain70[59].hash), now=at(day(1)))
     assert read_checkpoint()["seq"] == 70
+
+
+def test_the_command_verifies_in_full_unless_told_incremental(chain70, capsys):
+    write(2)
+    with time_machine.travel(at(day(1)), tick=False):
+        call_command("audit_verify", verbosity=0)
+        assert "OK: 72 entries (full: entries 1-72)" in capsys.readouterr().out
+        call_command("audit_verify", incremental=True, verbosity=0)
+        assert "OK: 13 entries (incremental: entries 11-21, 71-72)" in capsys.readouterr().out
+        raw("UPDATE audit_auditentry SET object_repr = 'forged' WHERE seq = 71")
+        broken = r"BROKEN after 11 good entries \(incremental: entries 11-21\): Entry 71 "
+        with pytest.raises(CommandError, match=broken):
+            call_command("audit_verify", incremental=True, verbosity=0)
+    assert read_checkpoint()["seq"] == 70  # the command reports; it keeps nothing
+
+
+def test_the_daily_job_verifies_incrementally_after_its_first_run(settings):
+    from accounts.audit_anchor import audit_anchor_daily
+
+    write(70)
+    with time_machine.travel(at(D0), tick=False):
+        assert audit_anchor_daily()["ok"]
+    write(4)
+    with time_machine.travel(at(day(1)), tick=False):
+        result = audit_anchor_daily()
+    kept = json.loads((settings.VAR_DIR / "audit-anchors" / "verification.json").read_text())
+    assert result["ok"] and result["anchor"]["seq"] == 74
+    assert kept["mode"] == "incremental" and kept["ranges"] == [[11, 21], [71, 74]] and kept["checked"] == 15
+    assert read_checkpoint()["seq"] == 74
