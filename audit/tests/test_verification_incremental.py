@@ -233,3 +233,28 @@ def test_the_daily_job_verifies_incrementally_after_its_first_run(settings):
     assert result["ok"] and result["anchor"]["seq"] == 74
     assert kept["mode"] == "incremental" and kept["ranges"] == [[11, 21], [71, 74]] and kept["checked"] == 15
     assert read_checkpoint()["seq"] == 74
+
+
+def test_the_verification_page_says_which_mode_ran_and_what_it_covered(client, chain70):
+    from accounts.tests.factories import JusticeUserFactory
+
+    write(2)
+    daily(day(1))
+    client.force_login(JusticeUserFactory())
+    page = client.get("/audit/verify/").content.decode()
+    assert "每日校验" in page or "Daily verification" in page
+    assert "第 11 至 21 条" in page or "11 to 21" in page
+    assert "第 71 至 72 条" in page or "71 to 72" in page
+
+
+def test_the_api_tells_the_mode_and_the_ranges_of_the_last_verdict(chain70):
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import JusticeUserFactory
+
+    write(2)
+    daily(day(1))
+    api = APIClient()
+    api.force_authenticate(JusticeUserFactory())
+    verdict = api.get("/api/v1/audit/verification/").json()["verdict"]
+    assert verdict["ok"] and verdict["mode"] == "incremental" and verdict["ranges"] == [[11, 21], [71, 72]]
