@@ -15,15 +15,17 @@ its new entries and 1/N of the rest (N = ``AUDIT_VERIFY_CYCLE_DAYS``, default 7)
 1. One query reads the entries at the checkpoint's ``seq`` and at the last anchor's (when no range below
    covers it): they must still have the hashes signed outside the database. Otherwise the history up to there
    was rewritten, whatever hashes the owner recomputed after the edit, up to the head.
-2. The day's slice (``daily_slice``): the older chain [1, S] is cut into N slices and day number d (the date's
-   ordinal) verifies slice d mod N, taking the *stored* hash of the entry before the slice as the previous
-   one. S is the checkpoint's ``seq`` when the N-day cycle began (the checkpoint keeps it), so the slices of
-   one cycle tile [1, S] while every entry after S is verified as new during the cycle: each entry is
-   re-verified at least once a cycle. An entry whose content was changed fails its own link. An entry x edited
-   with its hash recomputed from x-1 passes its own link, but not x+1's (hashed from x's true hash): x+1 is in
-   the same slice or is the first link of the next one (which starts from x's stored, forged hash); the slice
-   reads one entry past its end, so that link is verified the same day too. The entry at S's end of the tiling
-   is the checkpoint's or was verified as new, and the checkpoint's entry is step 1's.
+2. The day's slice (``daily_slice``): the older chain [1, S] is cut into N slices, and the day whose ordinal
+   is d verifies slice d mod N, taking the *stored* hash of the entry before the slice as the previous one (an
+   edit of that entry is its own slice's to find). S is the checkpoint's ``seq`` when the N-day cycle began
+   (the checkpoint keeps it): the N slices of a cycle tile [1, S] and every entry after S is verified as new
+   during the cycle, so each entry is verified again at least once a cycle (cutting the checkpoint's [1, seq]
+   of the day instead would leave gaps between the days as the chain grows). An entry whose content was
+   changed fails its own link. An entry x edited with its hash recomputed from x-1 passes its own link but
+   not x+1's, which was hashed from x's true hash: x+1 is the next entry of the same slice or, when x ends the
+   slice, the first link of the next slice (which starts from x's stored, forged hash). So that this too is
+   caught the day x's slice comes round, the slice reads one entry past its end (up to the checkpoint's entry,
+   which step 1 checks).
 3. Every link after the checkpoint up to the head, starting from the checkpoint's signed hash.
 4. As in full: entries outside the chain (one query on ``seq IS NULL``, indexed by the unique ``seq``) and the
    tail against the last anchor and the checkpoint (the head below either lost its tail).
@@ -129,7 +131,8 @@ class _Links:
     verified and the last sound link; raise ``_Broken`` at the first broken one."""
 
     def __init__(self, *, witnesses: list[_Witness], batch_size: int, progress):
-        self.witnesses = {w.seq: w for w in witnesses}
+        self.witnesses = witnesses  # the anchor first: the chain's legal evidence names the problem first
+        self.witnessed = {w.seq: [x for x in witnesses if x.seq == w.seq] for w in witnesses}
         self.batch_size, self.progress = max(1, batch_size), progress
         self.checked, self.last_seq, self.last_hash = 0, 0, GENESIS
         self.ranges: list[list[int]] = []
@@ -151,9 +154,9 @@ class _Links:
                         raise _Broken(expected, entry_id, _("Entry %(seq)s (id %(id)s) was altered: its hash does "
                                                             "not match its content and the entry before it.")
                                       % {"seq": expected, "id": entry_id})
-                    witness = self.witnesses.get(expected)
-                    if witness and stored != witness.hash:
-                        raise _Broken(expected, entry_id, witness.rewritten())
+                    for witness in self.witnessed.get(expected, ()):
+                        if stored != witness.hash:
+                            raise _Broken(expected, entry_id, witness.rewritten())
                     previous, expected = stored, expected + 1
                     self.checked += 1
                 if self.progress:
@@ -172,7 +175,7 @@ class _Links:
         if outside is not None:
             raise _Broken(None, outside, _("Entry id %(id)s is outside the chain (written with the triggers off).")
                           % {"id": outside})
-        for witness in self.witnesses.values():
+        for witness in self.witnesses:
             if self.last_seq < witness.seq:
                 raise _Broken(self.last_seq + 1, None, witness.truncated(self.last_seq))
 
@@ -249,7 +252,7 @@ def verify_chain_incremental(*, day: dt.date | None = None, batch_size: int = BA
     fields = {"anchor": anchor, "mode": INCREMENTAL, "cycle_days": cycle_days,
               "checkpoint": {k: checkpoint[k] for k in ("seq", "hash", "verified_at")}}
     try:
-        for witness in sorted(pointed, key=lambda w: w.seq):
+        for witness in sorted(pointed, key=lambda w: w.seq):  # stable: the anchor first at the same seq
             if witness.seq not in stored:
                 head = chain_head()[0]
                 raise (_Broken(head + 1, None, witness.truncated(head)) if head < witness.seq

@@ -176,6 +176,13 @@ def test_a_cut_tail_is_caught_against_the_checkpoint(chain70):
     assert not full.ok and full.last_seq == 65 and "truncated" in full.problem
 
 
+def test_a_cut_tail_is_named_against_the_anchor_when_the_anchor_and_the_checkpoint_agree(chain70):
+    anchor_write(day=D0, now=at(D0))  # as the daily job leaves them: both at the head it verified
+    raw("DELETE FROM audit_auditentry WHERE seq >= 66")
+    for verdict in (verify_chain_incremental(day=day(1)), verify_chain()):
+        assert not verdict.ok and verdict.broken_seq == 66 and "anchored at 70" in verdict.problem
+
+
 def test_a_forged_checkpoint_is_ignored_and_the_chain_verified_in_full(chain70, settings):
     path = settings.VAR_DIR / "audit-anchors" / "checkpoint.json"
     forged = json.loads(path.read_text()) | {"seq": 69}
