@@ -1,7 +1,13 @@
 """The daily anchor of the audit chain (Celery beat ``audit-anchor``): verify the chain, write the day's signed
 anchor under ``VAR_DIR/audit-anchors/`` (``audit.anchoring``) and tell the city's justice bureau the count and
 the head's hash, or the first broken link. Rerunnable: the day's anchor is written once, and the
-notification is deduplicated by day."""
+notification is deduplicated by day.
+
+The verification is the incremental one (``audit.verification.verify_chain_incremental``), in seconds on a
+city's chain: the entries since the signed checkpoint of the last sound verification, and the day's slice of
+the older ones, so that every entry is re-verified at least once every ``AUDIT_VERIFY_CYCLE_DAYS``; on its
+first run (no valid checkpoint) it verifies in full. A sound verdict advances the checkpoint to the head, a
+broken one leaves it. The justice portal's "verify now" and ``manage.py audit_verify`` verify in full."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +23,7 @@ from .selectors import justice_bureau_for_division
 def audit_anchor_daily(*, now=None) -> dict:
     now = now or timezone.now()
     day = timezone.localdate(now)
-    verdict = verify_and_keep()
+    verdict = verify_and_keep(incremental=True, now=now)
     anchor, created = anchor_write(day=day, now=now)
     bureau = justice_bureau_for_division(CITY_CODE)
     if bureau is not None:

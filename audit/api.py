@@ -18,6 +18,9 @@ Verification = inline_serializer("AuditVerification", {
         "last_seq": serializers.IntegerField(), "last_hash": serializers.CharField(),
         "broken_seq": serializers.IntegerField(allow_null=True), "broken_id": serializers.IntegerField(allow_null=True),
         "problem": serializers.CharField(), "verified_at": serializers.CharField(),
+        # "full" or "incremental" (the daily job's: from the checkpoint, and the day's slice of the older chain)
+        "mode": serializers.CharField(),
+        "ranges": serializers.ListField(child=serializers.ListField(child=serializers.IntegerField())),
     }, allow_null=True),
     "anchor": inline_serializer("AuditAnchor", {
         "date": serializers.CharField(), "seq": serializers.IntegerField(), "hash": serializers.CharField(),
@@ -35,10 +38,13 @@ class AuditVerificationApi(APIView):
     def get(self, request):
         require_whole_trail(request.user)
         seq, head_hash = chain_head()
-        verdict = last_verdict()
-        if verdict is not None:
-            verdict = {k: verdict.get(k) for k in ("ok", "checked", "last_seq", "last_hash", "broken_seq",
-                                                   "broken_id", "problem", "verified_at")}
+        kept = last_verdict()
+        verdict = None
+        if kept is not None:
+            verdict = {k: kept.get(k) for k in ("ok", "checked", "last_seq", "last_hash", "broken_seq", "broken_id",
+                                                "problem", "verified_at")}
+            # a verdict kept before the modes was a full one
+            verdict |= {"mode": kept.get("mode", "full"), "ranges": kept.get("ranges", [])}
         return Response({"head_seq": seq, "head_hash": head_hash, "verdict": verdict,
                          "anchor": _anchor(latest_anchor())})
 

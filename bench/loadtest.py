@@ -19,7 +19,9 @@ What it does, in order:
    (statistics over the city's year, before issue 8's fixes) is timed with a few sequential requests
    instead, so that it does not hold the workers for minutes;
 5. the daily jobs, in this process against the same database, each inside a transaction that is rolled
-   back (a rerun measures the same work): wall time and number of SQL statements;
+   back (a rerun measures the same work): wall time and number of SQL statements; the audit chain's daily
+   verification goes on from a checkpoint at the last entry before today, and its full verification (the
+   justice portal's "verify now", not a daily job) is timed next to it;
 6. the memory of one statistics request (tracemalloc peak and RSS growth, in a child process);
 7. one table with every figure, the ratio and the issue's target next to it.
 
@@ -521,10 +523,40 @@ def _out_of_time(*_args):
     raise OutOfTime("stopped after --job-timeout seconds (rolled back)")
 
 
+def yesterdays_checkpoint(today: dt.date, var_dir: Path) -> int:
+    """What the daily verification finds in the morning, signed under ``var_dir`` (a temporary folder: the city's
+    own anchors, checkpoint and verdict are left alone): the city's anchors, and the checkpoint the day before
+    left at its head, i.e. the last entry written before ``today`` (with none, the head: no new entry). Its
+    cycle began with it, so today's slice is 1/N of the chain up to it. Returns the checkpoint's seq."""
+    from django.conf import settings
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from audit.anchoring import anchor_dir, chain_head, checkpoint_write
+    from audit.models import AuditEntry
+
+    for anchor in anchor_dir().glob("????-??-??.json"):
+        (var_dir / "audit-anchors").mkdir(parents=True, exist_ok=True)
+        shutil.copy(anchor, var_dir / "audit-anchors" / anchor.name)
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=timezone.get_current_timezone())
+    seq, head_hash = (AuditEntry.objects.filter(seq__isnull=False, created_at__lt=midnight).order_by("-seq")
+                      .values_list("seq", "hash").first() or chain_head())
+    with override_settings(VAR_DIR=var_dir):
+        checkpoint_write(seq=seq, hash=head_hash, verified_at=midnight, cycle_start=today - dt.timedelta(days=1),
+                         cycle_days=settings.AUDIT_VERIFY_CYCLE_DAYS, cycle_seq=seq)
+    return seq
+
+
+def verified(verdict) -> str:
+    ranges = ", ".join(f"{first:,}-{last:,}" for first, last in verdict.ranges)
+    return f"{'sound' if verdict.ok else 'BROKEN'}: {verdict.checked:,} entries ({verdict.mode}: {ranges})"
+
+
 def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, str]]:
     from django.db import connection, transaction
+    from django.test import override_settings
 
-    from audit.verification import verify_chain
+    from audit.verification import verify_chain, verify_chain_incremental
     from enterprises.licences import licence_expiry_warnings_send
     from inspections.services import findings_overdue_check
     from plans.services import plans_daily_checks
@@ -532,12 +564,23 @@ def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, st
 
     # In January and February no yearly-plan reminder is due (reminder_stage): timed on that year's 1 March then.
     remind_on = today if reminder_stage(today) else dt.date(today.year, *REMIND_FROM)
+    var_dir = Path(tempfile.mkdtemp(prefix="yantai-bench-audit-"))
+    checkpoint_seq = yesterdays_checkpoint(today, var_dir)
+    log(f"   (the daily verification goes on from a checkpoint at entry {checkpoint_seq:,}, under {var_dir})")
+
+    def daily_verification():
+        with override_settings(VAR_DIR=var_dir):
+            return verified(verify_chain_incremental(day=today))
+
     jobs = [("plans_daily_checks (missed visits, fixing, invitations)", lambda: plans_daily_checks(today=today)),
             ("licence_expiry_warnings_send", lambda: licence_expiry_warnings_send(today=today)),
             ("findings_overdue_check", lambda: findings_overdue_check(today=today)),
             (f"yearly_plan_reminders_send (on {remind_on})", lambda: yearly_plan_reminders_send(today=remind_on)),
-            # the daily anchor job's verification (its signed file and message are not written here)
-            ("audit chain verification (verify_chain)", lambda: verify_chain().as_dict()["ok"])]
+            # the daily anchor job's verification, from yesterday's checkpoint (its verdict, the next checkpoint,
+            # the anchor and the message are not written here)
+            ("audit chain, daily (verify_chain_incremental)", daily_verification),
+            # the justice portal's "verify now" and manage.py audit_verify: on demand, not a daily job
+            ("audit chain, on demand (verify_chain, full)", lambda: verified(verify_chain()))]
     results = []
     for label, job in jobs:
         counter = Counter()
@@ -559,6 +602,7 @@ def daily_jobs(today: dt.date, timeout: float) -> list[tuple[str, float, int, st
         log(f"   {label}: {seconds:.1f} s, {counter.n:,} statements, result {outcome}")
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
+    shutil.rmtree(var_dir, ignore_errors=True)
     return results
 
 

@@ -402,6 +402,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The key of the audit chain's anchors (audit.anchoring); empty: derived from SECRET_KEY.
 AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")
+# The daily verification (audit.verification.verify_chain_incremental) re-verifies the older chain in slices:
+# every entry at least once in this many days.
+AUDIT_VERIFY_CYCLE_DAYS = env_int("AUDIT_VERIFY_CYCLE_DAYS", 7)
+if AUDIT_VERIFY_CYCLE_DAYS < 1:
+    raise ImproperlyConfigured(f"AUDIT_VERIFY_CYCLE_DAYS must be 1 or more, not {AUDIT_VERIFY_CYCLE_DAYS}")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

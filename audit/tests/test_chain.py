@@ -10,6 +10,8 @@ from audit.anchoring import anchor_write, anchors, latest_anchor
 from audit.chain import GENESIS, entry_hash, entry_values
 from audit.models import AuditChainHead, AuditEntry
 from audit.services import audit_record, audit_record_many
+from audit.tests.tampering import raw as _raw
+from audit.tests.tampering import write as _write
 from audit.verification import verify_chain
 from enterprises.tests.factories import EnterpriseFactory
 
@@ -20,26 +22,6 @@ pytestmark = pytest.mark.django_db
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     return tmp_path
-
-
-def _write(n, obj=None):
-    obj = obj or EnterpriseFactory()
-    with transaction.atomic():
-        return [audit_record(actor=None, action=f"t.{i}", obj=obj, details={"i": i, "x": "丁"}) for i in range(n)]
-
-
-def _raw(sql, params=()):
-    """What the database's owner can do behind the application's back: lift the append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(sql, params)
-            cursor.execute("SET session_replication_role = DEFAULT")
-        else:
-            cursor.execute("DROP TRIGGER audit_entry_no_update")
-            cursor.execute(sql, params)
-            cursor.execute("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
-                           "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;")
 
 
 def test_each_entry_hashes_the_previous_one_and_its_content():
@@ -120,6 +102,16 @@ def test_a_forged_anchor_is_ignored(var_dir):
     path = var_dir / "audit-anchors" / "2026-12-01.json"
     path.write_text(path.read_text().replace('"seq": ', '"seq": 1'))
     assert anchors()[0][1] is None and latest_anchor() is None
+
+
+def test_the_kept_verdict_beside_the_anchors_is_not_listed_as_an_anchor(var_dir):
+    from audit.verification import verify_and_keep
+
+    _write(1)
+    anchor_write(day=dt.date(2026, 12, 1), now=dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))
+    assert verify_and_keep().ok and (var_dir / "audit-anchors" / "verification.json").exists()
+    assert [name for name, _ in anchors()] == ["2026-12-01.json"] and anchors()[0][1] is not None
+    assert not list((var_dir / "audit-anchors").glob("*.tmp"))
 
 
 def test_a_rewritten_history_does_not_match_the_anchor(var_dir):
