@@ -2,6 +2,8 @@
 city's justice bureau): the last verdict with the first broken link, the anchors, and "verify now" (a
 background task: a city's chain takes longer than a request)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,5 +34,23 @@ def audit_verify(request):
         return redirect("audit-verify")
     head_seq, head_hash = chain_head()
     return render(request, "audit/audit_verify.html", {
-        "verdict": last_verdict(), "anchors": anchors()[:30], "head_seq": head_seq, "head_hash": head_hash,
+        "verdict": _shown(last_verdict()), "anchors": anchors()[:30], "head_seq": head_seq, "head_hash": head_hash,
     })
+
+
+def _moment(text):
+    """A kept ISO timestamp as a datetime, which the page shows in Yantai's time (the text itself if it is not
+    one)."""
+    try:
+        return dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def _shown(verdict: dict | None) -> dict | None:
+    if not verdict:
+        return verdict
+    shown = verdict | {"verified_at": _moment(verdict.get("verified_at"))}
+    if isinstance(verdict.get("checkpoint"), dict):
+        shown["checkpoint"] = verdict["checkpoint"] | {"verified_at": _moment(verdict["checkpoint"].get("verified_at"))}
+    return shown

@@ -252,6 +252,8 @@ def test_the_verification_page_says_which_mode_ran_and_what_it_covered(client, c
     assert "每日校验" in page or "Daily verification" in page
     assert "第 11 至 21 条" in page or "11 to 21" in page
     assert "第 71 至 72 条" in page or "71 to 72" in page
+    # the verdict's and the checkpoint's times in Yantai's time (kept in UTC: 16:30 the day before)
+    assert "2026-12-07 00:30:00" in page and "2026-12-06 00:30:00" in page and "T16:30" not in page
 
 
 def test_the_api_tells_the_mode_and_the_ranges_of_the_last_verdict(chain70):
