@@ -1,4 +1,12 @@
-"""Writing the audit trail. Called by every service that changes state, inside its transaction."""
+"""Writing the audit trail. Called by every service that changes state, inside its transaction.
+
+Every entry is chained after the last one (``chain``) under the chain head's row lock, which every audited
+write of the city waits for until its transaction ends. A service that does much after its first entry (the
+filing: the matching, the invitations, the caps) runs under ``audit_deferred``: its entries are built where
+they happen and chained and inserted at the end of the service, so the lock is held from that INSERT to the
+commit only."""
+
+from contextlib import ContextDecorator
 
 from django.db import transaction
 from django.utils import timezone
@@ -113,9 +121,70 @@ def audit_record(*, actor, action: str, obj, details: dict | None = None, agency
         created_at=timezone.now(),
         **entry_scope(obj, actor_user, agency_id=agency_id, division=division, enterprise_id=enterprise_id),
     )
+    pending = getattr(transaction.get_connection(), "audit_pending", None)
+    if pending is not None:
+        pending.append(_Pending(entry))
+        return entry
     chain([entry])
     entry.save(force_insert=True)
     return entry
+
+
+class _Pending:
+    """An entry ``audit_deferred`` holds until its block ends. It also stands as a do-nothing on-commit callback
+    of the savepoint it was written in: Django drops the callbacks of a savepoint rolled back
+    (``savepoint_rollback``), and so the block drops the entries of a change that was undone within it."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry):
+        self.entry = entry
+        transaction.on_commit(self)
+
+    def __call__(self):
+        pass
+
+
+class audit_deferred(ContextDecorator):
+    """Inside the block (or the decorated service, inside its ``transaction.atomic``), ``audit_record`` builds
+    its entries where they happen and the block's end chains and inserts them, in their order, in one INSERT
+    (``_append``), their time the time of that INSERT. The chain head's lock is then held from there to the
+    commit, not through the rest of the service. Nested, the outermost block writes. An exception leaves
+    nothing to write (the transaction rolls back); an entry of a savepoint rolled back within the block is not
+    written."""
+
+    def _recreate_cm(self):  # as a decorator: a block of its own per call (and thread)
+        return type(self)()
+
+    def __enter__(self):
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            raise RuntimeError("audit_deferred must be used inside the service's transaction")
+        self.outermost = getattr(connection, "audit_pending", None) is None
+        if self.outermost:
+            connection.audit_pending = []
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.outermost:
+            return False
+        connection = transaction.get_connection()
+        pending, connection.audit_pending = connection.audit_pending, None
+        if exc_type is None and pending:
+            kept = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+            _append([p.entry for p in pending if id(p) in kept])
+        return False
+
+
+def _append(entries: list) -> None:
+    """Chain and insert ``entries`` (built, unsaved, in order): the head's lock, then one INSERT."""
+    if not entries:
+        return
+    now = timezone.now()
+    for entry in entries:
+        entry.created_at = now
+    chain(entries)
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def snapshot(obj, fields: list[str]) -> dict:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_inspecting_officer, require_officer
 from accounts.certificates import officer_certified_check
 from accounts.models import Agency, User
-from audit.services import audit_record
+from audit.services import audit_deferred, audit_record
 from catalogue.models import Matter, Theme
 from catalogue.versions import matter_in_force_check
 from enterprises.models import Enterprise
@@ -137,6 +137,7 @@ def _check_window(
 
 
 @transaction.atomic
+@audit_deferred()  # the chain head's lock from the entries' INSERT to the commit, not through the matching
 def plan_file(
     *,
     actor,
