@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
-from audit.services import audit_deferred, audit_record
+from audit.services import audit_deferred, audit_record, audit_record_many
 from audit.verification import verify_chain
 from enterprises.tests.factories import EnterpriseFactory
 
@@ -100,3 +100,14 @@ def test_nested_blocks_write_once_at_the_outermost_end():
 def test_outside_a_transaction_it_is_refused():
     with pytest.raises(RuntimeError), audit_deferred():
         pass
+
+
+def test_the_bulk_writer_waits_in_the_block_too_in_order():
+    enterprises = [EnterpriseFactory() for _ in range(2)]
+    with transaction.atomic(), audit_deferred():
+        audit_record(actor=None, action="first", obj=enterprises[0])
+        audit_record_many(actor=None, action="bulk", entries=[(e, {}) for e in enterprises])
+        audit_record(actor=None, action="last", obj=enterprises[1])
+        assert not AuditEntry.objects.filter(action__in=["first", "bulk", "last"]).exists()
+    assert actions()[-4:] == ["first", "bulk", "bulk", "last"]
+    assert verify_chain().ok
