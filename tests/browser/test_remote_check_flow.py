@@ -70,7 +70,8 @@ def test_an_officer_files_a_remote_check_the_enterprise_uploads_and_the_agency_c
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, enterprise)
     page.goto(live_server.url + "/enterprise/remote-checks/")
-    page.click(f"a[href='/enterprise/remote-checks/{check.pk}/']")
+    with page.expect_navigation():  # else the width may be read while the next page is still loading
+        page.click(f"a[href='/enterprise/remote-checks/{check.pk}/']")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_input_files("input[name=files]", str(pdf_file(tmp_path)))
     page.fill("textarea[name=note]", "特种设备使用登记证")
