@@ -168,10 +168,8 @@ def plan_statistics(
         months = months.none()
     else:
         first, last = whole
-        if first:
-            months = months.filter(month__gte=first)
-        if last:
-            months = months.filter(month__lte=last)
+        whole_q = Q(**({"month__gte": first} if first else {}), **({"month__lte": last} if last else {}))
+        months = months.filter(whole_q)
         # the day cells of the whole months are read from their month cells, but for the dirty months'
         in_whole = _within(first, last)
         cells = cells.filter(~in_whole | _days_of_months_q(dirty_months)) if in_whole is not None else (
@@ -183,14 +181,8 @@ def plan_statistics(
             # the whole months with no dirty day in any division from the (agency, month) grain; the others'
             # month cells, but for the dirty (division, month)s (read from their days, above)
             dirty_any = sorted({month for ms in (dirty_months or {}).values() for month in ms})
-            agency_months = StatisticsAgencyMonth.objects.order_by()
+            agency_months = StatisticsAgencyMonth.objects.order_by().filter(whole_q).exclude(month__in=dirty_any)
             agency_months = agency_months.none() if scope is None else agency_months.filter(scope)
-            if first:
-                agency_months = agency_months.filter(month__gte=first)
-            if last:
-                agency_months = agency_months.filter(month__lte=last)
-            if dirty_any:
-                agency_months = agency_months.exclude(month__in=dirty_any)
             months = months.filter(month__in=dirty_any) if dirty_any else months.none()
     live = None
     if dirty is not None:
